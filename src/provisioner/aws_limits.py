@@ -1,0 +1,75 @@
+"""AWS limits that derived names and generated documents must respect.
+
+Each name limit is (max length, what AWS calls it); checked at validation time so that a
+config whose names would not fit is rejected before anything is generated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+TEMPLATE_BODY_MAX_BYTES = 51_200
+TEMPLATE_URL_MAX_BYTES = 1_000_000
+STACK_MAX_RESOURCES = 500
+MANAGED_POLICY_MAX_CHARS = 6_144
+
+
+class NameKind(Enum):
+    """Kinds of physical names, each with its AWS length limit."""
+
+    STACK = (128, "CloudFormation stack name")
+    IAM_ROLE = (64, "IAM role name")
+    IAM_GROUP = (128, "IAM group name")
+    IAM_POLICY = (128, "IAM managed policy name")
+    S3_BUCKET = (63, "S3 bucket name")
+    MODEL_PACKAGE_GROUP = (63, "SageMaker model package group name")
+    SAGEMAKER_PIPELINE = (256, "SageMaker pipeline name")
+    CODECOMMIT_REPOSITORY = (100, "CodeCommit repository name")
+    CODEBUILD_PROJECT = (255, "CodeBuild project name")
+    CODEPIPELINE = (100, "CodePipeline pipeline name")
+    SSM_PARAMETER = (1011, "SSM parameter name")
+    EVENTS_RULE = (64, "EventBridge rule name")
+    DASHBOARD = (255, "CloudWatch dashboard name")
+    KMS_ALIAS = (256, "KMS alias name")
+    LOG_GROUP = (512, "CloudWatch log group name")
+    SNS_TOPIC = (256, "SNS topic name")
+    SECURITY_GROUP = (255, "EC2 security group name")
+
+    @property
+    def max_length(self) -> int:
+        return self.value[0]
+
+    @property
+    def label(self) -> str:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class NamedThing:
+    """A derived physical name and what kind of AWS name it is."""
+
+    kind: NameKind
+    name: str
+
+    def problem(self) -> str | None:
+        if len(self.name) > self.kind.max_length:
+            return (
+                f"{self.kind.label} {self.name!r} is {len(self.name)} characters; "
+                f"AWS allows at most {self.kind.max_length}"
+            )
+        return None
+
+
+# Commercial regions; the partition prefix for every ARN here is "aws".
+AWS_REGIONS: frozenset[str] = frozenset(
+    {
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2",
+        "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
+        "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+        "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
+        "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
+        "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
+        "us-west-1", "us-west-2",
+    }
+)  # fmt: skip

@@ -1,0 +1,1 @@
+"""CloudFormation template model: resources with their physical names, rendered deterministically."""

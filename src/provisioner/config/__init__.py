@@ -1,0 +1,1 @@
+"""Config models and loading: YAML file → validated, immutable model."""

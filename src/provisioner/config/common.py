@@ -1,0 +1,65 @@
+"""Fields shared by ML and SEC configs (SPEC §2 inputs)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from provisioner.aws_limits import AWS_REGIONS
+
+_SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+def _known_region(value: str) -> str:
+    if value not in AWS_REGIONS:
+        raise ValueError(
+            f"unknown AWS region {value!r}; use a region code such as us-west-2 or eu-central-1"
+        )
+    return value
+
+
+Token = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", min_length=2, max_length=16)
+]
+TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", min_length=2, max_length=8)]
+Slug = Annotated[str, StringConstraints(pattern=_SLUG, min_length=2, max_length=40)]
+Region = Annotated[str, AfterValidator(_known_region)]
+AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+TagKey = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]+$", min_length=1, max_length=128)
+]
+TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]*$", max_length=256)]
+
+RESERVED_TAG_KEYS = frozenset({"company", "env", "tenant", "use-case", "tier", "managed-by"})
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors; no silent type coercion; values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class CommonConfig(StrictModel):
+    company_prefix: Token = Field(description="Short company name, e.g. techcorp")
+    env: Token = Field(description="Environment, e.g. dev, staging, prod")
+    tenant_id: TenantId = Field(description="Tenant id, e.g. a001")
+    region: Region = Field(description="AWS region code, e.g. us-west-2")
+    account_id: AccountId = Field(description="12-digit AWS account id, quoted")
+    tags: dict[TagKey, TagValue] = Field(
+        default_factory=dict, description="Extra tags for every resource"
+    )
+
+    @property
+    def is_prod(self) -> bool:
+        return self.env == "prod"
+
+
+def reserved_tag_problems(tags: dict[str, str]) -> list[str]:
+    clash = sorted(set(tags) & RESERVED_TAG_KEYS)
+    return [f"tag key {k!r} is set by the tool itself" for k in clash]
+
+
+def is_slug(value: str) -> bool:
+    return re.fullmatch(_SLUG, value) is not None

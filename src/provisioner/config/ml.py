@@ -1,0 +1,144 @@
+"""The ML provisioner's config: one ML use case, one file (SPEC §2, §3)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from provisioner.config.common import CommonConfig, Slug, StrictModel, reserved_tag_problems
+
+
+class MlTier(str, Enum):
+    STARTER = "starter"
+    PROFESSIONAL = "professional"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def rank(self) -> int:
+        return list(MlTier).index(self)
+
+    def includes(self, other: MlTier) -> bool:
+        """Tiers are cumulative: enterprise includes professional includes starter."""
+        return self.rank >= other.rank
+
+
+BucketName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", min_length=3, max_length=63),
+]
+VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")]
+SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")]
+Cidr = Annotated[
+    str,
+    StringConstraints(pattern=r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d|[12]\d|3[0-2])$"),
+]
+
+# CloudWatch Logs accepts only these retention periods (days).
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+    2922, 3288, 3653,
+)  # fmt: skip
+
+CODEBUILD_COMPUTE_TYPES = (
+    "BUILD_GENERAL1_SMALL",
+    "BUILD_GENERAL1_MEDIUM",
+    "BUILD_GENERAL1_LARGE",
+)
+
+
+class NetworkConfig(StrictModel):
+    vpc_id: VpcId = Field(description="Existing VPC for the interface endpoints")
+    vpc_cidr: Cidr = Field(description="The VPC's CIDR; HTTPS from it may reach the endpoints")
+    subnet_ids: list[SubnetId] = Field(
+        min_length=2, max_length=6, description="Private subnets for the endpoints (2-6)"
+    )
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("subnet ids must be distinct")
+        return value
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _octets(cls, value: str) -> str:
+        address = value.split("/")[0]
+        if any(int(octet) > 255 for octet in address.split(".")):
+            raise ValueError(f"{value!r} is not a valid IPv4 CIDR")
+        return value
+
+
+class BuildConfig(StrictModel):
+    compute_type: Literal["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] = (
+        "BUILD_GENERAL1_SMALL"
+    )
+    image: Annotated[str, StringConstraints(pattern=r"^[a-z0-9./:_-]+$", max_length=200)] = (
+        "aws/codebuild/standard:7.0"
+    )
+    timeout_minutes: Annotated[int, Field(ge=5, le=480)] = 60
+
+
+class MlConfig(CommonConfig):
+    """One ML use case. Tier-specific fields are checked against the tier."""
+
+    use_case: Slug = Field(description="ML use case, e.g. customer-churn")
+    workload: Slug | None = Field(default=None, description="Optional workload, e.g. realtime")
+    scenario: Literal["codecommit"] = Field(description="Source scenario; codecommit")
+    tier: MlTier = Field(description="starter | professional | enterprise")
+    branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]+$", max_length=100)] = (
+        "main"
+    )
+    artifact_bucket: BucketName | None = Field(
+        default=None, description="starter only: existing S3 bucket for pipeline artifacts"
+    )
+    network: NetworkConfig | None = Field(
+        default=None, description="enterprise only: VPC for endpoints"
+    )
+    log_retention_days: int = Field(default=90, description="enterprise: log retention in days")
+    build: BuildConfig = Field(default_factory=BuildConfig)
+
+    @field_validator("tier", mode="before")
+    @classmethod
+    def _tier_from_text(cls, value: object) -> object:
+        # Strict mode would refuse the YAML string for an Enum; accept exactly the values.
+        if isinstance(value, str):
+            try:
+                return MlTier(value)
+            except ValueError:
+                allowed = ", ".join(t.value for t in MlTier)
+                raise ValueError(f"must be one of: {allowed} (got {value!r})") from None
+        return value
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        if value not in LOG_RETENTION_DAYS:
+            allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+            raise ValueError(f"must be one of CloudWatch's retention periods: {allowed}")
+        return value
+
+    @model_validator(mode="after")
+    def _tier_fields(self) -> MlConfig:
+        problems: list[str] = reserved_tag_problems(self.tags)
+        if self.tier is MlTier.STARTER and self.artifact_bucket is None:
+            problems.append(
+                "artifact_bucket is required for the starter tier "
+                "(an existing S3 bucket for pipeline artifacts)"
+            )
+        if self.tier is not MlTier.STARTER and self.artifact_bucket is not None:
+            problems.append(
+                f"artifact_bucket is only for the starter tier; the {self.tier.value} tier "
+                "creates its own bucket"
+            )
+        if self.tier is MlTier.ENTERPRISE and self.network is None:
+            problems.append(
+                "network (vpc_id, vpc_cidr, subnet_ids) is required for the enterprise tier"
+            )
+        if self.tier is not MlTier.ENTERPRISE and self.network is not None:
+            problems.append("network is only for the enterprise tier")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -1,0 +1,80 @@
+"""The customer-managed KMS key (enterprise): rotation on, with an alias."""
+
+from __future__ import annotations
+
+from provisioner.cfn.intrinsics import ref
+from provisioner.cfn.template import PlannedResource
+from provisioner.naming.arn import ASSIGNED_ID
+from provisioner.ml.context import MlContext
+
+
+def build(ctx: MlContext) -> list[PlannedResource]:
+    n = ctx.names
+    account, region = n.account, n.region
+    key_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                # The account must keep control of its key, or the key becomes unmanageable.
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "LogsEncryptOwnLogGroups",
+                "Effect": "Allow",
+                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Action": [
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey",
+                    "kms:ReEncryptFrom",
+                    "kms:ReEncryptTo",
+                ],
+                "Resource": "*",
+                "Condition": {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": n.regional_arn(
+                            "logs", f"log-group:{n.path_root}/*"
+                        )
+                    }
+                },
+            },
+            {
+                "Sid": "EventBridgePublishesToTopics",
+                "Effect": "Allow",
+                "Principal": {"Service": "events.amazonaws.com"},
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+            },
+        ],
+    }
+    alias = n.kms_alias
+    return [
+        PlannedResource(
+            logical_id="EncryptionKey",
+            type="AWS::KMS::Key",
+            properties={
+                "Description": f"Encrypts artifacts, logs and topics of {n.ml_name}",
+                "EnableKeyRotation": True,
+                "KeyPolicy": key_policy,
+                "Tags": ctx.tag_list,
+            },
+            physical_name=f"(key id assigned by AWS; alias {alias})",
+            arn=n.regional_arn("kms", f"key/{ASSIGNED_ID}"),
+            retain=ctx.retain,
+            description="Customer-managed key, yearly rotation",
+        ),
+        PlannedResource(
+            logical_id="EncryptionKeyAlias",
+            type="AWS::KMS::Alias",
+            properties={"AliasName": alias, "TargetKeyId": ref("EncryptionKey")},
+            physical_name=alias,
+            arn=n.regional_arn("kms", alias),
+            description="Alias of the key",
+        ),
+    ]

@@ -1,0 +1,65 @@
+"""The artifacts bucket (professional+): encrypted, versioned, private, TLS-only."""
+
+from __future__ import annotations
+
+from provisioner.cfn.intrinsics import Json, ref
+from provisioner.cfn.template import PlannedResource
+from provisioner.ml.context import MlContext
+
+
+def build(ctx: MlContext) -> list[PlannedResource]:
+    n = ctx.names
+    name = n.artifacts_bucket
+    bucket_arn = f"arn:aws:s3:::{name}"
+    if ctx.kms_key_arn is not None:
+        default: dict[str, Json] = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": ctx.kms_key_arn}
+    else:
+        default = {"SSEAlgorithm": "AES256"}
+    bucket = PlannedResource(
+        logical_id="ArtifactsBucket",
+        type="AWS::S3::Bucket",
+        properties={
+            "BucketName": name,
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": default, "BucketKeyEnabled": True}
+                ]
+            },
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "Tags": ctx.tag_list,
+        },
+        physical_name=name,
+        arn=bucket_arn,
+        retain=ctx.retain,
+        description="Pipeline and model artifacts",
+    )
+    policy = PlannedResource(
+        logical_id="ArtifactsBucketPolicy",
+        type="AWS::S3::BucketPolicy",
+        properties={
+            "Bucket": ref("ArtifactsBucket"),
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            },
+        },
+        physical_name=name,
+        arn=bucket_arn,
+        description="Denies every request that does not use TLS",
+    )
+    return [bucket, policy]

@@ -1,0 +1,86 @@
+"""What every ML component builder reads: the config, its names, its tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from provisioner.cfn.intrinsics import Json, get_att
+from provisioner.cfn.tags import MANAGED_BY, tag_list, tag_map
+from provisioner.config.ml import MlConfig, MlTier
+from provisioner.naming.ml import MlNames
+
+TOOL_NAME = "ml-provisioner"
+
+
+@dataclass(frozen=True)
+class MlContext:
+    names: MlNames
+
+    @property
+    def config(self) -> MlConfig:
+        return self.names.config
+
+    @property
+    def tier(self) -> MlTier:
+        return self.config.tier
+
+    def has(self, tier: MlTier) -> bool:
+        return self.tier.includes(tier)
+
+    @property
+    def retain(self) -> bool:
+        """Data-bearing resources are retained on delete in prod (SPEC §1.4)."""
+        return self.config.is_prod
+
+    @cached_property
+    def tags(self) -> dict[str, str]:
+        c = self.config
+        own = {
+            "company": c.company_prefix,
+            "env": c.env,
+            "tenant": c.tenant_id,
+            "use-case": c.use_case,
+            "tier": c.tier.value,
+            MANAGED_BY: TOOL_NAME,
+        }
+        return {**c.tags, **own}
+
+    @property
+    def tag_list(self) -> list[dict[str, str]]:
+        return tag_list(self.tags)
+
+    @property
+    def tag_map(self) -> dict[str, str]:
+        return tag_map(self.tags)
+
+    def named_tag_list(self, name: str) -> list[dict[str, str]]:
+        return tag_list({**self.tags, "Name": name})
+
+    # -- shared facts between components -----------------------------------------------
+    @property
+    def artifact_bucket(self) -> str:
+        if self.config.artifact_bucket is not None:
+            return self.config.artifact_bucket
+        return self.names.artifacts_bucket
+
+    @property
+    def artifact_bucket_arn(self) -> str:
+        return f"arn:aws:s3:::{self.artifact_bucket}"
+
+    @property
+    def kms_key_arn(self) -> Json | None:
+        return get_att("EncryptionKey", "Arn") if self.has(MlTier.ENTERPRISE) else None
+
+    def kms_use_statement(self) -> list[dict[str, Json]]:
+        """Roles that touch encrypted artifacts may use the tier's key (enterprise only)."""
+        if self.kms_key_arn is None:
+            return []
+        return [
+            {
+                "Sid": "UseArtifactKey",
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
+                "Resource": self.kms_key_arn,
+            }
+        ]

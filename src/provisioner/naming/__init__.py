@@ -1,0 +1,1 @@
+"""Derived physical names (SPEC §2)."""
