@@ -1,0 +1,1 @@
+"""IAM policy documents: building, sizing, splitting and evaluating them (pure)."""

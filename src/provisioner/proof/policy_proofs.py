@@ -1,0 +1,108 @@
+"""Checks that an operator policy covers what CloudFormation's handlers do with a stack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from provisioner.cfn.template import PlannedResource, StackPlan, render_json
+from provisioner.policy.document import PolicyDocument
+from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
+from provisioner.proof.handler_exclusions import excluded
+
+HANDLER_OPERATIONS = ("create", "read", "update", "delete")
+# type → operation → permissions, as in the registry schemas' `handlers`.
+HandlerPermissions = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+@dataclass(frozen=True)
+class Gap:
+    resource: str
+    resource_type: str
+    permission: str
+    target: str
+    why: str
+
+    def render(self) -> str:
+        return (
+            f"{self.resource} ({self.resource_type}): {self.permission} on {self.target}: {self.why}"
+        )
+
+
+def _service_of_permission(permission: str) -> str:
+    return permission.split(":", 1)[0].lower()
+
+
+# S3 permissions whose IAM resource is an object, not the bucket.
+_S3_OBJECT_PERMISSIONS = frozenset({"s3:deleteobject", "s3:getobject", "s3:getobjectversion",
+                                    "s3:putobject", "s3:putobjectacl"})
+
+
+def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list[str]:
+    """The ARNs a handler permission acts on: the resource's own for its own service (its
+    objects, for S3 object permissions); for another service, the resources of that service
+    it references (e.g. the role a pipeline passes). Empty when it references none: then the
+    handler has nothing of that service to call the permission on."""
+    service = _service_of_permission(permission)
+    if service == resource.service:
+        if permission.lower() in _S3_OBJECT_PERMISSIONS:
+            return [f"{resource.arn}/any-object-key"]
+        return [resource.arn]
+    by_id = {r.logical_id: r for r in plan.resources}
+    return sorted(
+        by_id[ref].arn
+        for ref in resource.references()
+        if ref in by_id and by_id[ref].service == service
+    )
+
+
+def permissions_for(
+    resource_type: str, handlers: HandlerPermissions
+) -> list[str]:
+    operations = handlers.get(resource_type)
+    if operations is None:
+        raise KeyError(f"no handler permissions known for {resource_type}")
+    found: set[str] = set()
+    for operation in HANDLER_OPERATIONS:
+        found.update(operations.get(operation, ()))
+    return sorted(found)
+
+
+def gaps(
+    plans: Iterable[StackPlan],
+    policy: PolicyDocument,
+    handlers: HandlerPermissions,
+    *,
+    scoped: bool,
+) -> list[Gap]:
+    """Every handler permission (not excluded) that the policy does not allow on its target.
+
+    With `scoped=True`, a `"Resource": "*"` grant counts only for actions IAM cannot scope:
+    every other permission must be allowed by a pattern that names the resource.
+    """
+    found: list[Gap] = []
+    for plan in plans:
+        for resource in plan.resources:
+            for permission in permissions_for(resource.type, handlers):
+                if excluded(resource.type, permission):
+                    continue
+                unscopable = permission in UNSCOPABLE_ACTIONS
+                if scoped and unscopable:
+                    continue
+                arns = targets(plan, resource, permission)
+                if not arns and _names_foreign_arn(resource, permission):
+                    found.append(Gap(resource.logical_id, resource.type, permission, "-",
+                                     "acts on a resource outside the stack; cannot prove"))
+                for arn in arns:
+                    statements = [
+                        s for s in policy.statements if not (scoped and s.is_unscoped)
+                    ]
+                    if not any(s.allows(permission, arn) for s in statements):
+                        why = "no statement names this resource" if scoped else "not allowed"
+                        found.append(Gap(resource.logical_id, resource.type, permission, arn, why))
+    return found
+
+
+def _names_foreign_arn(resource: PlannedResource, permission: str) -> bool:
+    """Whether the properties name a literal ARN of the permission's service."""
+    return f"arn:aws:{_service_of_permission(permission)}:" in render_json(resource.properties)
