@@ -1,0 +1,1 @@
+"""The thin shell: argument parsing, files, printing, exit codes."""

@@ -1,0 +1,119 @@
+"""What both CLIs share: the seed's argument style, an injectable environment, and the
+mapping of errors to one message and an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from provisioner import __version__
+from provisioner.errors import InputError
+from provisioner.exit_codes import ExitCode
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One run of a CLI: parsed arguments plus where to read, write and print."""
+
+    config: str
+    action: str
+    force: bool
+    dry_run: bool
+    cwd: Path
+    stdout: TextIO
+    stderr: TextIO
+    env: Mapping[str, str] = field(default_factory=dict)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout)
+
+    def path(self, *parts: str) -> Path:
+        return self.cwd.joinpath(*parts)
+
+
+Handler = Callable[[Invocation], int]
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    help: str
+    handler: Handler
+    aliases: tuple[str, ...] = ()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so errors go through one path."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(self.prog, message)
+
+
+def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> _Parser:
+    names = [n for a in actions for n in (a.name, *a.aliases)]
+    epilog = "actions:\n" + "\n".join(
+        f"  {a.name:<18} {a.help}" + (f" (alias: {', '.join(a.aliases)})" if a.aliases else "")
+        for a in actions
+    )
+    parser = _Parser(
+        prog=prog,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-con", "--config", required=True, metavar="FILE",
+        help="config file; a bare name is looked up in ./configs/",
+    )  # fmt: skip
+    parser.add_argument(
+        "-act", "--action", required=True, metavar="ACTION",
+        help="one of: " + ", ".join(names),
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="allow changes in AWS")
+    parser.add_argument("--dry-run", action="store_true", help="show what would change only")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def run(
+    prog: str,
+    description: str,
+    actions: Sequence[ActionSpec],
+    argv: Sequence[str],
+    *,
+    cwd: Path | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    by_name = {n: a for a in actions for n in (a.name, *a.aliases)}
+    try:
+        parser = build_parser(prog, description, actions)
+        args = parser.parse_args(list(argv))
+        spec = by_name.get(args.action)
+        if spec is None:
+            allowed = ", ".join(by_name)
+            raise InputError(prog, f"unknown action {args.action!r}; allowed: {allowed}")
+        invocation = Invocation(
+            config=args.config,
+            action=spec.name,
+            force=args.force,
+            dry_run=args.dry_run,
+            cwd=cwd or Path.cwd(),
+            stdout=out,
+            stderr=err,
+            env=env or {},
+        )
+        return spec.handler(invocation)
+    except InputError as exc:
+        print(f"error: {exc.render()}", file=err)
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=err)
+        return 130

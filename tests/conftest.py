@@ -1,0 +1,104 @@
+"""Shared fixtures: example configs, an in-process CLI harness, and CloudFormation's own
+data (handler permissions, IAM action catalogue) read from cfn-lint."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provisioner.cli import ml as ml_cli
+from provisioner.config.ml import MlConfig
+from provisioner.config.ml_loader import load_ml_config
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "configs"
+ML_EXAMPLES = sorted(EXAMPLES.glob("*-ml-codecommit.yaml"))
+ML_EXAMPLE_IDS = [p.name.split("-")[0] for p in ML_EXAMPLES]
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+CliRunner = Callable[..., CliResult]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    """A working directory holding configs/ with the bundled examples, as the seeds assume."""
+    shutil.copytree(EXAMPLES, tmp_path / "configs")
+    return tmp_path
+
+
+@pytest.fixture
+def run_ml(workdir: Path) -> CliRunner:
+    def run(*argv: str, cwd: Path | None = None) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        code = ml_cli.main(list(argv), cwd=cwd or workdir, stdout=out, stderr=err)
+        return CliResult(int(code), out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture(params=ML_EXAMPLES, ids=ML_EXAMPLE_IDS)
+def ml_config(request: pytest.FixtureRequest) -> MlConfig:
+    return load_ml_config(request.param)
+
+
+def all_ml_configs() -> list[MlConfig]:
+    return [load_ml_config(p) for p in ML_EXAMPLES]
+
+
+@cache
+def handler_permissions(region: str, resource_type: str) -> dict[str, list[str]]:
+    """CloudFormation's registry schema `handlers` permissions, as shipped with cfn-lint."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
+    return {op: list(h.get("permissions", [])) for op, h in schema.get("handlers", {}).items()}
+
+
+@cache
+def resource_schema(region: str, resource_type: str) -> dict[str, Any]:
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema: dict[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema(
+        region, resource_type
+    ).schema
+    return schema
+
+
+@cache
+def iam_catalogue() -> dict[str, Any]:
+    """The IAM action catalogue cfn-lint ships (service prefix → actions → resource types)."""
+    import cfnlint
+
+    path = Path(cfnlint.__file__).parent / "data" / "AdditionalSpecs" / "Policies.json"
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def catalogue_entry(action: str) -> dict[str, Any] | None:
+    service, name = action.split(":", 1)
+    entry: dict[str, Any] | None = (
+        iam_catalogue().get(service.lower(), {}).get("Actions", {}).get(name.lower())
+    )
+    return entry
+
+
+def cfn_lint(template_body: str, region: str) -> list[str]:
+    import cfnlint.api
+
+    matches = cfnlint.api.lint(template_body, regions=[region])
+    return [f"{m.rule.id} {m.message} at {'/'.join(map(str, m.path))}" for m in matches]

@@ -1,0 +1,220 @@
+"""create-policy: the seeds' statements, proven sufficient, valid, scoped and within size."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import all_ml_configs, catalogue_entry, handler_permissions, resource_schema
+
+from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
+from provisioner.config.ml import MlConfig, MlTier
+from provisioner.ml.operator_policy import operator_policy
+from provisioner.ml.plan import plan_stack
+from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
+from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
+from provisioner.proof.handler_exclusions import EXCLUSIONS
+from provisioner.proof.policy_proofs import HandlerPermissions, gaps
+from provisioner.proof.reviewed_handlers import REVIEWED_HANDLERS
+
+SEED_SIDS = {
+    MlTier.STARTER: [
+        "CloudFormationManagement", "SageMakerUnscoped", "SageMakerScoped",
+        "CodeCommitManagement", "CodeBuildManagement", "CodePipelineManagement",
+        "IAMRoleManagement", "SSMManageMlParameters",
+    ],
+    MlTier.PROFESSIONAL: [
+        "S3ArtifactsBucketManagement", "EventBridgeManagement", "CloudWatchDashboardManagement",
+    ],
+    MlTier.ENTERPRISE: [
+        "KMSKeyManagement", "CloudWatchLogsManagement", "SNSManagement", "VPCEndpointManagement",
+    ],
+}  # fmt: skip
+TEST_SUFFIXES = ("t0000", "tffff", "t9a3c")
+
+
+def handlers_for(config: MlConfig) -> HandlerPermissions:
+    types = {r.type for r in plan_stack(config).resources}
+    found: dict[str, dict[str, list[str]]] = {}
+    for resource_type in types:
+        declared = handler_permissions(config.region, resource_type)
+        if declared:
+            assert resource_type not in REVIEWED_HANDLERS, "schema now has handlers: drop ours"
+            found[resource_type] = declared
+        else:
+            found[resource_type] = REVIEWED_HANDLERS[resource_type]
+    return found
+
+
+def plans(config: MlConfig) -> list:  # type: ignore[type-arg]
+    return [plan_stack(config), *(plan_stack(config, s) for s in TEST_SUFFIXES)]
+
+
+def test_seed_statements_by_tier(ml_config: MlConfig) -> None:
+    sids = [s.sid for s in operator_policy(ml_config).statements]
+    for tier, expected in SEED_SIDS.items():
+        for sid in expected:
+            assert (sid in sids) == ml_config.tier.includes(tier), sid
+
+
+def test_seed_resource_scoping_for_starter_example() -> None:
+    """The seed's patterns, filled in for techcorp (reviewed by hand against the seed)."""
+    config = next(c for c in all_ml_configs() if c.company_prefix == "techcorp")
+    policy = operator_policy(config)
+    ml, acct, region = "techcorp-prod-a001-us-west-2-customer-churn-ml", "111122223333", "us-west-2"
+    expected = {
+        "CloudFormationManagement": (f"arn:aws:cloudformation:{region}:{acct}:stack/{ml}-*",),
+        "SageMakerUnscoped": ("*",),
+        "SageMakerScoped": (f"arn:aws:sagemaker:{region}:{acct}:*/{ml}-*",),
+        "CodeCommitManagement": (f"arn:aws:codecommit:{region}:{acct}:{ml}-*",),
+        "CodeBuildManagement": (f"arn:aws:codebuild:{region}:{acct}:project/{ml}-*",),
+        "CodePipelineManagement": (f"arn:aws:codepipeline:{region}:{acct}:{ml}-*",),
+        "IAMRoleManagement": (
+            f"arn:aws:iam::{acct}:role/techcorp-prod-a001-customer-churn-*",
+            f"arn:aws:iam::{acct}:policy/techcorp-prod-a001-customer-churn-*",
+        ),
+        "SSMManageMlParameters": (f"arn:aws:ssm:{region}:{acct}:parameter/ml/{ml}/*",),
+    }
+    for sid, resources in expected.items():
+        assert policy.statement(sid).resources == resources, sid
+
+
+def test_professional_and_enterprise_scoping() -> None:
+    for config in all_ml_configs():
+        policy = operator_policy(config)
+        ml = f"{config.company_prefix}-{config.env}-{config.tenant_id}-{config.region}-"
+        if config.tier.includes(MlTier.PROFESSIONAL):
+            s3 = policy.statement("S3ArtifactsBucketManagement").resources
+            assert s3[0] == f"arn:aws:s3:::{ml}{config.use_case}" + (
+                f"-{config.workload}" if config.workload else ""
+            ) + "-ml-artifacts"
+            events = policy.statement("EventBridgeManagement").resources[0]
+            assert events.endswith("-ml-*") and ":rule/" + ml in events
+        if config.tier.includes(MlTier.ENTERPRISE):
+            logs = policy.statement("CloudWatchLogsManagement").resources[0]
+            assert logs.endswith(f"log-group:/ml/{ml}{config.use_case}-ml/*")
+
+
+def test_seed_actions_that_iam_does_not_define_are_replaced(ml_config: MlConfig) -> None:
+    actions = {a.lower() for a in operator_policy(ml_config).actions}
+    assert "sagemaker:updatemodelpackagegroup" not in actions
+    assert "s3:putbucketencryption" not in actions
+    if ml_config.tier.includes(MlTier.PROFESSIONAL):
+        assert "s3:putencryptionconfiguration" in actions
+    # and the catalogue agrees that the seed's two names are not IAM actions
+    assert catalogue_entry("sagemaker:UpdateModelPackageGroup") is None
+    assert catalogue_entry("s3:PutBucketEncryption") is None
+
+
+def test_handler_gaps_the_seed_missed_are_included(ml_config: MlConfig) -> None:
+    actions = operator_policy(ml_config).actions
+    for needed in ("iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:UntagRole",
+                   "codepipeline:TagResource", "sagemaker:AddTags", "ssm:ListTagsForResource"):
+        assert needed in actions  # fmt: skip
+
+
+def test_sufficient(ml_config: MlConfig) -> None:
+    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config),
+                 scoped=False)  # fmt: skip
+    assert [g.render() for g in found] == []
+
+
+def test_scoped(ml_config: MlConfig) -> None:
+    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config),
+                 scoped=True)  # fmt: skip
+    assert [g.render() for g in found] == []
+
+
+def test_proofs_detect_a_missing_permission(ml_config: MlConfig) -> None:
+    """Drop one permission the role handler needs: the sufficiency proof must say so."""
+    policy = operator_policy(ml_config)
+    weakened = PolicyDocument(
+        tuple(
+            replace(s, actions=tuple(a for a in s.actions if a != "iam:ListRolePolicies"))
+            for s in policy.statements
+        )
+    )
+    found = gaps(plans(ml_config), weakened, handlers_for(ml_config), scoped=False)
+    assert {g.permission for g in found} == {"iam:ListRolePolicies"}
+    assert {g.resource_type for g in found} == {"AWS::IAM::Role"}
+
+
+def test_proofs_detect_a_name_outside_the_scope(ml_config: MlConfig) -> None:
+    """Narrow the SSM scope so live names fall outside: the scope proof must say so."""
+    policy = operator_policy(ml_config)
+    ssm = policy.statement("SSMManageMlParameters")
+    narrowed = PolicyDocument(
+        tuple(
+            replace(s, resources=("arn:aws:ssm:*:*:parameter/other/*",)) if s is ssm else s
+            for s in policy.statements
+        )
+    )
+    found = gaps(plans(ml_config), narrowed, handlers_for(ml_config), scoped=True)
+    assert found and {g.resource_type for g in found} == {"AWS::SSM::Parameter"}
+
+
+def test_valid_actions_without_wildcards(ml_config: MlConfig) -> None:
+    for statement in operator_policy(ml_config).statements:
+        for action in statement.actions:
+            assert "*" not in action and "?" not in action, action
+            assert catalogue_entry(action) is not None, f"{action} is not an IAM action"
+
+
+def test_star_only_for_unscopable_actions(ml_config: MlConfig) -> None:
+    for statement in operator_policy(ml_config).statements:
+        if statement.is_unscoped:
+            assert statement.resources == ("*",)
+            for action in statement.actions:
+                assert action in UNSCOPABLE_ACTIONS, action
+                entry = catalogue_entry(action)
+                assert entry is not None and not entry.get("Resources"), (
+                    f"{action} has resource types in IAM: scope it"
+                )
+
+
+def test_unscopable_table_is_true() -> None:
+    for action, reason in UNSCOPABLE_ACTIONS.items():
+        entry = catalogue_entry(action)
+        assert entry is not None and not entry.get("Resources"), action
+        assert reason
+
+
+def test_fits_iam_size_limit(ml_config: MlConfig) -> None:
+    policy = operator_policy(ml_config)
+    parts = split_to_fit(policy)
+    assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in parts)
+    granted = {(a, r) for p in parts for s in p.statements for a in s.actions for r in s.resources}
+    original = {(a, r) for s in policy.statements for a in s.actions for r in s.resources}
+    assert granted == original
+    if ml_config.tier is not MlTier.ENTERPRISE:
+        assert len(parts) == 1
+
+
+def test_splitter_cuts_oversized_statements() -> None:
+    actions = tuple(f"iam:GetRole{i:04d}" for i in range(600))
+    doc = PolicyDocument((Statement("Big", actions, ("arn:aws:iam::1:role/x-*",)),))
+    parts = split_to_fit(doc)
+    assert len(parts) > 1 and all(p.size <= MANAGED_POLICY_MAX_CHARS for p in parts)
+    assert sorted(a for p in parts for s in p.statements for a in s.actions) == sorted(actions)
+    assert len({s.sid for p in parts for s in p.statements}) == sum(len(p.statements) for p in parts)
+
+
+@pytest.mark.parametrize("exclusion", EXCLUSIONS, ids=lambda e: f"{e.resource_type}:{e.permission}")
+def test_exclusion_is_still_true(exclusion) -> None:  # type: ignore[no-untyped-def]
+    region = "us-west-2"
+    declared = handler_permissions(region, exclusion.resource_type)
+    assert any(exclusion.permission in perms for perms in declared.values()), "stale exclusion"
+    if exclusion.not_iam:
+        assert catalogue_entry(exclusion.permission) is None
+    if exclusion.unused_property:
+        schema = resource_schema(region, exclusion.resource_type)
+        assert exclusion.unused_property in schema["properties"]
+        for config in all_ml_configs():
+            for tier in MlTier:
+                variant = config.model_copy(update={"tier": tier})
+                if tier is MlTier.ENTERPRISE and variant.network is None:
+                    continue
+                for resource in plan_stack(variant).resources:
+                    if resource.type == exclusion.resource_type:
+                        assert exclusion.unused_property not in resource.properties
+    assert exclusion.reason
