@@ -53,7 +53,11 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise InputError(str(path), f"malformed YAML at {where}: {exc.problem}") from exc
+        detail = f"malformed YAML at {where}: {exc.problem}"
+        if exc.context and exc.context_mark:
+            start = exc.context_mark
+            detail += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
+        raise InputError(str(path), detail) from exc
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"malformed YAML: {exc}") from exc
     if data is None:

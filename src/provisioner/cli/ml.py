@@ -76,9 +76,9 @@ def create_policy(inv: Invocation) -> int:
 
 
 def create_report(inv: Invocation) -> int:
+    config = _load(inv)
     from provisioner.report.ml_report import render_ml_report
 
-    config = _load(inv)
     html, markdown = render_ml_report(config)
     stem = f"{config_file_stem(config)}-create-report"
     written = write_all(
@@ -102,10 +102,10 @@ def list_resources(inv: Invocation) -> int:
 
 
 def create_seed_code(inv: Invocation) -> int:
+    config = _load(inv)
     from provisioner.ml.seed_code import seed_code_files
     from provisioner.naming.ml import ml_name
 
-    config = _load(inv)
     root = inv.path("seed-code", ml_name(config))
     written = write_all({root / rel: text for rel, text in seed_code_files(config).items()})
     inv.say(f"wrote {len(written)} files to {root}/")

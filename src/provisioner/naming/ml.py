@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from provisioner.aws_limits import NamedThing, NameKind
-from provisioner.config.ml import MlConfig
+from provisioner.config.ml import MlConfig, MlTier
 from provisioner.naming.arn import arn
 
 TEST_SUFFIX_PATTERN = re.compile(r"^t[0-9a-f]{4}$")
@@ -151,14 +151,13 @@ class MlNames:
         return arn("iam", "", self.account, resource)
 
 
-ROLE_PURPOSES = ("sagemaker", "build", "pipeline", "events")
-RULE_PURPOSES = ("push", "appr", "fail")
 TOPIC_PURPOSES = ("alerts", "approvals")
 LOG_PURPOSES = ("build", "pipeline")
 
 
 def named_things(names: MlNames) -> list[NamedThing]:
-    """Every derived name with its kind, for limit checks."""
+    """Every name the config's tier derives, with its kind, for limit checks."""
+    tier = names.config.tier
     things = [
         NamedThing(NameKind.STACK, names.stack),
         NamedThing(NameKind.MODEL_PACKAGE_GROUP, names.model_package_group),
@@ -166,17 +165,27 @@ def named_things(names: MlNames) -> list[NamedThing]:
         NamedThing(NameKind.CODECOMMIT_REPOSITORY, names.repository),
         NamedThing(NameKind.CODEBUILD_PROJECT, names.build_project),
         NamedThing(NameKind.CODEPIPELINE, names.pipeline),
-        NamedThing(NameKind.S3_BUCKET, names.artifacts_bucket),
-        NamedThing(NameKind.DASHBOARD, names.dashboard),
-        NamedThing(NameKind.KMS_ALIAS, names.kms_alias),
-        NamedThing(NameKind.SECURITY_GROUP, names.security_group),
         NamedThing(NameKind.SSM_PARAMETER, names.parameter("sagemaker-execution-role-arn")),
     ]
-    things += [NamedThing(NameKind.IAM_ROLE, names.role(p)) for p in ROLE_PURPOSES]
-    things += [NamedThing(NameKind.IAM_POLICY, names.managed_policy(p)) for p in ROLE_PURPOSES]
-    things += [NamedThing(NameKind.EVENTS_RULE, names.events_rule(p)) for p in RULE_PURPOSES]
-    things += [NamedThing(NameKind.SNS_TOPIC, names.topic(p)) for p in TOPIC_PURPOSES]
-    things += [NamedThing(NameKind.LOG_GROUP, names.log_group(p)) for p in LOG_PURPOSES]
+    roles = ["sagemaker", "build", "pipeline"]
+    if tier.includes(MlTier.PROFESSIONAL):
+        roles.append("events")
+        things += [
+            NamedThing(NameKind.S3_BUCKET, names.artifacts_bucket),
+            NamedThing(NameKind.DASHBOARD, names.dashboard),
+            NamedThing(NameKind.EVENTS_RULE, names.events_rule("push")),
+            NamedThing(NameKind.EVENTS_RULE, names.events_rule("appr")),
+        ]
+    if tier.includes(MlTier.ENTERPRISE):
+        things += [
+            NamedThing(NameKind.KMS_ALIAS, names.kms_alias),
+            NamedThing(NameKind.SECURITY_GROUP, names.security_group),
+            NamedThing(NameKind.EVENTS_RULE, names.events_rule("fail")),
+        ]
+        things += [NamedThing(NameKind.SNS_TOPIC, names.topic(p)) for p in TOPIC_PURPOSES]
+        things += [NamedThing(NameKind.LOG_GROUP, names.log_group(p)) for p in LOG_PURPOSES]
+    things += [NamedThing(NameKind.IAM_ROLE, names.role(p)) for p in roles]
+    things += [NamedThing(NameKind.IAM_POLICY, names.managed_policy(p)) for p in roles]
     return things
 
 

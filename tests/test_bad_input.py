@@ -1,0 +1,181 @@
+"""Bad input of every kind: one clear message, exit code 2, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLES, CliRunner
+
+TECHCORP = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+GLOBALBANK = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
+WRITING_ACTIONS = ["create-template", "create-policy", "create-report", "create-seed-code"]
+
+
+def example(name: str = TECHCORP) -> dict:  # type: ignore[type-arg]
+    data: dict = yaml.safe_load((EXAMPLES / name).read_text())  # type: ignore[type-arg]
+    return data
+
+
+def write(workdir: Path, data: object, name: str = TECHCORP) -> str:
+    path = workdir / "configs" / name
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data))
+    return name
+
+
+def outputs(workdir: Path) -> list[Path]:
+    return [p for p in workdir.rglob("*") if "configs" not in p.parts]
+
+
+def assert_rejected(run_ml: CliRunner, workdir: Path, config: str, *needles: str) -> str:
+    for action in ["validate", *WRITING_ACTIONS]:
+        result = run_ml("-con", config, "-act", action)
+        assert result.code == 2, (action, result.out, result.err)
+        assert "Traceback" not in result.err
+        assert result.err.startswith("error: ")
+        assert result.out == ""
+        for needle in needles:
+            assert needle in result.err, (needle, result.err)
+        assert outputs(workdir) == [], action
+    return result.err
+
+
+def test_malformed_yaml(run_ml: CliRunner, workdir: Path) -> None:
+    config = write(workdir, "company_prefix: techcorp\nenv: [prod\n")
+    assert_rejected(run_ml, workdir, config, TECHCORP, "malformed YAML", "line 2")
+
+
+def test_top_level_not_a_mapping(run_ml: CliRunner, workdir: Path) -> None:
+    config = write(workdir, "- just\n- a list\n")
+    assert_rejected(run_ml, workdir, config, "top level must be a mapping")
+
+
+def test_empty_file(run_ml: CliRunner, workdir: Path) -> None:
+    assert_rejected(run_ml, workdir, write(workdir, ""), "empty")
+
+
+def test_duplicate_key(run_ml: CliRunner, workdir: Path) -> None:
+    text = (EXAMPLES / TECHCORP).read_text() + "tier: enterprise\n"
+    assert_rejected(run_ml, workdir, write(workdir, text), "duplicate key 'tier'")
+
+
+def test_unknown_key(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["teir"] = "starter"
+    err = assert_rejected(run_ml, workdir, write(workdir, data), "teir", "unknown field")
+    assert "tier" in err  # names what is allowed
+
+
+def test_unknown_nested_key(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["build"] = {"computetype": "BUILD_GENERAL1_SMALL"}
+    assert_rejected(run_ml, workdir, write(workdir, data), "build.computetype", "compute_type")
+
+
+def test_wrong_type(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["build"] = {"timeout_minutes": "sixty"}
+    assert_rejected(run_ml, workdir, write(workdir, data), "build.timeout_minutes", "whole number")
+
+
+def test_account_id_as_number(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["account_id"] = 111122223333
+    assert_rejected(run_ml, workdir, write(workdir, data), "account_id", "quotes")
+
+
+def test_bad_account_id(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["account_id"] = "12345"
+    assert_rejected(run_ml, workdir, write(workdir, data), "account_id", "pattern")
+
+
+def test_bad_region(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["region"] = "us-west-9"
+    assert_rejected(run_ml, workdir, write(workdir, data), "region", "us-west-9")
+
+
+def test_bad_tier(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tier"] = "gold"
+    assert_rejected(run_ml, workdir, write(workdir, data), "tier", "starter, professional")
+
+
+def test_missing_required_field(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    del data["use_case"]
+    assert_rejected(run_ml, workdir, write(workdir, data), "use_case", "required")
+
+
+def test_name_over_aws_limit(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["use_case"] = "customer-churn-prediction-long"
+    name = "techcorp-prod-a001-us-west-2-customer-churn-prediction-long-ml-codecommit.yaml"
+    mpg = "techcorp-prod-a001-us-west-2-customer-churn-prediction-long-ml-mpg"
+    err = assert_rejected(run_ml, workdir, write(workdir, data, name), mpg)
+    assert f"is {len(mpg)} characters" in err and "at most 63" in err
+    assert "test-deploy" not in err  # the live name is the problem
+
+
+def test_name_fits_live_but_not_in_test_deploy_form(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["use_case"] = "customer-churn-predictor"  # mpg: 60 characters live, 66 in test-deploy
+    name = "techcorp-prod-a001-us-west-2-customer-churn-predictor-ml-codecommit.yaml"
+    err = assert_rejected(run_ml, workdir, write(workdir, data, name), "test-deploy form")
+    assert "is 66 characters; AWS allows at most 63" in err
+
+
+def test_file_name_disagrees_with_contents(run_ml: CliRunner, workdir: Path) -> None:
+    shutil.copy(EXAMPLES / TECHCORP, workdir / "configs" / "churn.yaml")
+    assert_rejected(run_ml, workdir, "churn.yaml", "file name disagrees", TECHCORP)
+
+
+def test_enterprise_without_vpc(run_ml: CliRunner, workdir: Path) -> None:
+    data = example(GLOBALBANK)
+    del data["network"]
+    assert_rejected(run_ml, workdir, write(workdir, data, GLOBALBANK), "network", "enterprise")
+
+
+def test_starter_without_artifact_bucket(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    del data["artifact_bucket"]
+    assert_rejected(run_ml, workdir, write(workdir, data), "artifact_bucket", "starter")
+
+
+def test_bad_subnet_and_retention(run_ml: CliRunner, workdir: Path) -> None:
+    data = example(GLOBALBANK)
+    data["network"]["subnet_ids"] = ["subnet-zz"]
+    data["log_retention_days"] = 100
+    err = assert_rejected(run_ml, workdir, write(workdir, data, GLOBALBANK), "2 problems")
+    assert "network.subnet_ids" in err and "log_retention_days" in err
+
+
+def test_missing_config_file(run_ml: CliRunner, workdir: Path) -> None:
+    err = assert_rejected(run_ml, workdir, "nope-ml-codecommit.yaml", "not found")
+    assert "configs" in err
+
+
+def test_config_is_a_directory(run_ml: CliRunner, workdir: Path) -> None:
+    (workdir / "configs" / "dir.yaml").mkdir()
+    assert_rejected(run_ml, workdir, "dir.yaml", "not found")
+
+
+def test_not_utf8(run_ml: CliRunner, workdir: Path) -> None:
+    (workdir / "configs" / TECHCORP).write_bytes(b"company_prefix: \xff\xfe\n")
+    assert_rejected(run_ml, workdir, TECHCORP, "UTF-8")
+
+
+@pytest.mark.parametrize("action", WRITING_ACTIONS)
+def test_unwritable_output_directory(run_ml: CliRunner, workdir: Path, action: str) -> None:
+    # A file where the output directory should be (root ignores permission bits).
+    for directory in ("templates", "policies", "reports", "seed-code"):
+        (workdir / directory).write_text("not a directory")
+    result = run_ml("-con", TECHCORP, "-act", action)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert "output directory" in result.err
+    assert all(
+        (workdir / d).is_file() for d in ("templates", "policies", "reports", "seed-code")
+    )
