@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import EXAMPLES, CliRunner
 
 TECHCORP = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
@@ -176,6 +177,4 @@ def test_unwritable_output_directory(run_ml: CliRunner, workdir: Path, action: s
     result = run_ml("-con", TECHCORP, "-act", action)
     assert result.code == 2 and "Traceback" not in result.err
     assert "output directory" in result.err
-    assert all(
-        (workdir / d).is_file() for d in ("templates", "policies", "reports", "seed-code")
-    )
+    assert all((workdir / d).is_file() for d in ("templates", "policies", "reports", "seed-code"))

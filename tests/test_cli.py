@@ -15,7 +15,11 @@ GLOBALBANK = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.ya
 def test_seed_command_line_writes_the_seed_policy_path(run_ml: CliRunner, workdir: Path) -> None:
     result = run_ml("-con", TECHCORP, "-act", "create-policy")
     assert result.code == 0, result.err
-    path = workdir / "policies" / "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit-iam-policy.json"
+    path = (
+        workdir
+        / "policies"
+        / "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit-iam-policy.json"
+    )
     document = json.loads(path.read_text())
     assert document["Version"] == "2012-10-17"
     assert str(path) in result.out
@@ -25,7 +29,9 @@ def test_long_forms_and_alias(run_ml: CliRunner, workdir: Path) -> None:
     result = run_ml("--config", EDGE, "--action", "export-iam-policy")
     assert result.code == 0, result.err
     assert (
-        workdir / "policies" / "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit-iam-policy.json"
+        workdir
+        / "policies"
+        / "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit-iam-policy.json"
     ).is_file()
 
 
@@ -78,9 +84,9 @@ def test_validate_writes_nothing(run_ml: CliRunner, workdir: Path) -> None:
 
 
 def test_list_resources_prints_every_physical_name(run_ml: CliRunner) -> None:
+    from conftest import EXAMPLES
     from provisioner.config.ml_loader import load_ml_config
     from provisioner.ml.plan import plan_stack
-    from conftest import EXAMPLES
 
     result = run_ml("-con", EDGE, "-act", "list-resources")
     assert result.code == 0

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES
 from provisioner.cli import ml as ml_cli
 
 TECHCORP = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"

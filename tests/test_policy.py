@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import all_ml_configs, catalogue_entry, handler_permissions, resource_schema
 
+from conftest import all_ml_configs, catalogue_entry, handler_permissions, resource_schema
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.ml.operator_policy import operator_policy
@@ -85,9 +85,12 @@ def test_professional_and_enterprise_scoping() -> None:
         ml = f"{config.company_prefix}-{config.env}-{config.tenant_id}-{config.region}-"
         if config.tier.includes(MlTier.PROFESSIONAL):
             s3 = policy.statement("S3ArtifactsBucketManagement").resources
-            assert s3[0] == f"arn:aws:s3:::{ml}{config.use_case}" + (
-                f"-{config.workload}" if config.workload else ""
-            ) + "-ml-artifacts"
+            assert (
+                s3[0]
+                == f"arn:aws:s3:::{ml}{config.use_case}"
+                + (f"-{config.workload}" if config.workload else "")
+                + "-ml-artifacts"
+            )
             events = policy.statement("EventBridgeManagement").resources[0]
             assert events.endswith("-ml-*") and ":rule/" + ml in events
         if config.tier.includes(MlTier.ENTERPRISE):
@@ -108,8 +111,14 @@ def test_seed_actions_that_iam_does_not_define_are_replaced(ml_config: MlConfig)
 
 def test_handler_gaps_the_seed_missed_are_included(ml_config: MlConfig) -> None:
     actions = operator_policy(ml_config).actions
-    for needed in ("iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:UntagRole",
-                   "codepipeline:TagResource", "sagemaker:AddTags", "ssm:ListTagsForResource"):
+    for needed in (
+        "iam:ListAttachedRolePolicies",
+        "iam:ListRolePolicies",
+        "iam:UntagRole",
+        "codepipeline:TagResource",
+        "sagemaker:AddTags",
+        "ssm:ListTagsForResource",
+    ):
         assert needed in actions  # fmt: skip
 
 
@@ -196,7 +205,9 @@ def test_splitter_cuts_oversized_statements() -> None:
     parts = split_to_fit(doc)
     assert len(parts) > 1 and all(p.size <= MANAGED_POLICY_MAX_CHARS for p in parts)
     assert sorted(a for p in parts for s in p.statements for a in s.actions) == sorted(actions)
-    assert len({s.sid for p in parts for s in p.statements}) == sum(len(p.statements) for p in parts)
+    assert len({s.sid for p in parts for s in p.statements}) == sum(
+        len(p.statements) for p in parts
+    )
 
 
 @pytest.mark.parametrize("exclusion", EXCLUSIONS, ids=lambda e: f"{e.resource_type}:{e.permission}")

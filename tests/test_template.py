@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import all_ml_configs, cfn_lint, resource_schema
 
+from conftest import all_ml_configs, cfn_lint, resource_schema
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.ml.operator_policy import operator_policy
@@ -92,7 +92,7 @@ def test_every_taggable_resource_carries_all_tags(ml_config: MlConfig) -> None:
             continue
         tags = resource.properties.get("Tags")
         keys = set(tags) if isinstance(tags, dict) else {t["Key"] for t in tags or []}
-        assert REQUIRED_TAG_KEYS <= keys, resource.logical_id
+        assert keys >= REQUIRED_TAG_KEYS, resource.logical_id
         values = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
         assert values["managed-by"] == "ml-provisioner"
         assert values["tier"] == ml_config.tier.value
@@ -156,9 +156,7 @@ def test_names_follow_spec(ml_config: MlConfig) -> None:
         if resource.type in ("AWS::IAM::Role", "AWS::IAM::ManagedPolicy"):
             assert resource.physical_name.startswith(f"{short}-")
             assert ml_config.region not in resource.physical_name  # IAM is global
-        elif resource.type == "AWS::SSM::Parameter":
-            assert resource.physical_name.startswith(f"/ml/{ml}/")
-        elif resource.type == "AWS::Logs::LogGroup":
+        elif resource.type == "AWS::SSM::Parameter" or resource.type == "AWS::Logs::LogGroup":
             assert resource.physical_name.startswith(f"/ml/{ml}/")
         elif resource.type == "AWS::S3::Bucket":
             assert resource.physical_name == f"{ml}-artifacts"

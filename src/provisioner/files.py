@@ -31,7 +31,9 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(str(path.parent), f"cannot write output directory: {exc.strerror}") from exc
+        raise InputError(
+            str(path.parent), f"cannot write output directory: {exc.strerror}"
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

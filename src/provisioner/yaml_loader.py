@@ -19,7 +19,7 @@ class _StrictLoader(_Loader):  # type: ignore[valid-type,misc]
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             raise yaml.constructor.ConstructorError(
                 None, None, f"mapping keys must be strings, got {key!r}", key_node.start_mark
@@ -28,7 +28,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
-        seen[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        seen[key] = loader.construct_object(value_node, deep=True)
     return seen
 
 
@@ -49,14 +49,16 @@ def load_yaml_mapping(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(str(path), f"cannot read config file: {exc.strerror}") from exc
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
         detail = f"malformed YAML at {where}: {exc.problem}"
         if exc.context and exc.context_mark:
             start = exc.context_mark
-            detail += f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
+            detail += (
+                f" ({exc.context} that starts at line {start.line + 1}, column {start.column + 1})"
+            )
         raise InputError(str(path), detail) from exc
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"malformed YAML: {exc}") from exc

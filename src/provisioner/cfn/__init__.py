@@ -1,1 +1,1 @@
-"""CloudFormation template model: resources with their physical names, rendered deterministically."""
+"""CloudFormation template model: resources with physical names, rendered deterministically."""

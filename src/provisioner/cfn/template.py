@@ -79,8 +79,7 @@ class StackPlan:
             template["Metadata"] = self.metadata
         if self.outputs:
             template["Outputs"] = {
-                o.logical_id: {"Description": o.description, "Value": o.value}
-                for o in self.outputs
+                o.logical_id: {"Description": o.description, "Value": o.value} for o in self.outputs
             }
         return template
 

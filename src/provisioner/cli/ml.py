@@ -117,9 +117,11 @@ ACTIONS = (
     ActionSpec("validate", "check the config and every derived name", validate),
     ActionSpec("create-template", "write the CloudFormation template", create_template),
     ActionSpec(
-        "create-policy", "write the operator's least-privilege IAM policy", create_policy,
+        "create-policy",
+        "write the operator's least-privilege IAM policy",
+        create_policy,
         aliases=("export-iam-policy",),
-    ),  # fmt: skip
+    ),
     ActionSpec("create-report", "write the HTML and Markdown report", create_report),
     ActionSpec("list-resources", "print every resource and its physical name", list_resources),
     ActionSpec("create-seed-code", "write the model-build code for the repo", create_seed_code),

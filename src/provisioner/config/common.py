@@ -20,9 +20,7 @@ def _known_region(value: str) -> str:
     return value
 
 
-Token = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", min_length=2, max_length=16)
-]
+Token = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", min_length=2, max_length=16)]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", min_length=2, max_length=8)]
 Slug = Annotated[str, StringConstraints(pattern=_SLUG, min_length=2, max_length=40)]
 Region = Annotated[str, AfterValidator(_known_region)]

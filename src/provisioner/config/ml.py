@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 from provisioner.config.common import CommonConfig, Slug, StrictModel, reserved_tag_problems
 
 
-class MlTier(str, Enum):
+class MlTier(StrEnum):
     STARTER = "starter"
     PROFESSIONAL = "professional"
     ENTERPRISE = "enterprise"
@@ -72,9 +72,9 @@ class NetworkConfig(StrictModel):
 
 
 class BuildConfig(StrictModel):
-    compute_type: Literal["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] = (
-        "BUILD_GENERAL1_SMALL"
-    )
+    compute_type: Literal[
+        "BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"
+    ] = "BUILD_GENERAL1_SMALL"
     image: Annotated[str, StringConstraints(pattern=r"^[a-z0-9./:_-]+$", max_length=200)] = (
         "aws/codebuild/standard:7.0"
     )

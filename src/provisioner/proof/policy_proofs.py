@@ -24,9 +24,8 @@ class Gap:
     why: str
 
     def render(self) -> str:
-        return (
-            f"{self.resource} ({self.resource_type}): {self.permission} on {self.target}: {self.why}"
-        )
+        where = f"{self.resource} ({self.resource_type})"
+        return f"{where}: {self.permission} on {self.target}: {self.why}"
 
 
 def _service_of_permission(permission: str) -> str:
@@ -34,8 +33,9 @@ def _service_of_permission(permission: str) -> str:
 
 
 # S3 permissions whose IAM resource is an object, not the bucket.
-_S3_OBJECT_PERMISSIONS = frozenset({"s3:deleteobject", "s3:getobject", "s3:getobjectversion",
-                                    "s3:putobject", "s3:putobjectacl"})
+_S3_OBJECT_PERMISSIONS = frozenset(
+    {"s3:deleteobject", "s3:getobject", "s3:getobjectversion", "s3:putobject", "s3:putobjectacl"}
+)
 
 
 def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list[str]:
@@ -56,9 +56,7 @@ def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list
     )
 
 
-def permissions_for(
-    resource_type: str, handlers: HandlerPermissions
-) -> list[str]:
+def permissions_for(resource_type: str, handlers: HandlerPermissions) -> list[str]:
     operations = handlers.get(resource_type)
     if operations is None:
         raise KeyError(f"no handler permissions known for {resource_type}")
@@ -91,12 +89,17 @@ def gaps(
                     continue
                 arns = targets(plan, resource, permission)
                 if not arns and _names_foreign_arn(resource, permission):
-                    found.append(Gap(resource.logical_id, resource.type, permission, "-",
-                                     "acts on a resource outside the stack; cannot prove"))
+                    found.append(
+                        Gap(
+                            resource.logical_id,
+                            resource.type,
+                            permission,
+                            "-",
+                            "acts on a resource outside the stack; cannot prove",
+                        )
+                    )
                 for arn in arns:
-                    statements = [
-                        s for s in policy.statements if not (scoped and s.is_unscoped)
-                    ]
+                    statements = [s for s in policy.statements if not (scoped and s.is_unscoped)]
                     if not any(s.allows(permission, arn) for s in statements):
                         why = "no statement names this resource" if scoped else "not allowed"
                         found.append(Gap(resource.logical_id, resource.type, permission, arn, why))

@@ -36,7 +36,11 @@ def build(ctx: MlContext) -> list[PlannedResource]:
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
             [log_arn, f"{log_arn}:*"],
         ),
-        allow("ArtifactObjects", ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], f"{bucket}/*"),
+        allow(
+            "ArtifactObjects",
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+            f"{bucket}/*",
+        ),
         allow("ArtifactBucket", ["s3:GetBucketAcl", "s3:GetBucketLocation"], bucket),
         allow(
             "ManageSageMakerPipeline",
@@ -92,6 +96,11 @@ def build(ctx: MlContext) -> list[PlannedResource]:
         description="Runs the seed code's buildspec: upserts and starts the SageMaker pipeline",
     )
     role = service_role(
-        ctx, "Build", "build", "codebuild.amazonaws.com", statements, "Role of the CodeBuild project"
+        ctx,
+        "Build",
+        "build",
+        "codebuild.amazonaws.com",
+        statements,
+        "Role of the CodeBuild project",
     )
     return [*role, project]

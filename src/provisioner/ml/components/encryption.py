@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from provisioner.cfn.intrinsics import ref
 from provisioner.cfn.template import PlannedResource
-from provisioner.naming.arn import ASSIGNED_ID
 from provisioner.ml.context import MlContext
+from provisioner.naming.arn import ASSIGNED_ID
 
 
 def build(ctx: MlContext) -> list[PlannedResource]:

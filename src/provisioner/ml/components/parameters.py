@@ -21,8 +21,8 @@ class Published:
 
 def published(ctx: MlContext) -> list[Published]:
     items = [
-        Published("model-package-group-name", "ModelPackageGroupName", ctx.names.model_package_group,
-                  "Model registry (SageMaker model package group)"),
+        Published("model-package-group-name", "ModelPackageGroupName",
+                  ctx.names.model_package_group, "Model registry (SageMaker model package group)"),
         Published("repository-name", "RepositoryName", get_att("Repository", "Name"),
                   "CodeCommit repository"),
         Published("repository-clone-url", "RepositoryCloneUrlHttp",

@@ -30,7 +30,11 @@ def build(ctx: MlContext) -> list[PlannedResource]:
             ["codebuild:BatchGetBuilds", "codebuild:StartBuild"],
             n.regional_arn("codebuild", f"project/{n.build_project}"),
         ),
-        allow("ArtifactObjects", ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], f"{bucket}/*"),
+        allow(
+            "ArtifactObjects",
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+            f"{bucket}/*",
+        ),
         allow("ArtifactBucket", ["s3:GetBucketVersioning", "s3:ListBucket"], bucket),
         *ctx.kms_use_statement(),
     ]
