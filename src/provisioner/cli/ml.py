@@ -6,17 +6,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
+from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, run
-from provisioner.cli.outputs import remove_stale, write_all
+from provisioner.cli.local_actions import summarize, write_policy, write_templates
+from provisioner.cli.outputs import write_all
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
-from provisioner.naming.ml import config_file_stem
-from provisioner.policy.document import split_to_fit
+from provisioner.naming.ml import config_file_stem, ml_name
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -29,50 +29,22 @@ def _load(inv: Invocation) -> MlConfig:
 def validate(inv: Invocation) -> int:
     config = _load(inv)
     plan = plan_stack(config)
-    policy = operator_policy(config)
-    parts = split_to_fit(policy)
     inv.say(f"{inv.config}: valid")
-    inv.say(f"  ml_name      {plan.metadata['MlName']}")
+    inv.say(f"  ml_name      {ml_name(config)}")
     inv.say(f"  tier         {config.tier.value}")
-    inv.say(f"  stack        {plan.stack_name}")
-    inv.say(f"  resources    {len(plan.resources)}")
-    inv.say(f"  template     {plan.body_bytes:,} of {TEMPLATE_BODY_MAX_BYTES:,} bytes")
-    inv.say(
-        f"  policy       {policy.size:,} characters (IAM limit {MANAGED_POLICY_MAX_CHARS:,}"
-        f" per policy: {len(parts)} part{'s' if len(parts) > 1 else ''})"
-    )
+    summarize(inv, [plan], operator_policy(config))
     return ExitCode.OK
 
 
 def create_template(inv: Invocation) -> int:
     config = _load(inv)
-    plan = plan_stack(config)
-    path = inv.path("templates", f"{plan.stack_name}.json")
-    write_all({path: plan.render()})
-    inv.say(f"wrote {path} ({plan.body_bytes:,} bytes, {len(plan.resources)} resources)")
-    return ExitCode.OK
+    return write_templates(inv, config_file_stem(config), [plan_stack(config)], None)
 
 
 def create_policy(inv: Invocation) -> int:
     config = _load(inv)
-    parts = split_to_fit(operator_policy(config))
     stem = f"{config_file_stem(config)}-iam-policy"
-    directory = inv.path("policies")
-    if len(parts) == 1:
-        files = {directory / f"{stem}.json": parts[0].render()}
-    else:
-        files = {directory / f"{stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)}
-    written = write_all(files)
-    remove_stale(directory, f"{stem}*.json", set(written))
-    for path, part in zip(written, parts, strict=True):
-        inv.say(f"wrote {path} ({part.size:,} of {MANAGED_POLICY_MAX_CHARS:,} characters)")
-    if len(parts) > 1:
-        inv.say(
-            f"the {config.tier.value} tier's operator policy exceeds IAM's "
-            f"{MANAGED_POLICY_MAX_CHARS:,}-character managed-policy limit, so it is split into "
-            f"{len(parts)} policies: attach all {len(parts)} to the operator"
-        )
-    return ExitCode.OK
+    return write_policy(inv, stem, operator_policy(config), config.tier.value)
 
 
 def create_report(inv: Invocation) -> int:
@@ -90,21 +62,12 @@ def create_report(inv: Invocation) -> int:
 
 
 def list_resources(inv: Invocation) -> int:
-    config = _load(inv)
-    plan = plan_stack(config)
-    rows = [("LOGICAL ID", "TYPE", "PHYSICAL NAME")]
-    rows += [(r.logical_id, r.type, r.physical_name) for r in plan.resources]
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    for logical_id, kind, name in rows:
-        inv.say(f"{logical_id:<{widths[0]}}  {kind:<{widths[1]}}  {name}")
-    inv.say(f"{len(plan.resources)} resources in stack {plan.stack_name}")
-    return ExitCode.OK
+    return local_actions.list_resources(inv, [plan_stack(_load(inv))])
 
 
 def create_seed_code(inv: Invocation) -> int:
     config = _load(inv)
     from provisioner.ml.seed_code import seed_code_files
-    from provisioner.naming.ml import ml_name
 
     root = inv.path("seed-code", ml_name(config))
     written = write_all({root / rel: text for rel, text in seed_code_files(config).items()})

@@ -1,0 +1,107 @@
+"""Local actions both CLIs share: writing templates with their manifest, writing the operator
+policy (split if it must be), listing resources."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
+from provisioner.cfn.template import StackPlan
+from provisioner.cli.app import Invocation
+from provisioner.cli.outputs import remove_stale, write_all
+from provisioner.policy.document import PolicyDocument, split_to_fit
+
+
+def template_key(body: str) -> str:
+    """Where a template over the TemplateBody limit goes in the template bucket."""
+    return f"templates/{hashlib.sha256(body.encode('utf-8')).hexdigest()}.json"
+
+
+def write_templates(
+    inv: Invocation, config_stem: str, plans: Sequence[StackPlan], template_bucket: str | None
+) -> int:
+    files = {}
+    manifest = []
+    for order, plan in enumerate(plans, 1):
+        body = plan.render()
+        rel = f"templates/{plan.stack_name}.json"
+        files[inv.path(rel)] = body
+        entry: dict[str, object] = {
+            "order": order,
+            "stack": plan.stack_name,
+            "template": rel,
+            "bytes": plan.body_bytes,
+            "resources": len(plan.resources),
+            "deploy_with": "TemplateURL" if plan.needs_template_url else "TemplateBody",
+        }
+        if plan.needs_template_url:
+            entry["template_bucket"] = template_bucket
+            entry["template_key"] = template_key(body)
+        manifest.append(entry)
+    manifest_rel = f"templates/{config_stem}-manifest.json"
+    files[inv.path(manifest_rel)] = json.dumps({"stacks": manifest}, indent=2) + "\n"
+    write_all(files)
+    for entry in manifest:
+        line = (
+            f"wrote {inv.path(str(entry['template']))} ({entry['bytes']:,} bytes, "
+            f"{entry['resources']} resources)"
+        )
+        if entry["deploy_with"] == "TemplateURL":
+            line += (
+                f" — over the {TEMPLATE_BODY_MAX_BYTES:,}-byte TemplateBody limit: deploy uploads "
+                f"it to s3://{template_bucket}/{entry['template_key']}"
+            )
+        inv.say(line)
+    inv.say(f"wrote {inv.path(manifest_rel)} (stacks in deploy order)")
+    return 0
+
+
+def write_policy(inv: Invocation, policy_stem: str, policy: PolicyDocument, tier: str) -> int:
+    parts = split_to_fit(policy)
+    directory = inv.path("policies")
+    if len(parts) == 1:
+        files = {directory / f"{policy_stem}.json": parts[0].render()}
+    else:
+        files = {directory / f"{policy_stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)}
+    written = write_all(files)
+    remove_stale(directory, f"{policy_stem}*.json", set(written))
+    for path, part in zip(written, parts, strict=True):
+        inv.say(f"wrote {path} ({part.size:,} of {MANAGED_POLICY_MAX_CHARS:,} characters)")
+    if len(parts) > 1:
+        inv.say(
+            f"the {tier} tier's operator policy exceeds IAM's {MANAGED_POLICY_MAX_CHARS:,}-"
+            f"character managed-policy limit, so it is split into {len(parts)} policies: "
+            f"attach all {len(parts)} to the operator"
+        )
+    return 0
+
+
+def list_resources(inv: Invocation, plans: Sequence[StackPlan]) -> int:
+    rows = [("STACK", "LOGICAL ID", "TYPE", "PHYSICAL NAME")]
+    rows += [
+        (plan.stack_name, r.logical_id, r.type, r.physical_name)
+        for plan in plans
+        for r in plan.resources
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for stack, logical_id, kind, name in rows:
+        inv.say(f"{stack:<{widths[0]}}  {logical_id:<{widths[1]}}  {kind:<{widths[2]}}  {name}")
+    total = sum(len(p.resources) for p in plans)
+    inv.say(f"{total} resources in {len(plans)} stack{'s' if len(plans) > 1 else ''}")
+    return 0
+
+
+def summarize(inv: Invocation, plans: Sequence[StackPlan], policy: PolicyDocument) -> None:
+    parts = split_to_fit(policy)
+    for plan in plans:
+        how = "TemplateURL (uploaded)" if plan.needs_template_url else "TemplateBody"
+        inv.say(
+            f"  stack        {plan.stack_name}: {len(plan.resources)} resources, "
+            f"{plan.body_bytes:,} bytes → {how}"
+        )
+    inv.say(
+        f"  policy       {policy.size:,} characters (IAM limit {MANAGED_POLICY_MAX_CHARS:,}"
+        f" per policy: {len(parts)} part{'s' if len(parts) > 1 else ''})"
+    )

@@ -1,0 +1,100 @@
+"""sec-provisioner: a tenant's ML-team IAM, local actions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from provisioner.cli import local_actions
+from provisioner.cli.app import ActionSpec, Invocation, run
+from provisioner.cli.local_actions import summarize, write_policy, write_templates
+from provisioner.cli.outputs import write_all
+from provisioner.config.sec import SecConfig
+from provisioner.config.sec_loader import load_sec_config
+from provisioner.exit_codes import ExitCode
+from provisioner.files import resolve_config_path
+from provisioner.naming.sec import config_file_stem
+from provisioner.sec.operator_policy import operator_policy
+from provisioner.sec.plan import plan_stacks
+
+PROG = "sec-provisioner"
+DESCRIPTION = "Provision the IAM groups, roles and policies of a tenant's ML teams."
+
+
+def _load(inv: Invocation) -> SecConfig:
+    return load_sec_config(resolve_config_path(inv.config, inv.cwd))
+
+
+def validate(inv: Invocation) -> int:
+    config = _load(inv)
+    inv.say(f"{inv.config}: valid")
+    inv.say(f"  tier         {config.tier.value}")
+    inv.say(
+        f"  teams        {len(config.teams)} of {config.tier.max_teams}; trusted accounts "
+        f"{len(config.trusted_accounts)} of {config.tier.max_trusted_accounts}"
+    )
+    summarize(inv, plan_stacks(config), operator_policy(config))
+    return ExitCode.OK
+
+
+def create_template(inv: Invocation) -> int:
+    config = _load(inv)
+    return write_templates(
+        inv, config_file_stem(config), plan_stacks(config), config.template_bucket
+    )
+
+
+def export_iam_policy(inv: Invocation) -> int:
+    config = _load(inv)
+    stem = f"{config_file_stem(config)}-iam-policy"
+    return write_policy(inv, stem, operator_policy(config), config.tier.value)
+
+
+def create_report(inv: Invocation) -> int:
+    config = _load(inv)
+    from provisioner.report.sec_report import render_sec_report
+
+    html, markdown = render_sec_report(config)
+    stem = f"{config_file_stem(config)}-create-report"
+    written = write_all(
+        {inv.path("reports", f"{stem}.html"): html, inv.path("reports", f"{stem}.md"): markdown}
+    )
+    for path in written:
+        inv.say(f"wrote {path}")
+    return ExitCode.OK
+
+
+def list_resources(inv: Invocation) -> int:
+    return local_actions.list_resources(inv, plan_stacks(_load(inv)))
+
+
+ACTIONS = (
+    ActionSpec("validate", "check the config and every derived name", validate),
+    ActionSpec("create-template", "write the CloudFormation templates", create_template),
+    ActionSpec(
+        "export-iam-policy",
+        "write the operator's least-privilege IAM policy",
+        export_iam_policy,
+        aliases=("create-policy",),
+    ),
+    ActionSpec("create-report", "write the HTML and Markdown report", create_report),
+    ActionSpec("list-resources", "print every resource and its physical name", list_resources),
+)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    cwd: Path | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    return run(PROG, DESCRIPTION, ACTIONS, args, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

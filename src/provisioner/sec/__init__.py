@@ -1,0 +1,1 @@
+"""The SEC provisioner: IAM groups, roles and policies for a tenant's ML teams."""

@@ -1,0 +1,136 @@
+"""The permission model: what each persona may do, scoped to its own team.
+
+Team ownership is the `team` tag on SageMaker and CodePipeline resources (creation must carry
+it: `aws:RequestTag/team`; later use requires it: `aws:ResourceTag/team`) and the bucket name
+prefix `{prefix}-{env}-{tenant}-{region}-{team}-*` for data. Personas are cumulative:
+
+- viewer: reads the team's registry, pipelines, jobs, endpoints and data. For reviewers,
+  auditors, product owners: see everything of the team, change nothing.
+- data-scientist: + runs training and processing jobs as the team's SageMaker execution role,
+  registers model versions, writes the team's data. Cannot approve models or deploy endpoints:
+  separation of duties between who builds a model and who releases it.
+- ml-engineer: + approves model versions, manages SageMaker pipelines and endpoints, starts the
+  team's CodePipelines. The release role.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioner.config.sec import Persona
+from provisioner.naming.sec import SecNames
+
+Statement = dict[str, Any]
+
+_READ_SAGEMAKER = [
+    "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel",
+    "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribePipeline", "sagemaker:DescribePipelineDefinitionForExecution",
+    "sagemaker:DescribePipelineExecution", "sagemaker:DescribeProcessingJob",
+    "sagemaker:DescribeTrainingJob", "sagemaker:ListPipelineExecutionSteps",
+    "sagemaker:ListPipelineExecutions", "sagemaker:ListTags",
+]  # fmt: skip
+# List calls IAM cannot scope to a resource.
+_LIST_UNSCOPED = [
+    "cloudwatch:GetMetricData", "sagemaker:ListEndpoints", "sagemaker:ListModelPackageGroups",
+    "sagemaker:ListModels", "sagemaker:ListPipelines", "sagemaker:ListProcessingJobs",
+    "sagemaker:ListTrainingJobs",
+]  # fmt: skip
+
+
+def _allow(sid: str, actions: list[str], resources: Any, condition: Any = None) -> Statement:
+    statement: Statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": sorted(actions),
+        "Resource": resources,
+    }
+    if condition:
+        statement["Condition"] = condition
+    return statement
+
+
+def _team_tag(key: str, teams: list[str]) -> dict[str, Any]:
+    value: Any = teams[0] if len(teams) == 1 else sorted(teams)
+    return {"StringEquals": {f"{key}/team": value}}
+
+
+def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
+    sagemaker_any = names.regional_arn("sagemaker", "*")
+    buckets = [f"arn:aws:s3:::{names.team_data_bucket_pattern(t)}" for t in sorted(teams)]
+    return [
+        _allow("ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any,
+               _team_tag("aws:ResourceTag", teams)),
+        _allow("ListSageMaker", _LIST_UNSCOPED, "*"),
+        _allow("ListTeamData", ["s3:GetBucketLocation", "s3:ListBucket"], buckets),
+        _allow("ReadTeamData", ["s3:GetObject", "s3:GetObjectVersion"], [f"{b}/*" for b in buckets]),
+        _allow("ReadTeamReleasePipelines",
+               ["codepipeline:GetPipeline", "codepipeline:GetPipelineState"],
+               names.regional_arn("codepipeline", "*"), _team_tag("aws:ResourceTag", teams)),
+    ]  # fmt: skip
+
+
+def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Statement]:
+    statements = read_statements(names, [team])
+    if persona is Persona.VIEWER:
+        return statements
+    sagemaker_any = names.regional_arn("sagemaker", "*")
+    bucket = f"arn:aws:s3:::{names.team_data_bucket_pattern(team)}"
+    statements += [
+        _allow("CreateTeamJobs", [
+            "sagemaker:CreateModelPackage", "sagemaker:CreateProcessingJob",
+            "sagemaker:CreateTrainingJob",
+        ], sagemaker_any, _team_tag("aws:RequestTag", [team])),
+        _allow("TagOnCreate", ["sagemaker:AddTags"], sagemaker_any, {
+            "StringEquals": {"aws:RequestTag/team": team, "sagemaker:TaggingAction": [
+                "CreateModelPackage", "CreateProcessingJob", "CreateTrainingJob",
+                "CreatePipeline", "CreateModel", "CreateEndpointConfig", "CreateEndpoint",
+            ]},
+        }),
+        _allow("ManageTeamJobs", ["sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob"],
+               sagemaker_any, _team_tag("aws:ResourceTag", [team])),
+        _allow("WriteTeamData", ["s3:DeleteObject", "s3:PutObject"], f"{bucket}/*"),
+        _allow("PassTeamExecutionRole", ["iam:PassRole"],
+               names.iam_arn(f"role/{names.execution_role(team)}"),
+               {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
+    ]  # fmt: skip
+    if persona is Persona.DATA_SCIENTIST:
+        return statements
+    statements += [
+        _allow("CreateTeamReleases", [
+            "sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:CreateModel",
+            "sagemaker:CreatePipeline",
+        ], sagemaker_any, _team_tag("aws:RequestTag", [team])),
+        _allow("ManageTeamReleases", [
+            "sagemaker:DeleteEndpoint", "sagemaker:DeleteEndpointConfig", "sagemaker:DeleteModel",
+            "sagemaker:DeletePipeline", "sagemaker:StartPipelineExecution",
+            "sagemaker:StopPipelineExecution", "sagemaker:UpdateEndpoint",
+            "sagemaker:UpdateModelPackage", "sagemaker:UpdatePipeline",
+        ], sagemaker_any, _team_tag("aws:ResourceTag", [team])),
+        _allow("RunTeamReleasePipelines", ["codepipeline:StartPipelineExecution"],
+               names.regional_arn("codepipeline", "*"), _team_tag("aws:ResourceTag", [team])),
+    ]  # fmt: skip
+    return statements
+
+
+def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
+    """What the team's SageMaker jobs may do: the team's data, logs, images, registry."""
+    bucket = f"arn:aws:s3:::{names.team_data_bucket_pattern(team)}"
+    return [
+        _allow("TeamDataBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], bucket),
+        _allow("TeamDataObjects", ["s3:GetObject", "s3:PutObject"], f"{bucket}/*"),
+        _allow("JobLogs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+               names.regional_arn("logs", "log-group:/aws/sagemaker/*")),
+        _allow("JobMetrics", ["cloudwatch:PutMetricData"], "*",
+               {"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}}),
+        _allow("PullImagesToken", ["ecr:GetAuthorizationToken"], "*"),
+        _allow("PullImages", [
+            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+        ], f"arn:aws:ecr:{names.region}:*:repository/*"),
+        _allow("RegisterTeamModels", ["sagemaker:CreateModelPackage"],
+               names.regional_arn("sagemaker", "*"), _team_tag("aws:RequestTag", [team])),
+    ]  # fmt: skip
+
+
+def document(statements: list[Statement]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": statements}
