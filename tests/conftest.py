@@ -102,3 +102,57 @@ def cfn_lint(template_body: str, region: str) -> list[str]:
 
     matches = cfnlint.api.lint(template_body, regions=[region])
     return [f"{m.rule.id} {m.message} at {'/'.join(map(str, m.path))}" for m in matches]
+
+
+SEC_EXAMPLES = sorted(EXAMPLES.glob("*-sec.yaml"))
+
+
+@pytest.fixture
+def run_sec(workdir: Path) -> CliRunner:
+    from provisioner.cli import sec as sec_cli
+
+    def run(*argv: str, cwd: Path | None = None) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        code = sec_cli.main(list(argv), cwd=cwd or workdir, stdout=out, stderr=err)
+        return CliResult(int(code), out.getvalue(), err.getvalue())
+
+    return run
+
+
+def all_sec_configs() -> list[Any]:
+    from provisioner.config.sec_loader import load_sec_config
+
+    return [load_sec_config(p) for p in SEC_EXAMPLES]
+
+
+def largest_sec_config(tier: str) -> Any:
+    """The largest config a SEC tier allows: every team at the longest name with every
+    persona, every trusted account reading every team."""
+    from provisioner.config.sec import SecConfig, SecTier
+
+    t = SecTier(tier)
+    teams = [
+        {"name": f"team{i:02d}-abcdefghij"[:16], "personas": ["data-scientist", "ml-engineer",
+                                                            "viewer"]}
+        for i in range(t.max_teams)
+    ]  # fmt: skip
+    data = {
+        "company_prefix": "bigcorp",
+        "env": "prod",
+        "tenant_id": "z999",
+        "region": "eu-central-1",
+        "account_id": "123456789012",
+        "tier": tier,
+        "teams": teams,
+        "trusted_accounts": [
+            {
+                "name": f"partner{i:02d}",
+                "account_id": f"{210987654300 + i}",
+                "external_id": f"external-id-{i:04d}-abcdefgh",
+            }
+            for i in range(t.max_trusted_accounts)
+        ],  # fmt: skip
+    }
+    if t is not SecTier.SMALL:
+        data["template_bucket"] = "bigcorp-prod-z999-eu-central-1-templates"
+    return SecConfig.model_validate(data)

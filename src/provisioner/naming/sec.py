@@ -16,6 +16,8 @@ from provisioner.config.sec import Persona, SecConfig
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, WIDEST_TEST_SUFFIX
 
 TEAMS_PER_STACK = 10
+# Teams one cross-account read policy covers (about 170 characters each, within 6,144).
+TEAMS_PER_XACCT_POLICY = 20
 
 
 def tenant_prefix(config: SecConfig) -> str:
@@ -74,8 +76,9 @@ class SecNames:
     def xacct_role(self, name: str) -> str:
         return self._iam("xacct", name)
 
-    def xacct_policy(self, name: str) -> str:
-        return self._iam("policy", f"xacct-{name}")
+    def xacct_policy(self, name: str, part: int = 1) -> str:
+        """Reading many teams takes more than one policy's 6,144 characters: parts 2, 3…"""
+        return self._iam("policy", f"xacct-{name}" + (f"-{part}" if part > 1 else ""))
 
     def stack(self, part: str) -> str:
         middle = f"{self.suffix}-" if self.suffix else ""
@@ -126,7 +129,7 @@ def named_things(names: SecNames) -> list[NamedThing]:
         things.append(NamedThing(NameKind.IAM_POLICY, names.team_policy(team.name, "sagemaker")))
     for account in config.trusted_accounts:
         things.append(NamedThing(NameKind.IAM_ROLE, names.xacct_role(account.name)))
-        things.append(NamedThing(NameKind.IAM_POLICY, names.xacct_policy(account.name)))
+        things.append(NamedThing(NameKind.IAM_POLICY, names.xacct_policy(account.name, 9)))
     return things
 
 

@@ -61,11 +61,20 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
             Statement("S3BucketList", ("s3:ListBucket",), (f"arn:aws:s3:::{regional}-*",)),
         ]
     statements.append(
-        Statement("SSMParameterManagement", (
-            "ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters",
-            "ssm:GetParametersByPath", "ssm:DeleteParameter", "ssm:AddTagsToResource",
-            # handler: tags on read and update
-            "ssm:ListTagsForResource", "ssm:RemoveTagsFromResource",
-        ), (f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",))  # fmt: skip
+        Statement(
+            "SSMParameterManagement",
+            (
+                "ssm:PutParameter",
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+                "ssm:DeleteParameter",
+                "ssm:AddTagsToResource",
+                # handler: tags on read and update
+                "ssm:ListTagsForResource",
+                "ssm:RemoveTagsFromResource",
+            ),
+            (f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",),
+        )  # fmt: skip
     )
     return build_document(statements)

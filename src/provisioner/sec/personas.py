@@ -32,7 +32,7 @@ _READ_SAGEMAKER = [
 ]  # fmt: skip
 # List calls IAM cannot scope to a resource.
 _LIST_UNSCOPED = [
-    "cloudwatch:GetMetricData", "sagemaker:ListEndpoints", "sagemaker:ListModelPackageGroups",
+    "sagemaker:ListEndpoints", "sagemaker:ListModelPackageGroups",
     "sagemaker:ListModels", "sagemaker:ListPipelines", "sagemaker:ListProcessingJobs",
     "sagemaker:ListTrainingJobs",
 ]  # fmt: skip

@@ -8,7 +8,7 @@ from provisioner.cfn.intrinsics import get_att, ref
 from provisioner.cfn.tags import MANAGED_BY, tag_list, tag_map
 from provisioner.cfn.template import Output, PlannedResource
 from provisioner.config.sec import Persona, SecConfig, Team, TrustedAccount
-from provisioner.naming.sec import SecNames
+from provisioner.naming.sec import TEAMS_PER_XACCT_POLICY, SecNames
 from provisioner.sec import personas
 
 TOOL_NAME = "sec-provisioner"
@@ -151,10 +151,14 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
         resources.append(_role(names, role_id, role_name, persona_trust(names),
                                f"{persona.value} of team {t}", tags))  # fmt: skip
         resources.append(
-            _policy(names, logical(t, persona.short, "policy"),
-                    names.team_policy(t, persona.short),
-                    personas.persona_statements(names, t, persona), role_id,
-                    f"What a {persona.value} of team {t} may do")  # fmt: skip
+            _policy(
+                names,
+                logical(t, persona.short, "policy"),
+                names.team_policy(t, persona.short),
+                personas.persona_statements(names, t, persona),
+                role_id,
+                f"What a {persona.value} of team {t} may do",
+            )  # fmt: skip
         )
         assume: dict[str, Any] = {
             "Sid": "AssumeTeamPersonaRole",
@@ -172,8 +176,10 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
                 properties={
                     "GroupName": group_name,
                     "Policies": [
-                        {"PolicyName": "assume-persona-role",
-                         "PolicyDocument": personas.document([assume])}
+                        {
+                            "PolicyName": "assume-persona-role",
+                            "PolicyDocument": personas.document([assume]),
+                        }
                     ],
                 },  # fmt: skip
                 physical_name=group_name,
@@ -212,10 +218,20 @@ def xacct_resources(
     resources = [
         _role(names, role_id, names.xacct_role(account.name), xacct_trust(account),
               f"Read access for {account.name} ({account.account_id})", tags),
-        _policy(names, logical("xacct", account.name, "policy"),
-                names.xacct_policy(account.name), personas.read_statements(names, teams),
-                role_id, f"What {account.name} may read"),
     ]  # fmt: skip
+    step = TEAMS_PER_XACCT_POLICY
+    for part, start in enumerate(range(0, len(teams), step), 1):
+        chunk = teams[start : start + step]
+        resources.append(
+            _policy(
+                names,
+                logical("xacct", account.name, "policy") + ("" if part == 1 else str(part)),
+                names.xacct_policy(account.name, part),
+                personas.read_statements(names, chunk),
+                role_id,
+                f"What {account.name} may read of teams {', '.join(chunk)}",
+            )  # fmt: skip
+        )
     output_id = logical("xacct", account.name, "role-arn")
     resources.append(_parameter(names, f"{output_id}Parameter", ["xacct", f"{account.name}-role-arn"],
                                 get_att(role_id, "Arn"), f"Cross-account role for {account.name}",
