@@ -49,9 +49,7 @@ class Persona(StrEnum):
 TeamName = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16)
 ]
-ExternalId = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/-]+$", max_length=1224)
-]
+ExternalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/-]+$", max_length=1224)]
 MIN_EXTERNAL_ID = 16
 
 
