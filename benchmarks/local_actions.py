@@ -26,12 +26,42 @@ ML_ACTIONS = (
     "list-resources",
     "create-seed-code",
 )
+SEC_ACTIONS = (
+    "validate",
+    "create-template",
+    "export-iam-policy",
+    "create-report",
+    "list-resources",
+)
 DEFAULT_CONFIG = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
+SEC_LARGE_CONFIG = "bench-prod-z999-eu-central-1-sec.yaml"
+
+
+def write_large_sec_config(directory: Path) -> str:
+    """The enterprise tier at its limits: 50 teams, every persona, 20 trusted accounts."""
+    lines = [
+        "company_prefix: bench", "env: prod", "tenant_id: z999", "region: eu-central-1",
+        'account_id: "123456789012"', "tier: enterprise",
+        "template_bucket: bench-prod-z999-eu-central-1-templates", "teams:",
+    ]  # fmt: skip
+    lines += [
+        f"  - {{name: team{i:02d}-abcdefghij, personas: [data-scientist, ml-engineer, viewer]}}"
+        for i in range(50)
+    ]
+    lines.append("trusted_accounts:")
+    lines += [
+        f'  - {{name: partner{i:02d}, account_id: "{210987654300 + i}", '
+        f"external_id: external-id-{i:04d}-abcdefgh}}"
+        for i in range(20)
+    ]
+    (directory / SEC_LARGE_CONFIG).write_text("\n".join(lines) + "\n")
+    return SEC_LARGE_CONFIG
 
 
 def command(tool: str) -> list[str]:
     script = Path(sys.executable).parent / tool
-    return [str(script)] if script.exists() else [sys.executable, "-m", "provisioner.cli.ml"]
+    module = "provisioner.cli.ml" if tool == "ml-provisioner" else "provisioner.cli.sec"
+    return [str(script)] if script.exists() else [sys.executable, "-m", module]
 
 
 def time_action(tool: str, config: str, action: str, runs: int, cwd: Path) -> list[float]:
@@ -58,16 +88,17 @@ def main() -> int:
         baseline = time_interpreter(args.runs)
         print(f"config: {args.config}  runs: {args.runs}  target: < {TARGET_SECONDS:.2f} s")
         print(f"{'bare python -c pass':<32} median {baseline:6.3f} s")
-        for action in ML_ACTIONS:
-            timings = time_action("ml-provisioner", args.config, action, args.runs, work)
+        sec_config = write_large_sec_config(work / "configs")
+        cases = [("ml-provisioner", args.config, a) for a in ML_ACTIONS]
+        cases += [("sec-provisioner", sec_config, a) for a in SEC_ACTIONS]
+        print(f"sec-provisioner config: {sec_config} (50 teams, 20 trusted accounts)")
+        for tool, config, action in cases:
+            timings = time_action(tool, config, action, args.runs, work)
             median = statistics.median(timings)
             flag = "" if median < TARGET_SECONDS else "  << over target"
-            print(
-                f"ml-provisioner {action:<17} median {median:6.3f} s  "
-                f"min {min(timings):6.3f} s{flag}"
-            )
+            print(f"{tool} {action:<17} median {median:6.3f} s  min {min(timings):6.3f} s{flag}")
             if flag:
-                slow.append(action)
+                slow.append(f"{tool} {action}")
     return 1 if slow else 0
 
 
