@@ -40,10 +40,15 @@ SEC_LARGE_CONFIG = "bench-prod-z999-eu-central-1-sec.yaml"
 def write_large_sec_config(directory: Path) -> str:
     """The enterprise tier at its limits: 50 teams, every persona, 20 trusted accounts."""
     lines = [
-        "company_prefix: bench", "env: prod", "tenant_id: z999", "region: eu-central-1",
-        'account_id: "123456789012"', "tier: enterprise",
-        "template_bucket: bench-prod-z999-eu-central-1-templates", "teams:",
-    ]  # fmt: skip
+        "company_prefix: bench",
+        "env: prod",
+        "tenant_id: z999",
+        "region: eu-central-1",
+        'account_id: "123456789012"',
+        "tier: enterprise",
+        "template_bucket: bench-prod-z999-eu-central-1-templates",
+        "teams:",
+    ]
     lines += [
         f"  - {{name: team{i:02d}-abcdefghij, personas: [data-scientist, ml-engineer, viewer]}}"
         for i in range(50)
@@ -70,8 +75,10 @@ def time_action(tool: str, config: str, action: str, runs: int, cwd: Path) -> li
         start = time.perf_counter()
         subprocess.run(
             [*command(tool), "-con", config, "-act", action],
-            cwd=cwd, check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+            cwd=cwd,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         timings.append(time.perf_counter() - start)
     return timings
 

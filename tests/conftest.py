@@ -132,10 +132,12 @@ def largest_sec_config(tier: str) -> Any:
 
     t = SecTier(tier)
     teams = [
-        {"name": f"team{i:02d}-abcdefghij"[:16], "personas": ["data-scientist", "ml-engineer",
-                                                            "viewer"]}
+        {
+            "name": f"team{i:02d}-abcdefghij"[:16],
+            "personas": ["data-scientist", "ml-engineer", "viewer"],
+        }
         for i in range(t.max_teams)
-    ]  # fmt: skip
+    ]
     data = {
         "company_prefix": "bigcorp",
         "env": "prod",
@@ -151,7 +153,7 @@ def largest_sec_config(tier: str) -> Any:
                 "external_id": f"external-id-{i:04d}-abcdefgh",
             }
             for i in range(t.max_trusted_accounts)
-        ],  # fmt: skip
+        ],
     }
     if t is not SecTier.SMALL:
         data["template_bucket"] = "bigcorp-prod-z999-eu-central-1-templates"

@@ -18,10 +18,25 @@ TECHCORP = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
 GLOBALBANK = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.text(max_size=80), st.sampled_from(["prod", "us-west-2", "starter", "enterprise",
-                                           "111122223333", "vpc-0a1b2c3d", "", "-", "a" * 200]),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=80),
+    st.sampled_from(
+        [
+            "prod",
+            "us-west-2",
+            "starter",
+            "enterprise",
+            "111122223333",
+            "vpc-0a1b2c3d",
+            "",
+            "-",
+            "a" * 200,
+        ]
+    ),
+)
 values = st.recursive(
     scalars,
     lambda inner: st.one_of(
@@ -43,8 +58,7 @@ def mutated_configs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     keys = sorted(data)
     for key in draw(st.lists(st.sampled_from(keys), max_size=3, unique=True)):
         data.pop(key, None)
-    for key in draw(st.lists(st.sampled_from([*keys, "network", "build", "workload"]),
-                             max_size=3)):  # fmt: skip
+    for key in draw(st.lists(st.sampled_from([*keys, "network", "build", "workload"]), max_size=3)):
         data[key] = draw(values)
     if draw(st.booleans()):
         data[draw(st.text(min_size=1, max_size=10))] = draw(values)

@@ -19,12 +19,14 @@ def refuse(*a, **k):
 socket.socket = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from provisioner.cli.ml import main
+from provisioner.cli import ml, sec
 codes = []
 for config in sys.argv[1:]:
+    is_ml = config.endswith("-ml-codecommit.yaml")
+    tool, actions = (ml, ("create-seed-code",)) if is_ml else (sec, ())
     for action in ("validate", "create-template", "create-policy", "create-report",
-                   "list-resources", "create-seed-code"):
-        codes.append(main(["-con", config, "-act", action]))
+                   "list-resources", *actions):
+        codes.append(tool.main(["-con", config, "-act", action]))
 heavy = sorted(m for m in ("boto3", "botocore", "cfnlint") if m in sys.modules)
 print("codes", codes, "heavy", heavy)
 sys.exit(1 if any(codes) or heavy else 0)
@@ -36,12 +38,17 @@ def test_local_actions_offline_without_credentials(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "none")
     env["HOME"] = str(tmp_path)
-    configs = sorted(p.name for p in EXAMPLES.glob("*-ml-codecommit.yaml"))
+    configs = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *configs],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "heavy []" in result.stdout
-    assert len(list((tmp_path / "templates").glob("*.json"))) == len(configs)
+    assert len(list((tmp_path / "templates").glob("*-manifest.json"))) == len(configs)
+    assert len(list((tmp_path / "templates").glob("*-stack.json"))) >= len(configs)
     assert len(list((tmp_path / "reports").glob("*.html"))) == len(configs)

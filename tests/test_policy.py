@@ -19,17 +19,27 @@ from provisioner.proof.reviewed_handlers import REVIEWED_HANDLERS
 
 SEED_SIDS = {
     MlTier.STARTER: [
-        "CloudFormationManagement", "SageMakerUnscoped", "SageMakerScoped",
-        "CodeCommitManagement", "CodeBuildManagement", "CodePipelineManagement",
-        "IAMRoleManagement", "SSMManageMlParameters",
+        "CloudFormationManagement",
+        "SageMakerUnscoped",
+        "SageMakerScoped",
+        "CodeCommitManagement",
+        "CodeBuildManagement",
+        "CodePipelineManagement",
+        "IAMRoleManagement",
+        "SSMManageMlParameters",
     ],
     MlTier.PROFESSIONAL: [
-        "S3ArtifactsBucketManagement", "EventBridgeManagement", "CloudWatchDashboardManagement",
+        "S3ArtifactsBucketManagement",
+        "EventBridgeManagement",
+        "CloudWatchDashboardManagement",
     ],
     MlTier.ENTERPRISE: [
-        "KMSKeyManagement", "CloudWatchLogsManagement", "SNSManagement", "VPCEndpointManagement",
+        "KMSKeyManagement",
+        "CloudWatchLogsManagement",
+        "SNSManagement",
+        "VPCEndpointManagement",
     ],
-}  # fmt: skip
+}
 TEST_SUFFIXES = ("t0000", "tffff", "t9a3c")
 
 
@@ -119,18 +129,18 @@ def test_handler_gaps_the_seed_missed_are_included(ml_config: MlConfig) -> None:
         "sagemaker:AddTags",
         "ssm:ListTagsForResource",
     ):
-        assert needed in actions  # fmt: skip
+        assert needed in actions
 
 
 def test_sufficient(ml_config: MlConfig) -> None:
-    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config),
-                 scoped=False)  # fmt: skip
+    found = gaps(
+        plans(ml_config), operator_policy(ml_config), handlers_for(ml_config), scoped=False
+    )
     assert [g.render() for g in found] == []
 
 
 def test_scoped(ml_config: MlConfig) -> None:
-    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config),
-                 scoped=True)  # fmt: skip
+    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config), scoped=True)
     assert [g.render() for g in found] == []
 
 

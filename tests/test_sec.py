@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from parliament import analyze_policy_string
+
 from conftest import (
     SEC_EXAMPLES,
     CliRunner,
@@ -17,8 +19,6 @@ from conftest import (
     handler_permissions,
     largest_sec_config,
 )
-from parliament import analyze_policy_string
-
 from provisioner.aws_limits import (
     MANAGED_POLICY_MAX_CHARS,
     STACK_MAX_RESOURCES,
@@ -90,8 +90,9 @@ def test_examples_cover_every_tier() -> None:
 
 def test_create_template_writes_stacks_and_manifest(run_sec: CliRunner, workdir: Path) -> None:
     assert run_sec("-con", EDGE, "-act", "create-template").code == 0
-    manifest = json.loads((workdir / "templates" / "edge-prod-b001-us-west-1-sec-manifest.json")
-                          .read_text())["stacks"]  # fmt: skip
+    manifest = json.loads(
+        (workdir / "templates" / "edge-prod-b001-us-west-1-sec-manifest.json").read_text()
+    )["stacks"]
     assert [s["order"] for s in manifest] == list(range(1, len(manifest) + 1))
     for stack in manifest:
         body = (workdir / stack["template"]).read_bytes()
@@ -162,8 +163,10 @@ def test_personas_are_cumulative_and_separated() -> None:
     scientist = actions_of(persona_policy(edge, "fraud", Persona.DATA_SCIENTIST))
     engineer = actions_of(persona_policy(edge, "fraud", Persona.ML_ENGINEER))
     assert viewer < scientist < engineer
-    assert not any(a.split(":")[1].startswith(("Create", "Update", "Delete", "Put", "Start",
-                                                "Stop", "Pass")) for a in viewer)  # fmt: skip
+    assert not any(
+        a.split(":")[1].startswith(("Create", "Update", "Delete", "Put", "Start", "Stop", "Pass"))
+        for a in viewer
+    )
     assert "sagemaker:CreateTrainingJob" in scientist
     assert "sagemaker:UpdateModelPackage" not in scientist  # cannot approve own models
     assert {"sagemaker:UpdateModelPackage", "sagemaker:CreateEndpoint"} <= engineer
@@ -180,22 +183,28 @@ def test_every_persona_statement_is_scoped_to_its_team(sec_config: SecConfig) ->
                 if resources == ["*"]:
                     assert all(a in UNSCOPABLE_LIST_ACTIONS for a in s["Action"]), s["Sid"]
                 elif any(r.startswith("arn:aws:s3:::") for r in resources):
-                    assert all(r.startswith(f"arn:aws:s3:::{regional}-{team.name}-")
-                               for r in resources)  # fmt: skip
+                    assert all(
+                        r.startswith(f"arn:aws:s3:::{regional}-{team.name}-") for r in resources
+                    )
                 elif s["Action"] == ["iam:PassRole"]:
-                    assert resources == [f"arn:aws:iam::{c.account_id}:role/"
-                                         f"{c.company_prefix}-{c.env}-{c.tenant_id}-role-"
-                                         f"{team.name}-sagemaker"]  # fmt: skip
+                    assert resources == [
+                        f"arn:aws:iam::{c.account_id}:role/"
+                        f"{c.company_prefix}-{c.env}-{c.tenant_id}-role-"
+                        f"{team.name}-sagemaker"
+                    ]
                     assert '"iam:PassedToService": "sagemaker.amazonaws.com"' in condition
                 else:
                     assert f'/team": "{team.name}"' in condition, s["Sid"]
 
 
 UNSCOPABLE_LIST_ACTIONS = {
-    "sagemaker:ListEndpoints", "sagemaker:ListModelPackageGroups",
-    "sagemaker:ListModels", "sagemaker:ListPipelines", "sagemaker:ListProcessingJobs",
+    "sagemaker:ListEndpoints",
+    "sagemaker:ListModelPackageGroups",
+    "sagemaker:ListModels",
+    "sagemaker:ListPipelines",
+    "sagemaker:ListProcessingJobs",
     "sagemaker:ListTrainingJobs",
-}  # fmt: skip
+}
 
 
 def test_unscoped_persona_actions_really_are_unscopable() -> None:
@@ -267,8 +276,10 @@ def test_policy_documents_pass_parliament(sec_config: SecConfig) -> None:
 
 
 def test_parliament_check_catches_problems() -> None:
-    bad = {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:PutBucketEncryption"], "Resource": "*"}]}  # fmt: skip
+    bad = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:PutBucketEncryption"], "Resource": "*"}],
+    }
     assert analyze_policy_string(json.dumps(bad)).findings
 
 
@@ -309,8 +320,13 @@ def test_small_tier_that_would_not_fit_is_told_to_move_up(tmp_path: Path) -> Non
 
 
 # -- the operator policy ----------------------------------------------------------------
-SEED_SIDS = ["IAMManagement", "CloudFormationManagement", "S3TemplateAccess", "S3BucketList",
-             "SSMParameterManagement"]  # fmt: skip
+SEED_SIDS = [
+    "IAMManagement",
+    "CloudFormationManagement",
+    "S3TemplateAccess",
+    "S3BucketList",
+    "SSMParameterManagement",
+]
 
 
 def test_operator_policy_seed_statements(sec_config: SecConfig) -> None:
@@ -321,9 +337,11 @@ def test_operator_policy_seed_statements(sec_config: SecConfig) -> None:
     for sid in SEED_SIDS:
         assert (sid in sids) == (sid.startswith("S3") is False or c.tier is not SecTier.SMALL)
     assert policy.statement("IAMManagement").resources == (
-        f"arn:aws:iam::{a}:group/{p}-group-*", f"arn:aws:iam::{a}:role/{p}-role-*",
-        f"arn:aws:iam::{a}:role/{p}-xacct-*", f"arn:aws:iam::{a}:policy/{p}-policy-*",
-    )  # fmt: skip
+        f"arn:aws:iam::{a}:group/{p}-group-*",
+        f"arn:aws:iam::{a}:role/{p}-role-*",
+        f"arn:aws:iam::{a}:role/{p}-xacct-*",
+        f"arn:aws:iam::{a}:policy/{p}-policy-*",
+    )
     assert policy.statement("CloudFormationManagement").resources == (
         f"arn:aws:cloudformation:{r}:{a}:stack/{p}-{r}-*-sec-stack/*",
     )
@@ -388,7 +406,11 @@ def test_every_iam_document_within_iam_quotas_at_largest_size(tier: str) -> None
                 assert size <= IAM_SIZE_LIMITS[kind], (r.physical_name, kind, size)
     roles = [r for p in plan_stacks(config) for r in p.resources if r.type == "AWS::IAM::Role"]
     for role in roles:  # IAM's default quota of managed policies per role
-        attached = [r for p in plan_stacks(config) for r in p.resources
-                    if r.type == "AWS::IAM::ManagedPolicy"
-                    and {"Ref": role.logical_id} in r.properties["Roles"]]  # fmt: skip
+        attached = [
+            r
+            for p in plan_stacks(config)
+            for r in p.resources
+            if r.type == "AWS::IAM::ManagedPolicy"
+            and {"Ref": role.logical_id} in r.properties["Roles"]
+        ]
         assert 1 <= len(attached) <= 10

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import EXAMPLES, CliRunner
 from provisioner.cli import sec as sec_cli
 
 EDGE = "edge-prod-b001-us-west-1-sec.yaml"
@@ -77,8 +77,9 @@ def test_more_teams_than_the_tier_allows(run_sec: CliRunner, workdir: Path) -> N
     data = example()
     data["teams"] = [{"name": f"team{i}", "personas": ["viewer"]} for i in range(11)]
     data["trusted_accounts"] = []
-    rejected(run_sec, workdir, data, "11 teams exceed the medium tier's limit of 10",
-             "move up a tier")  # fmt: skip
+    rejected(
+        run_sec, workdir, data, "11 teams exceed the medium tier's limit of 10", "move up a tier"
+    )
 
 
 def test_trusted_account_names_unknown_team(run_sec: CliRunner, workdir: Path) -> None:
@@ -139,11 +140,20 @@ def test_unwritable_output_dir(run_sec: CliRunner, workdir: Path, action: str) -
     assert result.code == 2 and "output directory" in result.err
 
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=40),
-                    st.sampled_from(["viewer", "ml-engineer", "fraud", "444455556666", ""]))  # fmt: skip
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)),
-    max_leaves=10)  # fmt: skip
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=40),
+    st.sampled_from(["viewer", "ml-engineer", "fraud", "444455556666", ""]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
 
 
 @st.composite
@@ -169,8 +179,9 @@ def test_fuzzed_configs_never_traceback(tmp_path_factory: Any, data: dict[str, A
     (workdir / "configs" / name).write_text(yaml.safe_dump(data))
     for action in ("validate", "create-template"):
         out, err = io.StringIO(), io.StringIO()
-        code = sec_cli.main(["--config", name, "--action", action], cwd=workdir, stdout=out,
-                            stderr=err)  # fmt: skip
+        code = sec_cli.main(
+            ["--config", name, "--action", action], cwd=workdir, stdout=out, stderr=err
+        )
         assert code in (0, 2) and "Traceback" not in err.getvalue()
         if code == 2:
             assert err.getvalue().startswith("error: ")

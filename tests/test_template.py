@@ -17,19 +17,30 @@ from provisioner.naming.ml import MlNames, ml_name
 # SPEC §3, reviewed by hand: resource types each tier adds (tiers are cumulative).
 TIER_TYPES = {
     MlTier.STARTER: {
-        "AWS::SageMaker::ModelPackageGroup", "AWS::CodeCommit::Repository",
-        "AWS::CodeBuild::Project", "AWS::CodePipeline::Pipeline", "AWS::IAM::Role",
-        "AWS::IAM::ManagedPolicy", "AWS::SSM::Parameter",
+        "AWS::SageMaker::ModelPackageGroup",
+        "AWS::CodeCommit::Repository",
+        "AWS::CodeBuild::Project",
+        "AWS::CodePipeline::Pipeline",
+        "AWS::IAM::Role",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::SSM::Parameter",
     },
     MlTier.PROFESSIONAL: {
-        "AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::Events::Rule",
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::Events::Rule",
         "AWS::CloudWatch::Dashboard",
     },
     MlTier.ENTERPRISE: {
-        "AWS::KMS::Key", "AWS::KMS::Alias", "AWS::Logs::LogGroup", "AWS::SNS::Topic",
-        "AWS::SNS::TopicPolicy", "AWS::EC2::SecurityGroup", "AWS::EC2::VPCEndpoint",
+        "AWS::KMS::Key",
+        "AWS::KMS::Alias",
+        "AWS::Logs::LogGroup",
+        "AWS::SNS::Topic",
+        "AWS::SNS::TopicPolicy",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::VPCEndpoint",
     },
-}  # fmt: skip
+}
 REQUIRED_TAG_KEYS = {"company", "env", "tenant", "use-case", "tier", "managed-by"}
 DATA_BEARING = {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"}
 
@@ -99,9 +110,11 @@ def test_every_taggable_resource_carries_all_tags(ml_config: MlConfig) -> None:
         assert values["use-case"] == ml_config.use_case
     # Only types CloudFormation gives no Tags property may go untagged.
     assert untaggable <= {
-        "AWS::IAM::ManagedPolicy", "AWS::S3::BucketPolicy", "AWS::KMS::Alias",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::S3::BucketPolicy",
+        "AWS::KMS::Alias",
         "AWS::SNS::TopicPolicy",
-    }  # fmt: skip
+    }
 
 
 def test_user_tags_are_added() -> None:

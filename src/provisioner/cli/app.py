@@ -66,13 +66,19 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "-con", "--config", required=True, metavar="FILE",
+        "-con",
+        "--config",
+        required=True,
+        metavar="FILE",
         help="config file; a bare name is looked up in ./configs/",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "-act", "--action", required=True, metavar="ACTION",
+        "-act",
+        "--action",
+        required=True,
+        metavar="ACTION",
         help="one of: " + ", ".join(names),
-    )  # fmt: skip
+    )
     parser.add_argument("--force", action="store_true", help="allow changes in AWS")
     parser.add_argument("--dry-run", action="store_true", help="show what would change only")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

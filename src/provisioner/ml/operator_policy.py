@@ -38,160 +38,334 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
         return f"arn:aws:{service}:{region}:{account}:{resource}"
 
     statements = [
-        _s("CloudFormationManagement", [
-            "cloudformation:CreateStack", "cloudformation:UpdateStack",
-            "cloudformation:DeleteStack", "cloudformation:DescribeStacks",
-            "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResources",
-            "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
-            "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
-            "cloudformation:DetectStackDrift", "cloudformation:DescribeStackDriftDetectionStatus",
-            "cloudformation:DescribeStackResourceDrifts",
-            # deploy: termination protection for prod stacks (SPEC §4)
-            "cloudformation:UpdateTerminationProtection",
-        ], [regional("cloudformation", f"stack/{ml}-*")]),
+        _s(
+            "CloudFormationManagement",
+            [
+                "cloudformation:CreateStack",
+                "cloudformation:UpdateStack",
+                "cloudformation:DeleteStack",
+                "cloudformation:DescribeStacks",
+                "cloudformation:DescribeStackEvents",
+                "cloudformation:DescribeStackResources",
+                "cloudformation:CreateChangeSet",
+                "cloudformation:DeleteChangeSet",
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:ExecuteChangeSet",
+                "cloudformation:DetectStackDrift",
+                "cloudformation:DescribeStackDriftDetectionStatus",
+                "cloudformation:DescribeStackResourceDrifts",
+                # deploy: termination protection for prod stacks (SPEC §4)
+                "cloudformation:UpdateTerminationProtection",
+            ],
+            [regional("cloudformation", f"stack/{ml}-*")],
+        ),
         unscoped_statement("CloudFormationUnscoped", ["cloudformation:ValidateTemplate"]),
         unscoped_statement("SageMakerUnscoped", ["sagemaker:ListModelPackageGroups"]),
-        _s("SageMakerScoped", [
-            "sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup",
-            "sagemaker:DescribeModelPackageGroup",
-            # handler: group policy and tags on create/read/update/delete
-            "sagemaker:GetModelPackageGroupPolicy", "sagemaker:PutModelPackageGroupPolicy",
-            "sagemaker:DeleteModelPackageGroupPolicy", "sagemaker:AddTags",
-            "sagemaker:DeleteTags", "sagemaker:ListTags",
-        ], [regional("sagemaker", f"*/{ml}-*")]),
-        _s("CodeCommitManagement", [
-            "codecommit:CreateRepository", "codecommit:DeleteRepository",
-            "codecommit:GetRepository", "codecommit:TagResource",
-            # handler: read and update
-            "codecommit:UntagResource", "codecommit:ListTagsForResource",
-            "codecommit:GetRepositoryTriggers", "codecommit:PutRepositoryTriggers",
-            "codecommit:UpdateRepositoryDescription", "codecommit:UpdateRepositoryName",
-        ], [regional("codecommit", f"{ml}-*")]),
+        _s(
+            "SageMakerScoped",
+            [
+                "sagemaker:CreateModelPackageGroup",
+                "sagemaker:DeleteModelPackageGroup",
+                "sagemaker:DescribeModelPackageGroup",
+                # handler: group policy and tags on create/read/update/delete
+                "sagemaker:GetModelPackageGroupPolicy",
+                "sagemaker:PutModelPackageGroupPolicy",
+                "sagemaker:DeleteModelPackageGroupPolicy",
+                "sagemaker:AddTags",
+                "sagemaker:DeleteTags",
+                "sagemaker:ListTags",
+            ],
+            [regional("sagemaker", f"*/{ml}-*")],
+        ),
+        _s(
+            "CodeCommitManagement",
+            [
+                "codecommit:CreateRepository",
+                "codecommit:DeleteRepository",
+                "codecommit:GetRepository",
+                "codecommit:TagResource",
+                # handler: read and update
+                "codecommit:UntagResource",
+                "codecommit:ListTagsForResource",
+                "codecommit:GetRepositoryTriggers",
+                "codecommit:PutRepositoryTriggers",
+                "codecommit:UpdateRepositoryDescription",
+                "codecommit:UpdateRepositoryName",
+            ],
+            [regional("codecommit", f"{ml}-*")],
+        ),
         unscoped_statement("CodeCommitUnscoped", ["codecommit:ListRepositories"]),
-        _s("CodeBuildManagement", [
-            "codebuild:CreateProject", "codebuild:DeleteProject", "codebuild:UpdateProject",
-            "codebuild:BatchGetProjects",
-        ], [regional("codebuild", f"project/{ml}-*")]),
-        _s("CodePipelineManagement", [
-            "codepipeline:CreatePipeline", "codepipeline:DeletePipeline",
-            "codepipeline:UpdatePipeline", "codepipeline:GetPipeline",
-            "codepipeline:GetPipelineState", "codepipeline:StartPipelineExecution",
-            # handler: stage transitions and tags
-            "codepipeline:DisableStageTransition", "codepipeline:EnableStageTransition",
-            "codepipeline:TagResource", "codepipeline:UntagResource",
-            "codepipeline:ListTagsForResource",
-        ], [regional("codepipeline", f"{ml}-*")]),
-        _s("IAMRoleManagement", [
-            "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:PassRole",
-            "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:CreatePolicy",
-            "iam:DeletePolicy", "iam:GetPolicy", "iam:TagRole", "iam:TagPolicy",
-            # role handler: delete needs these lists; update changes trust and description
-            "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-            "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UntagRole", "iam:UpdateRole",
-            "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-            # managed-policy handler: versions on update, attachments on delete
-            "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion",
-            "iam:DeletePolicyVersion", "iam:ListEntitiesForPolicy", "iam:UntagPolicy",
-        ], [f"arn:aws:iam::{account}:role/{short}-*", f"arn:aws:iam::{account}:policy/{short}-*"]),
-        _s("SSMManageMlParameters", [
-            "ssm:PutParameter", "ssm:GetParameter", "ssm:GetParameters",
-            "ssm:GetParametersByPath", "ssm:DeleteParameter", "ssm:AddTagsToResource",
-            # handler: read and update of tags
-            "ssm:ListTagsForResource", "ssm:RemoveTagsFromResource",
-        ], [regional("ssm", f"parameter/ml/{ml}/*")]),
-    ]  # fmt: skip
+        _s(
+            "CodeBuildManagement",
+            [
+                "codebuild:CreateProject",
+                "codebuild:DeleteProject",
+                "codebuild:UpdateProject",
+                "codebuild:BatchGetProjects",
+            ],
+            [regional("codebuild", f"project/{ml}-*")],
+        ),
+        _s(
+            "CodePipelineManagement",
+            [
+                "codepipeline:CreatePipeline",
+                "codepipeline:DeletePipeline",
+                "codepipeline:UpdatePipeline",
+                "codepipeline:GetPipeline",
+                "codepipeline:GetPipelineState",
+                "codepipeline:StartPipelineExecution",
+                # handler: stage transitions and tags
+                "codepipeline:DisableStageTransition",
+                "codepipeline:EnableStageTransition",
+                "codepipeline:TagResource",
+                "codepipeline:UntagResource",
+                "codepipeline:ListTagsForResource",
+            ],
+            [regional("codepipeline", f"{ml}-*")],
+        ),
+        _s(
+            "IAMRoleManagement",
+            [
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:PassRole",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:GetPolicy",
+                "iam:TagRole",
+                "iam:TagPolicy",
+                # role handler: delete needs these lists; update changes trust and description
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRolePolicies",
+                "iam:GetRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:UntagRole",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                # managed-policy handler: versions on update, attachments on delete
+                "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:ListEntitiesForPolicy",
+                "iam:UntagPolicy",
+            ],
+            [f"arn:aws:iam::{account}:role/{short}-*", f"arn:aws:iam::{account}:policy/{short}-*"],
+        ),
+        _s(
+            "SSMManageMlParameters",
+            [
+                "ssm:PutParameter",
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+                "ssm:DeleteParameter",
+                "ssm:AddTagsToResource",
+                # handler: read and update of tags
+                "ssm:ListTagsForResource",
+                "ssm:RemoveTagsFromResource",
+            ],
+            [regional("ssm", f"parameter/ml/{ml}/*")],
+        ),
+    ]
 
     if tier.includes(MlTier.PROFESSIONAL):
         statements += [
-            _s("S3ArtifactsBucketManagement", [
-                "s3:CreateBucket", "s3:DeleteBucket", "s3:GetBucketVersioning",
-                "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration",
-                "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging",
-                # handler: create/delete checks, tagging, the TLS-only bucket policy
-                "s3:ListBucket", "s3:GetBucketAcl", "s3:TagResource", "s3:UntagResource",
-                "s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
-                # handler: read (drift detection, updates) of every bucket setting
-                "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration",
-                "s3:GetBucketPublicAccessBlock", "s3:GetAnalyticsConfiguration",
-                "s3:GetBucketCORS", "s3:GetEncryptionConfiguration",
-                "s3:GetInventoryConfiguration", "s3:GetBucketLogging",
-                "s3:GetMetricsConfiguration", "s3:GetBucketNotification",
-                "s3:GetReplicationConfiguration", "s3:GetBucketWebsite",
-                "s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging",
-                "s3:ListTagsForResource", "s3:GetBucketAbac", "s3:GetBucketOwnershipControls",
-                "s3:GetIntelligentTieringConfiguration", "s3:GetBucketMetadataTableConfiguration",
-            ], [f"arn:aws:s3:::{n.artifacts_bucket}", f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}"]),
+            _s(
+                "S3ArtifactsBucketManagement",
+                [
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:GetBucketVersioning",
+                    "s3:PutBucketVersioning",
+                    "s3:PutEncryptionConfiguration",
+                    "s3:PutBucketPublicAccessBlock",
+                    "s3:PutBucketTagging",
+                    # handler: create/delete checks, tagging, the TLS-only bucket policy
+                    "s3:ListBucket",
+                    "s3:GetBucketAcl",
+                    "s3:TagResource",
+                    "s3:UntagResource",
+                    "s3:GetBucketPolicy",
+                    "s3:PutBucketPolicy",
+                    "s3:DeleteBucketPolicy",
+                    # handler: read (drift detection, updates) of every bucket setting
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetBucketPublicAccessBlock",
+                    "s3:GetAnalyticsConfiguration",
+                    "s3:GetBucketCORS",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetInventoryConfiguration",
+                    "s3:GetBucketLogging",
+                    "s3:GetMetricsConfiguration",
+                    "s3:GetBucketNotification",
+                    "s3:GetReplicationConfiguration",
+                    "s3:GetBucketWebsite",
+                    "s3:GetBucketObjectLockConfiguration",
+                    "s3:GetBucketTagging",
+                    "s3:ListTagsForResource",
+                    "s3:GetBucketAbac",
+                    "s3:GetBucketOwnershipControls",
+                    "s3:GetIntelligentTieringConfiguration",
+                    "s3:GetBucketMetadataTableConfiguration",
+                ],
+                [f"arn:aws:s3:::{n.artifacts_bucket}", f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}"],
+            ),
             # handler: the bucket handler deletes objects (e.g. cleaning up a failed create)
-            _s("S3ArtifactsObjectCleanup", ["s3:DeleteObject"], [
-                f"arn:aws:s3:::{n.artifacts_bucket}/*", f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}/*",
-            ]),
-            _s("EventBridgeManagement", [
-                "events:PutRule", "events:DeleteRule", "events:DescribeRule",
-                "events:PutTargets", "events:RemoveTargets", "events:TagResource",
-                # handler: read and update
-                "events:ListTargetsByRule", "events:ListTagsForResource", "events:UntagResource",
-            ], [regional("events", f"rule/{ml}-*")]),
-            _s("CloudWatchDashboardManagement", [
-                "cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards",
-                "cloudwatch:GetDashboard",
-                # handler: tags
-                "cloudwatch:TagResource", "cloudwatch:UntagResource",
-                "cloudwatch:ListTagsForResource",
-            ], [f"arn:aws:cloudwatch::{account}:dashboard/{ml}-*"]),
-        ]  # fmt: skip
+            _s(
+                "S3ArtifactsObjectCleanup",
+                ["s3:DeleteObject"],
+                [
+                    f"arn:aws:s3:::{n.artifacts_bucket}/*",
+                    f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}/*",
+                ],
+            ),
+            _s(
+                "EventBridgeManagement",
+                [
+                    "events:PutRule",
+                    "events:DeleteRule",
+                    "events:DescribeRule",
+                    "events:PutTargets",
+                    "events:RemoveTargets",
+                    "events:TagResource",
+                    # handler: read and update
+                    "events:ListTargetsByRule",
+                    "events:ListTagsForResource",
+                    "events:UntagResource",
+                ],
+                [regional("events", f"rule/{ml}-*")],
+            ),
+            _s(
+                "CloudWatchDashboardManagement",
+                [
+                    "cloudwatch:PutDashboard",
+                    "cloudwatch:DeleteDashboards",
+                    "cloudwatch:GetDashboard",
+                    # handler: tags
+                    "cloudwatch:TagResource",
+                    "cloudwatch:UntagResource",
+                    "cloudwatch:ListTagsForResource",
+                ],
+                [f"arn:aws:cloudwatch::{account}:dashboard/{ml}-*"],
+            ),
+        ]
 
     if tier.includes(MlTier.ENTERPRISE):
         network = config.network
         assert network is not None
         statements += [
             unscoped_statement("KMSKeyCreate", ["kms:CreateKey", "kms:ListAliases"]),
-            _s("KMSKeyManagement", [
-                "kms:DescribeKey", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion",
-                "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource",
-                # handler: key policy, rotation status, tags, enable/disable, alias update
-                "kms:PutKeyPolicy", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus",
-                "kms:ListResourceTags", "kms:UntagResource", "kms:DisableKey", "kms:EnableKey",
-                "kms:DisableKeyRotation", "kms:UpdateKeyDescription", "kms:UpdateAlias",
-            ], [regional("kms", "key/*"), regional("kms", f"alias/{ml}*")]),
-            _s("CloudWatchLogsManagement", [
-                "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
-                "logs:TagLogGroup",
-                # handler: tags, the KMS key, retention, data-protection reads
-                "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource",
-                "logs:AssociateKmsKey", "logs:DisassociateKmsKey", "logs:DeleteRetentionPolicy",
-                "logs:GetDataProtectionPolicy", "logs:DeleteDataProtectionPolicy",
-            ], [regional("logs", f"log-group:/ml/{ml}/*")]),
-            unscoped_statement("CloudWatchLogsUnscoped", [
-                "logs:DescribeLogGroups", "logs:DescribeResourcePolicies",
-                "logs:DescribeIndexPolicies",
-            ]),
-            _s("SNSManagement", [
-                "sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:Subscribe",
-                "sns:Unsubscribe", "sns:TagResource",
-                # handler: attributes (KMS key, topic policy), tags, subscriptions
-                "sns:SetTopicAttributes", "sns:UntagResource", "sns:ListTagsForResource",
-                "sns:ListSubscriptionsByTopic", "sns:GetDataProtectionPolicy",
-            ], [regional("sns", f"{ml}-*")]),
-            unscoped_statement("VPCDescribe", [
-                "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
-            ]),
-            _s("VPCEndpointManagement", [
-                "ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint",
-                "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup",
-                "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
-                "ec2:CreateTags",
-                # handler: replacing the default egress rule, updates, tag removal
-                "ec2:RevokeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress",
-                "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
-                "ec2:UpdateSecurityGroupRuleDescriptionsEgress", "ec2:DeleteTags",
-            ], [
-                regional("ec2", f"vpc/{network.vpc_id}"),
-                *(regional("ec2", f"subnet/{s}") for s in network.subnet_ids),
-                regional("ec2", "security-group/*"),
-                regional("ec2", "security-group-rule/*"),
-                regional("ec2", "vpc-endpoint/*"),
-            ]),
-        ]  # fmt: skip
+            _s(
+                "KMSKeyManagement",
+                [
+                    "kms:DescribeKey",
+                    "kms:EnableKeyRotation",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CreateAlias",
+                    "kms:DeleteAlias",
+                    "kms:TagResource",
+                    # handler: key policy, rotation status, tags, enable/disable, alias update
+                    "kms:PutKeyPolicy",
+                    "kms:GetKeyPolicy",
+                    "kms:GetKeyRotationStatus",
+                    "kms:ListResourceTags",
+                    "kms:UntagResource",
+                    "kms:DisableKey",
+                    "kms:EnableKey",
+                    "kms:DisableKeyRotation",
+                    "kms:UpdateKeyDescription",
+                    "kms:UpdateAlias",
+                ],
+                [regional("kms", "key/*"), regional("kms", f"alias/{ml}*")],
+            ),
+            _s(
+                "CloudWatchLogsManagement",
+                [
+                    "logs:CreateLogGroup",
+                    "logs:DeleteLogGroup",
+                    "logs:PutRetentionPolicy",
+                    "logs:TagLogGroup",
+                    # handler: tags, the KMS key, retention, data-protection reads
+                    "logs:TagResource",
+                    "logs:UntagResource",
+                    "logs:ListTagsForResource",
+                    "logs:AssociateKmsKey",
+                    "logs:DisassociateKmsKey",
+                    "logs:DeleteRetentionPolicy",
+                    "logs:GetDataProtectionPolicy",
+                    "logs:DeleteDataProtectionPolicy",
+                ],
+                [regional("logs", f"log-group:/ml/{ml}/*")],
+            ),
+            unscoped_statement(
+                "CloudWatchLogsUnscoped",
+                [
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeResourcePolicies",
+                    "logs:DescribeIndexPolicies",
+                ],
+            ),
+            _s(
+                "SNSManagement",
+                [
+                    "sns:CreateTopic",
+                    "sns:DeleteTopic",
+                    "sns:GetTopicAttributes",
+                    "sns:Subscribe",
+                    "sns:Unsubscribe",
+                    "sns:TagResource",
+                    # handler: attributes (KMS key, topic policy), tags, subscriptions
+                    "sns:SetTopicAttributes",
+                    "sns:UntagResource",
+                    "sns:ListTagsForResource",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:GetDataProtectionPolicy",
+                ],
+                [regional("sns", f"{ml}-*")],
+            ),
+            unscoped_statement(
+                "VPCDescribe",
+                [
+                    "ec2:DescribeVpcEndpoints",
+                    "ec2:DescribeVpcs",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeInstances",
+                ],
+            ),
+            _s(
+                "VPCEndpointManagement",
+                [
+                    "ec2:CreateVpcEndpoint",
+                    "ec2:DeleteVpcEndpoints",
+                    "ec2:ModifyVpcEndpoint",
+                    "ec2:CreateSecurityGroup",
+                    "ec2:DeleteSecurityGroup",
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "ec2:CreateTags",
+                    # handler: replacing the default egress rule, updates, tag removal
+                    "ec2:RevokeSecurityGroupEgress",
+                    "ec2:RevokeSecurityGroupIngress",
+                    "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+                    "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+                    "ec2:DeleteTags",
+                ],
+                [
+                    regional("ec2", f"vpc/{network.vpc_id}"),
+                    *(regional("ec2", f"subnet/{s}") for s in network.subnet_ids),
+                    regional("ec2", "security-group/*"),
+                    regional("ec2", "security-group-rule/*"),
+                    regional("ec2", "vpc-endpoint/*"),
+                ],
+            ),
+        ]
 
     return build_document(statements)

@@ -15,11 +15,21 @@ from provisioner.policy.document import PolicyDocument
 
 # Column order of the seed's table, then the services our tiers add that it has no column for.
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("cloudformation", "CFN"), ("sagemaker", "SageMaker"), ("codecommit", "CodeCommit"),
-    ("codebuild", "CodeBuild"), ("codepipeline", "CodePipeline"), ("iam", "IAM"),
-    ("ssm", "SSM"), ("s3", "S3"), ("events", "Events"), ("kms", "KMS"), ("ec2", "EC2"),
-    ("cloudwatch", "CloudWatch"), ("logs", "Logs"), ("sns", "SNS"),
-)  # fmt: skip
+    ("cloudformation", "CFN"),
+    ("sagemaker", "SageMaker"),
+    ("codecommit", "CodeCommit"),
+    ("codebuild", "CodeBuild"),
+    ("codepipeline", "CodePipeline"),
+    ("iam", "IAM"),
+    ("ssm", "SSM"),
+    ("s3", "S3"),
+    ("events", "Events"),
+    ("kms", "KMS"),
+    ("ec2", "EC2"),
+    ("cloudwatch", "CloudWatch"),
+    ("logs", "Logs"),
+    ("sns", "SNS"),
+)
 
 LOCAL_ACTIONS = (
     "validate",

@@ -18,39 +18,79 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
     tenant, regional = tenant_prefix(config), regional_prefix(config)
     iam = f"arn:aws:iam::{account}"
     statements = [
-        Statement("IAMManagement", (
-            "iam:CreateGroup", "iam:DeleteGroup", "iam:GetGroup", "iam:ListAttachedGroupPolicies",
-            "iam:ListGroupPolicies", "iam:CreateRole", "iam:DeleteRole", "iam:GetRole",
-            "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:CreatePolicy",
-            "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion",
-            "iam:ListPolicyVersions", "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
-            "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutGroupPolicy",
-            "iam:DeleteGroupPolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:TagRole",
-            "iam:TagPolicy", "iam:UntagRole", "iam:UntagPolicy", "iam:PassRole",
-            # handlers: inline-policy reads, updates of groups, roles and policy versions
-            "iam:GetGroupPolicy", "iam:UpdateGroup", "iam:GetRolePolicy", "iam:UpdateRole",
-            "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
-            "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:ListEntitiesForPolicy",
-        ), (
-            f"{iam}:group/{tenant}-group-*",
-            f"{iam}:role/{tenant}-role-*",
-            f"{iam}:role/{tenant}-xacct-*",
-            f"{iam}:policy/{tenant}-policy-*",
-        )),
+        Statement(
+            "IAMManagement",
+            (
+                "iam:CreateGroup",
+                "iam:DeleteGroup",
+                "iam:GetGroup",
+                "iam:ListAttachedGroupPolicies",
+                "iam:ListGroupPolicies",
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRolePolicies",
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
+                "iam:AttachGroupPolicy",
+                "iam:DetachGroupPolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutGroupPolicy",
+                "iam:DeleteGroupPolicy",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:TagRole",
+                "iam:TagPolicy",
+                "iam:UntagRole",
+                "iam:UntagPolicy",
+                "iam:PassRole",
+                # handlers: inline-policy reads, updates of groups, roles and policy versions
+                "iam:GetGroupPolicy",
+                "iam:UpdateGroup",
+                "iam:GetRolePolicy",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:ListEntitiesForPolicy",
+            ),
+            (
+                f"{iam}:group/{tenant}-group-*",
+                f"{iam}:role/{tenant}-role-*",
+                f"{iam}:role/{tenant}-xacct-*",
+                f"{iam}:policy/{tenant}-policy-*",
+            ),
+        ),
         # The seed lists these in IAMManagement; IAM defines no resource for them.
         unscoped_statement("IAMUnscoped", ["iam:ListGroups", "iam:ListPolicies", "iam:ListRoles"]),
-        Statement("CloudFormationManagement", (
-            "cloudformation:CreateStack", "cloudformation:DeleteStack",
-            "cloudformation:DescribeStacks", "cloudformation:UpdateStack",
-            "cloudformation:DescribeStackEvents", "cloudformation:DescribeStackResources",
-            "cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet",
-            "cloudformation:ExecuteChangeSet", "cloudformation:DeleteChangeSet",
-            "cloudformation:DetectStackDrift", "cloudformation:DescribeStackDriftDetectionStatus",
-            "cloudformation:DescribeStackResourceDrifts",
-            "cloudformation:UpdateTerminationProtection",
-        ), (f"arn:aws:cloudformation:{region}:{account}:stack/{regional}-*-sec-stack/*",)),
+        Statement(
+            "CloudFormationManagement",
+            (
+                "cloudformation:CreateStack",
+                "cloudformation:DeleteStack",
+                "cloudformation:DescribeStacks",
+                "cloudformation:UpdateStack",
+                "cloudformation:DescribeStackEvents",
+                "cloudformation:DescribeStackResources",
+                "cloudformation:CreateChangeSet",
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:ExecuteChangeSet",
+                "cloudformation:DeleteChangeSet",
+                "cloudformation:DetectStackDrift",
+                "cloudformation:DescribeStackDriftDetectionStatus",
+                "cloudformation:DescribeStackResourceDrifts",
+                "cloudformation:UpdateTerminationProtection",
+            ),
+            (f"arn:aws:cloudformation:{region}:{account}:stack/{regional}-*-sec-stack/*",),
+        ),
         unscoped_statement("CloudFormationUnscoped", ["cloudformation:ValidateTemplate"]),
-    ]  # fmt: skip
+    ]
     if config.tier is not SecTier.SMALL:
         statements += [
             Statement(
@@ -75,6 +115,6 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
                 "ssm:RemoveTagsFromResource",
             ),
             (f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",),
-        )  # fmt: skip
+        )
     )
     return build_document(statements)

@@ -23,19 +23,29 @@ from provisioner.naming.sec import SecNames
 Statement = dict[str, Any]
 
 _READ_SAGEMAKER = [
-    "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel",
-    "sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup",
-    "sagemaker:DescribePipeline", "sagemaker:DescribePipelineDefinitionForExecution",
-    "sagemaker:DescribePipelineExecution", "sagemaker:DescribeProcessingJob",
-    "sagemaker:DescribeTrainingJob", "sagemaker:ListPipelineExecutionSteps",
-    "sagemaker:ListPipelineExecutions", "sagemaker:ListTags",
-]  # fmt: skip
+    "sagemaker:DescribeEndpoint",
+    "sagemaker:DescribeEndpointConfig",
+    "sagemaker:DescribeModel",
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:DescribeModelPackageGroup",
+    "sagemaker:DescribePipeline",
+    "sagemaker:DescribePipelineDefinitionForExecution",
+    "sagemaker:DescribePipelineExecution",
+    "sagemaker:DescribeProcessingJob",
+    "sagemaker:DescribeTrainingJob",
+    "sagemaker:ListPipelineExecutionSteps",
+    "sagemaker:ListPipelineExecutions",
+    "sagemaker:ListTags",
+]
 # List calls IAM cannot scope to a resource.
 _LIST_UNSCOPED = [
-    "sagemaker:ListEndpoints", "sagemaker:ListModelPackageGroups",
-    "sagemaker:ListModels", "sagemaker:ListPipelines", "sagemaker:ListProcessingJobs",
+    "sagemaker:ListEndpoints",
+    "sagemaker:ListModelPackageGroups",
+    "sagemaker:ListModels",
+    "sagemaker:ListPipelines",
+    "sagemaker:ListProcessingJobs",
     "sagemaker:ListTrainingJobs",
-]  # fmt: skip
+]
 
 
 def _allow(sid: str, actions: list[str], resources: Any, condition: Any = None) -> Statement:
@@ -59,15 +69,21 @@ def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
     sagemaker_any = names.regional_arn("sagemaker", "*")
     buckets = [f"arn:aws:s3:::{names.team_data_bucket_pattern(t)}" for t in sorted(teams)]
     return [
-        _allow("ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any,
-               _team_tag("aws:ResourceTag", teams)),
+        _allow(
+            "ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any, _team_tag("aws:ResourceTag", teams)
+        ),
         _allow("ListSageMaker", _LIST_UNSCOPED, "*"),
         _allow("ListTeamData", ["s3:GetBucketLocation", "s3:ListBucket"], buckets),
-        _allow("ReadTeamData", ["s3:GetObject", "s3:GetObjectVersion"], [f"{b}/*" for b in buckets]),
-        _allow("ReadTeamReleasePipelines",
-               ["codepipeline:GetPipeline", "codepipeline:GetPipelineState"],
-               names.regional_arn("codepipeline", "*"), _team_tag("aws:ResourceTag", teams)),
-    ]  # fmt: skip
+        _allow(
+            "ReadTeamData", ["s3:GetObject", "s3:GetObjectVersion"], [f"{b}/*" for b in buckets]
+        ),
+        _allow(
+            "ReadTeamReleasePipelines",
+            ["codepipeline:GetPipeline", "codepipeline:GetPipelineState"],
+            names.regional_arn("codepipeline", "*"),
+            _team_tag("aws:ResourceTag", teams),
+        ),
+    ]
 
 
 def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Statement]:
@@ -77,39 +93,86 @@ def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Sta
     sagemaker_any = names.regional_arn("sagemaker", "*")
     bucket = f"arn:aws:s3:::{names.team_data_bucket_pattern(team)}"
     statements += [
-        _allow("CreateTeamJobs", [
-            "sagemaker:CreateModelPackage", "sagemaker:CreateProcessingJob",
-            "sagemaker:CreateTrainingJob",
-        ], sagemaker_any, _team_tag("aws:RequestTag", [team])),
-        _allow("TagOnCreate", ["sagemaker:AddTags"], sagemaker_any, {
-            "StringEquals": {"aws:RequestTag/team": team, "sagemaker:TaggingAction": [
-                "CreateModelPackage", "CreateProcessingJob", "CreateTrainingJob",
-                "CreatePipeline", "CreateModel", "CreateEndpointConfig", "CreateEndpoint",
-            ]},
-        }),
-        _allow("ManageTeamJobs", ["sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob"],
-               sagemaker_any, _team_tag("aws:ResourceTag", [team])),
+        _allow(
+            "CreateTeamJobs",
+            [
+                "sagemaker:CreateModelPackage",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+            ],
+            sagemaker_any,
+            _team_tag("aws:RequestTag", [team]),
+        ),
+        _allow(
+            "TagOnCreate",
+            ["sagemaker:AddTags"],
+            sagemaker_any,
+            {
+                "StringEquals": {
+                    "aws:RequestTag/team": team,
+                    "sagemaker:TaggingAction": [
+                        "CreateModelPackage",
+                        "CreateProcessingJob",
+                        "CreateTrainingJob",
+                        "CreatePipeline",
+                        "CreateModel",
+                        "CreateEndpointConfig",
+                        "CreateEndpoint",
+                    ],
+                },
+            },
+        ),
+        _allow(
+            "ManageTeamJobs",
+            ["sagemaker:StopProcessingJob", "sagemaker:StopTrainingJob"],
+            sagemaker_any,
+            _team_tag("aws:ResourceTag", [team]),
+        ),
         _allow("WriteTeamData", ["s3:DeleteObject", "s3:PutObject"], f"{bucket}/*"),
-        _allow("PassTeamExecutionRole", ["iam:PassRole"],
-               names.iam_arn(f"role/{names.execution_role(team)}"),
-               {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}),
-    ]  # fmt: skip
+        _allow(
+            "PassTeamExecutionRole",
+            ["iam:PassRole"],
+            names.iam_arn(f"role/{names.execution_role(team)}"),
+            {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+        ),
+    ]
     if persona is Persona.DATA_SCIENTIST:
         return statements
     statements += [
-        _allow("CreateTeamReleases", [
-            "sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:CreateModel",
-            "sagemaker:CreatePipeline",
-        ], sagemaker_any, _team_tag("aws:RequestTag", [team])),
-        _allow("ManageTeamReleases", [
-            "sagemaker:DeleteEndpoint", "sagemaker:DeleteEndpointConfig", "sagemaker:DeleteModel",
-            "sagemaker:DeletePipeline", "sagemaker:StartPipelineExecution",
-            "sagemaker:StopPipelineExecution", "sagemaker:UpdateEndpoint",
-            "sagemaker:UpdateModelPackage", "sagemaker:UpdatePipeline",
-        ], sagemaker_any, _team_tag("aws:ResourceTag", [team])),
-        _allow("RunTeamReleasePipelines", ["codepipeline:StartPipelineExecution"],
-               names.regional_arn("codepipeline", "*"), _team_tag("aws:ResourceTag", [team])),
-    ]  # fmt: skip
+        _allow(
+            "CreateTeamReleases",
+            [
+                "sagemaker:CreateEndpoint",
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:CreateModel",
+                "sagemaker:CreatePipeline",
+            ],
+            sagemaker_any,
+            _team_tag("aws:RequestTag", [team]),
+        ),
+        _allow(
+            "ManageTeamReleases",
+            [
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:DeleteEndpointConfig",
+                "sagemaker:DeleteModel",
+                "sagemaker:DeletePipeline",
+                "sagemaker:StartPipelineExecution",
+                "sagemaker:StopPipelineExecution",
+                "sagemaker:UpdateEndpoint",
+                "sagemaker:UpdateModelPackage",
+                "sagemaker:UpdatePipeline",
+            ],
+            sagemaker_any,
+            _team_tag("aws:ResourceTag", [team]),
+        ),
+        _allow(
+            "RunTeamReleasePipelines",
+            ["codepipeline:StartPipelineExecution"],
+            names.regional_arn("codepipeline", "*"),
+            _team_tag("aws:ResourceTag", [team]),
+        ),
+    ]
     return statements
 
 
@@ -119,17 +182,34 @@ def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
     return [
         _allow("TeamDataBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], bucket),
         _allow("TeamDataObjects", ["s3:GetObject", "s3:PutObject"], f"{bucket}/*"),
-        _allow("JobLogs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-               names.regional_arn("logs", "log-group:/aws/sagemaker/*")),
-        _allow("JobMetrics", ["cloudwatch:PutMetricData"], "*",
-               {"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}}),
+        _allow(
+            "JobLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            names.regional_arn("logs", "log-group:/aws/sagemaker/*"),
+        ),
+        _allow(
+            "JobMetrics",
+            ["cloudwatch:PutMetricData"],
+            "*",
+            {"StringEquals": {"cloudwatch:namespace": "/aws/sagemaker/TrainingJobs"}},
+        ),
         _allow("PullImagesToken", ["ecr:GetAuthorizationToken"], "*"),
-        _allow("PullImages", [
-            "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-        ], f"arn:aws:ecr:{names.region}:*:repository/*"),
-        _allow("RegisterTeamModels", ["sagemaker:CreateModelPackage"],
-               names.regional_arn("sagemaker", "*"), _team_tag("aws:RequestTag", [team])),
-    ]  # fmt: skip
+        _allow(
+            "PullImages",
+            [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:GetDownloadUrlForLayer",
+            ],
+            f"arn:aws:ecr:{names.region}:*:repository/*",
+        ),
+        _allow(
+            "RegisterTeamModels",
+            ["sagemaker:CreateModelPackage"],
+            names.regional_arn("sagemaker", "*"),
+            _team_tag("aws:RequestTag", [team]),
+        ),
+    ]
 
 
 def document(statements: list[Statement]) -> dict[str, Any]:

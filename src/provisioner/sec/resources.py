@@ -81,9 +81,13 @@ def xacct_trust(account: TrustedAccount) -> dict[str, Any]:
 
 
 def _role(
-    names: SecNames, logical_id: str, name: str, trust: dict[str, Any], description: str,
+    names: SecNames,
+    logical_id: str,
+    name: str,
+    trust: dict[str, Any],
+    description: str,
     tags: dict[str, str],
-) -> PlannedResource:  # fmt: skip
+) -> PlannedResource:
     return PlannedResource(
         logical_id=logical_id,
         type="AWS::IAM::Role",
@@ -101,9 +105,13 @@ def _role(
 
 
 def _policy(
-    names: SecNames, logical_id: str, name: str, statements: list[dict[str, Any]], role_id: str,
+    names: SecNames,
+    logical_id: str,
+    name: str,
+    statements: list[dict[str, Any]],
+    role_id: str,
     description: str,
-) -> PlannedResource:  # fmt: skip
+) -> PlannedResource:
     return PlannedResource(
         logical_id=logical_id,
         type="AWS::IAM::ManagedPolicy",
@@ -119,8 +127,14 @@ def _policy(
     )
 
 
-def _parameter(names: SecNames, logical_id: str, key: list[str], value: Any, description: str,
-               tags: dict[str, str]) -> PlannedResource:  # fmt: skip
+def _parameter(
+    names: SecNames,
+    logical_id: str,
+    key: list[str],
+    value: Any,
+    description: str,
+    tags: dict[str, str],
+) -> PlannedResource:
     name = names.parameter(*key)
     return PlannedResource(
         logical_id=logical_id,
@@ -148,8 +162,16 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
         role_id = logical(t, persona.short, "role")
         role_name = names.persona_role(t, persona)
         group_name = names.group(t, persona)
-        resources.append(_role(names, role_id, role_name, persona_trust(names),
-                               f"{persona.value} of team {t}", tags))  # fmt: skip
+        resources.append(
+            _role(
+                names,
+                role_id,
+                role_name,
+                persona_trust(names),
+                f"{persona.value} of team {t}",
+                tags,
+            )
+        )
         resources.append(
             _policy(
                 names,
@@ -158,7 +180,7 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
                 personas.persona_statements(names, t, persona),
                 role_id,
                 f"What a {persona.value} of team {t} may do",
-            )  # fmt: skip
+            )
         )
         assume: dict[str, Any] = {
             "Sid": "AssumeTeamPersonaRole",
@@ -181,7 +203,7 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
                             "PolicyDocument": personas.document([assume]),
                         }
                     ],
-                },  # fmt: skip
+                },
                 physical_name=group_name,
                 arn=names.iam_arn(f"group/{group_name}"),
                 description=f"People of team {t} working as {persona.value}",
@@ -189,22 +211,49 @@ def team_resources(names: SecNames, team: Team) -> tuple[list[PlannedResource], 
         )
         output_id = logical(t, persona.short, "role-arn")
         outputs.append(Output(output_id, get_att(role_id, "Arn"), f"{persona.value} role of {t}"))
-        resources.append(_parameter(names, f"{output_id}Parameter",
-                                    [t, f"{persona.value}-role-arn"], get_att(role_id, "Arn"),
-                                    f"{persona.value} role of {t}", tags))  # fmt: skip
+        resources.append(
+            _parameter(
+                names,
+                f"{output_id}Parameter",
+                [t, f"{persona.value}-role-arn"],
+                get_att(role_id, "Arn"),
+                f"{persona.value} role of {t}",
+                tags,
+            )
+        )
     exec_id = logical(t, "sagemaker", "role")
-    resources.append(_role(names, exec_id, names.execution_role(t),
-                           service_trust(names, "sagemaker.amazonaws.com"),
-                           f"SageMaker execution role of team {t}", tags))  # fmt: skip
-    resources.append(_policy(names, logical(t, "sagemaker", "policy"),
-                             names.team_policy(t, "sagemaker"),
-                             personas.execution_role_statements(names, t), exec_id,
-                             f"What team {t}'s SageMaker jobs may do"))  # fmt: skip
+    resources.append(
+        _role(
+            names,
+            exec_id,
+            names.execution_role(t),
+            service_trust(names, "sagemaker.amazonaws.com"),
+            f"SageMaker execution role of team {t}",
+            tags,
+        )
+    )
+    resources.append(
+        _policy(
+            names,
+            logical(t, "sagemaker", "policy"),
+            names.team_policy(t, "sagemaker"),
+            personas.execution_role_statements(names, t),
+            exec_id,
+            f"What team {t}'s SageMaker jobs may do",
+        )
+    )
     output_id = logical(t, "sagemaker", "role-arn")
     outputs.append(Output(output_id, get_att(exec_id, "Arn"), f"SageMaker execution role of {t}"))
-    resources.append(_parameter(names, f"{output_id}Parameter", [t, "sagemaker-role-arn"],
-                                get_att(exec_id, "Arn"), f"SageMaker execution role of {t}",
-                                tags))  # fmt: skip
+    resources.append(
+        _parameter(
+            names,
+            f"{output_id}Parameter",
+            [t, "sagemaker-role-arn"],
+            get_att(exec_id, "Arn"),
+            f"SageMaker execution role of {t}",
+            tags,
+        )
+    )
     return resources, outputs
 
 
@@ -216,9 +265,15 @@ def xacct_resources(
     teams = account.teams or [t.name for t in config.teams]
     role_id = logical("xacct", account.name, "role")
     resources = [
-        _role(names, role_id, names.xacct_role(account.name), xacct_trust(account),
-              f"Read access for {account.name} ({account.account_id})", tags),
-    ]  # fmt: skip
+        _role(
+            names,
+            role_id,
+            names.xacct_role(account.name),
+            xacct_trust(account),
+            f"Read access for {account.name} ({account.account_id})",
+            tags,
+        ),
+    ]
     step = TEAMS_PER_XACCT_POLICY
     for part, start in enumerate(range(0, len(teams), step), 1):
         chunk = teams[start : start + step]
@@ -230,12 +285,19 @@ def xacct_resources(
                 personas.read_statements(names, chunk),
                 role_id,
                 f"What {account.name} may read of teams {', '.join(chunk)}",
-            )  # fmt: skip
+            )
         )
     output_id = logical("xacct", account.name, "role-arn")
-    resources.append(_parameter(names, f"{output_id}Parameter", ["xacct", f"{account.name}-role-arn"],
-                                get_att(role_id, "Arn"), f"Cross-account role for {account.name}",
-                                tags))  # fmt: skip
+    resources.append(
+        _parameter(
+            names,
+            f"{output_id}Parameter",
+            ["xacct", f"{account.name}-role-arn"],
+            get_att(role_id, "Arn"),
+            f"Cross-account role for {account.name}",
+            tags,
+        )
+    )
     outputs = [Output(output_id, get_att(role_id, "Arn"), f"Cross-account role for {account.name}")]
     return resources, outputs
 

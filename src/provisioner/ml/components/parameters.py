@@ -21,28 +21,68 @@ class Published:
 
 def published(ctx: MlContext) -> list[Published]:
     items = [
-        Published("model-package-group-name", "ModelPackageGroupName",
-                  ctx.names.model_package_group, "Model registry (SageMaker model package group)"),
-        Published("repository-name", "RepositoryName", get_att("Repository", "Name"),
-                  "CodeCommit repository"),
-        Published("repository-clone-url", "RepositoryCloneUrlHttp",
-                  get_att("Repository", "CloneUrlHttp"), "HTTPS clone URL"),
-        Published("build-project-name", "BuildProjectName", ref("BuildProject"),
-                  "CodeBuild project"),
+        Published(
+            "model-package-group-name",
+            "ModelPackageGroupName",
+            ctx.names.model_package_group,
+            "Model registry (SageMaker model package group)",
+        ),
+        Published(
+            "repository-name",
+            "RepositoryName",
+            get_att("Repository", "Name"),
+            "CodeCommit repository",
+        ),
+        Published(
+            "repository-clone-url",
+            "RepositoryCloneUrlHttp",
+            get_att("Repository", "CloneUrlHttp"),
+            "HTTPS clone URL",
+        ),
+        Published(
+            "build-project-name", "BuildProjectName", ref("BuildProject"), "CodeBuild project"
+        ),
         Published("pipeline-name", "PipelineName", ref("Pipeline"), "CodePipeline"),
-        Published("sagemaker-pipeline-name", "SageMakerPipelineName",
-                  ctx.names.sagemaker_pipeline, "SageMaker pipeline the build upserts"),
-        Published("sagemaker-execution-role-arn", "SageMakerExecutionRoleArn",
-                  get_att("SageMakerExecutionRole", "Arn"), "Role SageMaker steps run as"),
-        Published("artifact-bucket-name", "ArtifactBucketName", ctx.artifact_bucket,
-                  "Bucket holding pipeline artifacts"),
-        Published("kms-key-arn", "KmsKeyArn", get_att("EncryptionKey", "Arn"),
-                  "Key encrypting artifacts, logs, topics", MlTier.ENTERPRISE),
-        Published("alerts-topic-arn", "AlertsTopicArn", ref("AlertsTopic"),
-                  "SNS topic for pipeline failures", MlTier.ENTERPRISE),
-        Published("approvals-topic-arn", "ApprovalsTopicArn", ref("ApprovalsTopic"),
-                  "SNS topic for model approvals", MlTier.ENTERPRISE),
-    ]  # fmt: skip
+        Published(
+            "sagemaker-pipeline-name",
+            "SageMakerPipelineName",
+            ctx.names.sagemaker_pipeline,
+            "SageMaker pipeline the build upserts",
+        ),
+        Published(
+            "sagemaker-execution-role-arn",
+            "SageMakerExecutionRoleArn",
+            get_att("SageMakerExecutionRole", "Arn"),
+            "Role SageMaker steps run as",
+        ),
+        Published(
+            "artifact-bucket-name",
+            "ArtifactBucketName",
+            ctx.artifact_bucket,
+            "Bucket holding pipeline artifacts",
+        ),
+        Published(
+            "kms-key-arn",
+            "KmsKeyArn",
+            get_att("EncryptionKey", "Arn"),
+            "Key encrypting artifacts, logs, topics",
+            MlTier.ENTERPRISE,
+        ),
+        Published(
+            "alerts-topic-arn",
+            "AlertsTopicArn",
+            ref("AlertsTopic"),
+            "SNS topic for pipeline failures",
+            MlTier.ENTERPRISE,
+        ),
+        Published(
+            "approvals-topic-arn",
+            "ApprovalsTopicArn",
+            ref("ApprovalsTopic"),
+            "SNS topic for model approvals",
+            MlTier.ENTERPRISE,
+        ),
+    ]
     return [item for item in items if ctx.has(item.tier)]
 
 

@@ -1,0 +1,1 @@
+"""Human reports: self-contained HTML (inline CSS and SVG) and Markdown (with mermaid)."""

@@ -1,0 +1,179 @@
+"""create-report for sec-provisioner: the permission matrix (persona × team × capability),
+every role's trust relationship, and a diagram of groups → roles → policies."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from provisioner.cfn.template import PlannedResource
+from provisioner.config.sec import SecConfig
+from provisioner.naming.sec import config_file_stem
+from provisioner.report.diagram import Node, columns_diagram, render_mermaid, render_svg
+from provisioner.report.page import html_page, html_table, md_table
+from provisioner.sec.operator_policy import operator_policy
+from provisioner.sec.plan import plan_stacks
+
+# Capability → the action whose presence in a persona's policy shows it.
+CAPABILITIES: tuple[tuple[str, str], ...] = (
+    ("read registry, pipelines, jobs", "sagemaker:DescribeModelPackage"),
+    ("read data", "s3:GetObject"),
+    ("write data", "s3:PutObject"),
+    ("run training/processing", "sagemaker:CreateTrainingJob"),
+    ("pass execution role", "iam:PassRole"),
+    ("register models", "sagemaker:CreateModelPackage"),
+    ("approve models", "sagemaker:UpdateModelPackage"),
+    ("deploy endpoints", "sagemaker:CreateEndpoint"),
+    ("manage SageMaker pipelines", "sagemaker:CreatePipeline"),
+    ("start release pipelines", "codepipeline:StartPipelineExecution"),
+)
+
+
+def _actions(document: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+    for statement in document["Statement"]:
+        action = statement["Action"]
+        found.update(action if isinstance(action, list) else [action])
+    return found
+
+
+def _trust_summary(role: PlannedResource) -> tuple[str, str]:
+    (statement,) = role.properties["AssumeRolePolicyDocument"]["Statement"]
+    principal = statement["Principal"]
+    who = principal.get("Service") or principal.get("AWS")
+    condition = json.dumps(statement.get("Condition", {}), sort_keys=True)
+    return str(who), condition
+
+
+def _assume_statement(group: PlannedResource) -> dict[str, Any]:
+    statement: dict[str, Any] = group.properties["Policies"][0]["PolicyDocument"]["Statement"][0]
+    return statement
+
+
+def row_role_id(group: PlannedResource) -> str:
+    """The persona role a group's members may assume."""
+    return str(_assume_statement(group)["Resource"]["Fn::GetAtt"][0])
+
+
+def render_sec_report(config: SecConfig) -> tuple[str, str]:
+    plans = plan_stacks(config)
+    resources = [r for p in plans for r in p.resources]
+    by_id = {r.logical_id: r for r in resources}
+    policies_of_role: dict[str, list[PlannedResource]] = {}
+    for r in resources:
+        if r.type == "AWS::IAM::ManagedPolicy":
+            for ref in r.properties["Roles"]:
+                policies_of_role.setdefault(ref["Ref"], []).append(r)
+
+    matrix_headers = ["Team", "Persona", *(label for label, _ in CAPABILITIES)]
+    matrix_rows: list[tuple[object, ...]] = []
+    for team in config.teams:
+        for persona in team.personas:
+            role_id = next(
+                r.logical_id
+                for r in resources
+                if r.type == "AWS::IAM::Role"
+                and r.physical_name.endswith(f"-role-{team.name}-{persona.short}")
+                and "-xacct-" not in r.physical_name
+            )
+            actions = set().union(
+                *(_actions(p.properties["PolicyDocument"]) for p in policies_of_role[role_id])
+            )
+            matrix_rows.append(
+                (team.name, persona.value, *(action in actions for _, action in CAPABILITIES))
+            )
+
+    roles = [r for r in resources if r.type == "AWS::IAM::Role"]
+    trust_headers = ["Role", "Trusted principal", "Conditions", "Policies"]
+    trust_rows = [
+        (
+            r.physical_name,
+            *_trust_summary(r),
+            ", ".join(p.physical_name for p in policies_of_role.get(r.logical_id, [])),
+        )
+        for r in roles
+    ]
+    groups = [r for r in resources if r.type == "AWS::IAM::Group"]
+    group_rows = [
+        (
+            g.physical_name,
+            by_id[row_role_id(g)].physical_name,
+            "MFA required" if "Condition" in _assume_statement(g) else "no MFA",
+        )
+        for g in groups
+    ]
+
+    assumed_by_group = {row_role_id(g) for g in groups}
+    direct = [r for r in roles if r.logical_id not in assumed_by_group]
+    principals = sorted({_trust_summary(r)[0] for r in direct})
+    edges = [(g.logical_id, row_role_id(g)) for g in groups]
+    edges += [(f"p:{_trust_summary(r)[0]}", r.logical_id) for r in direct]
+    edges += [(role_id, p.logical_id) for role_id, ps in policies_of_role.items() for p in ps]
+    diagram = columns_diagram(
+        [
+            [Node(f"p:{p}", "trusted principal", p) for p in principals]
+            + [Node(g.logical_id, "group", g.physical_name) for g in groups],
+            [Node(r.logical_id, "role", r.physical_name) for r in roles],
+            [
+                Node(r.logical_id, "managed policy", r.physical_name)
+                for r in resources
+                if r.type == "AWS::IAM::ManagedPolicy"
+            ],
+        ],
+        sorted(edges),
+    )
+    stack_rows = [
+        (
+            p.stack_name,
+            len(p.resources),
+            f"{p.body_bytes:,}",
+            "TemplateURL (uploaded)" if p.needs_template_url else "TemplateBody",
+        )
+        for p in plans
+    ]
+    policy = operator_policy(config)
+    title = f"{config_file_stem(config)}: ML team IAM report"
+    summary = [
+        ("tier", config.tier.value),
+        ("account", config.account_id),
+        ("region", config.region),
+        ("env", config.env),
+        ("teams", len(config.teams)),
+        ("trusted accounts", len(config.trusted_accounts)),
+        ("operator policy", f"{policy.size:,} characters, {len(policy.statements)} statements"),
+    ]
+    html_body = "".join(
+        [
+            f"<h1>{escape(title)}</h1><p>Generated by sec-provisioner from the config.</p>",
+            html_table(["", ""], summary, "meta"),
+            "<h2>Permission matrix</h2><p>What each persona of each team may do, read from the "
+            "generated policies. Every permission is limited to the team's own resources.</p>",
+            html_table(matrix_headers, matrix_rows),
+            "<h2>Trust relationships</h2>",
+            html_table(trust_headers, trust_rows),
+            "<h2>Groups</h2>",
+            html_table(["Group", "May assume", "Condition"], group_rows),
+            "<h2>Stacks</h2>",
+            html_table(["Stack", "Resources", "Bytes", "Deployed with"], stack_rows),
+            "<h2>Diagram</h2><p>Principals and groups → roles → managed policies.</p>",
+            f'<div class="scroll">{render_svg(diagram, title)}</div>',
+        ]
+    )
+    markdown = "\n\n".join(
+        [
+            f"# {title}",
+            md_table(["", ""], summary),
+            "## Permission matrix",
+            md_table(matrix_headers, matrix_rows),
+            "## Trust relationships",
+            md_table(trust_headers, trust_rows),
+            "## Groups",
+            md_table(["Group", "May assume", "Condition"], group_rows),
+            "## Stacks",
+            md_table(["Stack", "Resources", "Bytes", "Deployed with"], stack_rows),
+            "## Diagram",
+            render_mermaid(diagram),
+        ]
+    )
+    return html_page(title, html_body), markdown + "\n"
