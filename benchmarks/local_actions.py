@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_SECONDS = 0.5
+# Targets: one ML use case well under 0.5 s (issue 2); the largest SEC tenant under 1 s.
+TARGETS = {"ml-provisioner": 0.5, "sec-provisioner": 1.0}
 ML_ACTIONS = (
     "validate",
     "create-template",
@@ -50,7 +51,7 @@ def write_large_sec_config(directory: Path) -> str:
         "teams:",
     ]
     lines += [
-        f"  - {{name: team{i:02d}-abcdefghij, personas: [data-scientist, ml-engineer, viewer]}}"
+        f"  - {{name: team{i:02d}-abcdefghi, personas: [data-scientist, ml-engineer, viewer]}}"
         for i in range(50)
     ]
     lines.append("trusted_accounts:")
@@ -93,7 +94,7 @@ def main() -> int:
         work = Path(tmp)
         shutil.copytree(ROOT / "examples" / "configs", work / "configs")
         baseline = time_interpreter(args.runs)
-        print(f"config: {args.config}  runs: {args.runs}  target: < {TARGET_SECONDS:.2f} s")
+        print(f"config: {args.config}  runs: {args.runs}  targets (s): {TARGETS}")
         print(f"{'bare python -c pass':<32} median {baseline:6.3f} s")
         sec_config = write_large_sec_config(work / "configs")
         cases = [("ml-provisioner", args.config, a) for a in ML_ACTIONS]
@@ -102,7 +103,7 @@ def main() -> int:
         for tool, config, action in cases:
             timings = time_action(tool, config, action, args.runs, work)
             median = statistics.median(timings)
-            flag = "" if median < TARGET_SECONDS else "  << over target"
+            flag = "" if median < TARGETS[tool] else "  << over target"
             print(f"{tool} {action:<17} median {median:6.3f} s  min {min(timings):6.3f} s{flag}")
             if flag:
                 slow.append(f"{tool} {action}")
