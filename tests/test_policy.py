@@ -239,3 +239,13 @@ def test_exclusion_is_still_true(exclusion) -> None:  # type: ignore[no-untyped-
                     if resource.type == exclusion.resource_type:
                         assert exclusion.unused_property not in resource.properties
     assert exclusion.reason
+
+
+def test_scoped_statements_hold_only_scopable_actions(ml_config: MlConfig) -> None:
+    """A statement naming resources never matches an action IAM cannot scope: such an action
+    must sit in an unscoped statement, or the operator is denied at run time."""
+    for statement in operator_policy(ml_config).statements:
+        if not statement.is_unscoped:
+            for action in statement.actions:
+                entry = catalogue_entry(action)
+                assert entry is not None and entry.get("Resources"), (statement.sid, action)

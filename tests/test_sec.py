@@ -414,3 +414,11 @@ def test_every_iam_document_within_iam_quotas_at_largest_size(tier: str) -> None
             and {"Ref": role.logical_id} in r.properties["Roles"]
         ]
         assert 1 <= len(attached) <= 10
+
+
+def test_operator_scoped_statements_hold_only_scopable_actions(sec_config: SecConfig) -> None:
+    for statement in operator_policy(sec_config).statements:
+        if not statement.is_unscoped:
+            for action in statement.actions:
+                entry = catalogue_entry(action)
+                assert entry is not None and entry.get("Resources"), (statement.sid, action)

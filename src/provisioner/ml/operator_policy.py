@@ -52,14 +52,16 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
                 "cloudformation:DescribeChangeSet",
                 "cloudformation:ExecuteChangeSet",
                 "cloudformation:DetectStackDrift",
-                "cloudformation:DescribeStackDriftDetectionStatus",
                 "cloudformation:DescribeStackResourceDrifts",
                 # deploy: termination protection for prod stacks (SPEC §4)
                 "cloudformation:UpdateTerminationProtection",
             ],
             [regional("cloudformation", f"stack/{ml}-*")],
         ),
-        unscoped_statement("CloudFormationUnscoped", ["cloudformation:ValidateTemplate"]),
+        unscoped_statement(
+            "CloudFormationUnscoped",
+            ["cloudformation:ValidateTemplate", "cloudformation:DescribeStackDriftDetectionStatus"],
+        ),
         unscoped_statement("SageMakerUnscoped", ["sagemaker:ListModelPackageGroups"]),
         _s(
             "SageMakerScoped",

@@ -10,6 +10,9 @@ from provisioner.policy.document import Statement
 
 UNSCOPABLE_ACTIONS: dict[str, str] = {
     "cloudformation:ValidateTemplate": "validates a template body; no stack exists to name",
+    "cloudformation:DescribeStackDriftDetectionStatus": (
+        "takes a drift-detection id, not a stack; IAM defines no resource for it"
+    ),
     "sagemaker:ListModelPackageGroups": "list call over the account; IAM defines no resource",
     "codecommit:ListRepositories": "list call the repository handler makes on delete and read",
     "kms:CreateKey": "the key and its id do not exist until the call returns",

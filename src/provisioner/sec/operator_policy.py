@@ -83,13 +83,15 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
                 "cloudformation:ExecuteChangeSet",
                 "cloudformation:DeleteChangeSet",
                 "cloudformation:DetectStackDrift",
-                "cloudformation:DescribeStackDriftDetectionStatus",
                 "cloudformation:DescribeStackResourceDrifts",
                 "cloudformation:UpdateTerminationProtection",
             ),
             (f"arn:aws:cloudformation:{region}:{account}:stack/{regional}-*-sec-stack/*",),
         ),
-        unscoped_statement("CloudFormationUnscoped", ["cloudformation:ValidateTemplate"]),
+        unscoped_statement(
+            "CloudFormationUnscoped",
+            ["cloudformation:ValidateTemplate", "cloudformation:DescribeStackDriftDetectionStatus"],
+        ),
     ]
     if config.tier is not SecTier.SMALL:
         statements += [
