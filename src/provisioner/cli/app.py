@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from provisioner import __version__
 from provisioner.errors import InputError
@@ -123,3 +123,32 @@ def run(
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+
+
+class Main(Protocol):
+    def __call__(
+        self,
+        argv: Sequence[str] | None = None,
+        *,
+        cwd: Path | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> int: ...
+
+
+def make_main(prog: str, description: str, actions: Sequence[ActionSpec]) -> Main:
+    """The console entry point of one tool; arguments default to the process's own."""
+
+    def main(
+        argv: Sequence[str] | None = None,
+        *,
+        cwd: Path | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> int:
+        args = sys.argv[1:] if argv is None else argv
+        return run(prog, description, actions, args, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+
+    return main

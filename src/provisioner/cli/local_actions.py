@@ -105,3 +105,13 @@ def summarize(inv: Invocation, plans: Sequence[StackPlan], policy: PolicyDocumen
         f"  policy       {policy.size:,} characters (IAM limit {MANAGED_POLICY_MAX_CHARS:,}"
         f" per policy: {len(parts)} part{'s' if len(parts) > 1 else ''})"
     )
+
+
+def write_report(inv: Invocation, config_stem: str, html: str, markdown: str) -> int:
+    stem = f"{config_stem}-create-report"
+    written = write_all(
+        {inv.path("reports", f"{stem}.html"): html, inv.path("reports", f"{stem}.md"): markdown}
+    )
+    for path in written:
+        inv.say(f"wrote {path}")
+    return 0

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TextIO
-
 from provisioner.cli import local_actions
-from provisioner.cli.app import ActionSpec, Invocation, run
-from provisioner.cli.local_actions import summarize, write_policy, write_templates
+from provisioner.cli.app import ActionSpec, Invocation, make_main
+from provisioner.cli.local_actions import summarize, write_policy, write_report, write_templates
 from provisioner.cli.outputs import write_all
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
@@ -51,14 +47,7 @@ def create_report(inv: Invocation) -> int:
     config = _load(inv)
     from provisioner.report.ml_report import render_ml_report
 
-    html, markdown = render_ml_report(config)
-    stem = f"{config_file_stem(config)}-create-report"
-    written = write_all(
-        {inv.path("reports", f"{stem}.html"): html, inv.path("reports", f"{stem}.md"): markdown}
-    )
-    for path in written:
-        inv.say(f"wrote {path}")
-    return ExitCode.OK
+    return write_report(inv, config_file_stem(config), *render_ml_report(config))
 
 
 def list_resources(inv: Invocation) -> int:
@@ -91,18 +80,7 @@ ACTIONS = (
 )
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    cwd: Path | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-    env: Mapping[str, str] | None = None,
-) -> int:
-    import sys
-
-    args = sys.argv[1:] if argv is None else argv
-    return run(PROG, DESCRIPTION, ACTIONS, args, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+main = make_main(PROG, DESCRIPTION, ACTIONS)
 
 
 if __name__ == "__main__":

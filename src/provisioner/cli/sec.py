@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TextIO
-
 from provisioner.cli import local_actions
-from provisioner.cli.app import ActionSpec, Invocation, run
-from provisioner.cli.local_actions import summarize, write_policy, write_templates
-from provisioner.cli.outputs import write_all
+from provisioner.cli.app import ActionSpec, Invocation, make_main
+from provisioner.cli.local_actions import summarize, write_policy, write_report, write_templates
 from provisioner.config.sec import SecConfig
 from provisioner.config.sec_loader import load_sec_config
 from provisioner.exit_codes import ExitCode
@@ -56,14 +50,7 @@ def create_report(inv: Invocation) -> int:
     config = _load(inv)
     from provisioner.report.sec_report import render_sec_report
 
-    html, markdown = render_sec_report(config)
-    stem = f"{config_file_stem(config)}-create-report"
-    written = write_all(
-        {inv.path("reports", f"{stem}.html"): html, inv.path("reports", f"{stem}.md"): markdown}
-    )
-    for path in written:
-        inv.say(f"wrote {path}")
-    return ExitCode.OK
+    return write_report(inv, config_file_stem(config), *render_sec_report(config))
 
 
 def list_resources(inv: Invocation) -> int:
@@ -84,16 +71,7 @@ ACTIONS = (
 )
 
 
-def main(
-    argv: Sequence[str] | None = None,
-    *,
-    cwd: Path | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-    env: Mapping[str, str] | None = None,
-) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    return run(PROG, DESCRIPTION, ACTIONS, args, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+main = make_main(PROG, DESCRIPTION, ACTIONS)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from provisioner.aws_limits import AWS_REGIONS
+
+E = TypeVar("E", bound=Enum)
 
 _SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -61,3 +64,14 @@ def reserved_tag_problems(tags: dict[str, str]) -> list[str]:
 
 def is_slug(value: str) -> bool:
     return re.fullmatch(_SLUG, value) is not None
+
+
+def enum_from_text(enum: type[E], value: object) -> object:
+    """Strict mode refuses YAML text for an Enum field; accept exactly the enum's values."""
+    if isinstance(value, str):
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(str(member.value) for member in enum)
+            raise ValueError(f"must be one of: {allowed} (got {value!r})") from None
+    return value

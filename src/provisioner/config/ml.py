@@ -7,7 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from provisioner.config.common import CommonConfig, Slug, StrictModel, reserved_tag_problems
+from provisioner.config.common import (
+    CommonConfig,
+    Slug,
+    StrictModel,
+    enum_from_text,
+    reserved_tag_problems,
+)
 
 
 class MlTier(StrEnum):
@@ -123,14 +129,7 @@ class MlConfig(CommonConfig):
     @field_validator("tier", mode="before")
     @classmethod
     def _tier_from_text(cls, value: object) -> object:
-        # Strict mode would refuse the YAML string for an Enum; accept exactly the values.
-        if isinstance(value, str):
-            try:
-                return MlTier(value)
-            except ValueError:
-                allowed = ", ".join(t.value for t in MlTier)
-                raise ValueError(f"must be one of: {allowed} (got {value!r})") from None
-        return value
+        return enum_from_text(MlTier, value)
 
     @field_validator("log_retention_days")
     @classmethod

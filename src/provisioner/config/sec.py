@@ -11,6 +11,7 @@ from provisioner.config.common import (
     AccountId,
     CommonConfig,
     StrictModel,
+    enum_from_text,
     reserved_tag_problems,
 )
 
@@ -54,13 +55,7 @@ MIN_EXTERNAL_ID = 16
 
 
 def _persona(value: object) -> object:
-    if isinstance(value, str):
-        try:
-            return Persona(value)
-        except ValueError:
-            allowed = ", ".join(p.value for p in Persona)
-            raise ValueError(f"unknown persona {value!r}; allowed: {allowed}") from None
-    return value
+    return enum_from_text(Persona, value)
 
 
 class Team(StrictModel):
@@ -112,13 +107,7 @@ class SecConfig(CommonConfig):
     @field_validator("tier", mode="before")
     @classmethod
     def _tier_from_text(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return SecTier(value)
-            except ValueError:
-                allowed = ", ".join(t.value for t in SecTier)
-                raise ValueError(f"must be one of: {allowed} (got {value!r})") from None
-        return value
+        return enum_from_text(SecTier, value)
 
     @model_validator(mode="after")
     def _cross_field(self) -> SecConfig:

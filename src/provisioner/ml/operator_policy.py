@@ -17,6 +17,11 @@ from __future__ import annotations
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
+from provisioner.policy.operator_common import (
+    CLOUDFORMATION_STACK_ACTIONS,
+    SSM_PARAMETER_ACTIONS,
+    cloudformation_unscoped,
+)
 from provisioner.policy.unscopable import unscoped_statement
 
 # The bucket's test-deploy name is `{ml_name}-t` + 4 hex digits (see naming.ml).
@@ -40,28 +45,10 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
     statements = [
         _s(
             "CloudFormationManagement",
-            [
-                "cloudformation:CreateStack",
-                "cloudformation:UpdateStack",
-                "cloudformation:DeleteStack",
-                "cloudformation:DescribeStacks",
-                "cloudformation:DescribeStackEvents",
-                "cloudformation:DescribeStackResources",
-                "cloudformation:CreateChangeSet",
-                "cloudformation:DeleteChangeSet",
-                "cloudformation:DescribeChangeSet",
-                "cloudformation:ExecuteChangeSet",
-                "cloudformation:DetectStackDrift",
-                "cloudformation:DescribeStackResourceDrifts",
-                # deploy: termination protection for prod stacks (SPEC §4)
-                "cloudformation:UpdateTerminationProtection",
-            ],
+            list(CLOUDFORMATION_STACK_ACTIONS),
             [regional("cloudformation", f"stack/{ml}-*")],
         ),
-        unscoped_statement(
-            "CloudFormationUnscoped",
-            ["cloudformation:ValidateTemplate", "cloudformation:DescribeStackDriftDetectionStatus"],
-        ),
+        cloudformation_unscoped(),
         unscoped_statement("SageMakerUnscoped", ["sagemaker:ListModelPackageGroups"]),
         _s(
             "SageMakerScoped",
@@ -161,17 +148,7 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
         ),
         _s(
             "SSMManageMlParameters",
-            [
-                "ssm:PutParameter",
-                "ssm:GetParameter",
-                "ssm:GetParameters",
-                "ssm:GetParametersByPath",
-                "ssm:DeleteParameter",
-                "ssm:AddTagsToResource",
-                # handler: read and update of tags
-                "ssm:ListTagsForResource",
-                "ssm:RemoveTagsFromResource",
-            ],
+            list(SSM_PARAMETER_ACTIONS),
             [regional("ssm", f"parameter/ml/{ml}/*")],
         ),
     ]

@@ -10,6 +10,11 @@ from __future__ import annotations
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import regional_prefix, tenant_prefix
 from provisioner.policy.document import PolicyDocument, Statement, build_document
+from provisioner.policy.operator_common import (
+    CLOUDFORMATION_STACK_ACTIONS,
+    SSM_PARAMETER_ACTIONS,
+    cloudformation_unscoped,
+)
 from provisioner.policy.unscopable import unscoped_statement
 
 
@@ -71,27 +76,10 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
         unscoped_statement("IAMUnscoped", ["iam:ListGroups", "iam:ListPolicies", "iam:ListRoles"]),
         Statement(
             "CloudFormationManagement",
-            (
-                "cloudformation:CreateStack",
-                "cloudformation:DeleteStack",
-                "cloudformation:DescribeStacks",
-                "cloudformation:UpdateStack",
-                "cloudformation:DescribeStackEvents",
-                "cloudformation:DescribeStackResources",
-                "cloudformation:CreateChangeSet",
-                "cloudformation:DescribeChangeSet",
-                "cloudformation:ExecuteChangeSet",
-                "cloudformation:DeleteChangeSet",
-                "cloudformation:DetectStackDrift",
-                "cloudformation:DescribeStackResourceDrifts",
-                "cloudformation:UpdateTerminationProtection",
-            ),
+            CLOUDFORMATION_STACK_ACTIONS,
             (f"arn:aws:cloudformation:{region}:{account}:stack/{regional}-*-sec-stack/*",),
         ),
-        unscoped_statement(
-            "CloudFormationUnscoped",
-            ["cloudformation:ValidateTemplate", "cloudformation:DescribeStackDriftDetectionStatus"],
-        ),
+        cloudformation_unscoped(),
     ]
     if config.tier is not SecTier.SMALL:
         statements += [
@@ -105,17 +93,7 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
     statements.append(
         Statement(
             "SSMParameterManagement",
-            (
-                "ssm:PutParameter",
-                "ssm:GetParameter",
-                "ssm:GetParameters",
-                "ssm:GetParametersByPath",
-                "ssm:DeleteParameter",
-                "ssm:AddTagsToResource",
-                # handler: tags on read and update
-                "ssm:ListTagsForResource",
-                "ssm:RemoveTagsFromResource",
-            ),
+            SSM_PARAMETER_ACTIONS,
             (f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",),
         )
     )

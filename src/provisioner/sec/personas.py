@@ -19,6 +19,7 @@ from typing import Any
 
 from provisioner.config.sec import Persona
 from provisioner.naming.sec import SecNames
+from provisioner.policy.statements import allow_statement
 
 Statement = dict[str, Any]
 
@@ -48,16 +49,7 @@ _LIST_UNSCOPED = [
 ]
 
 
-def _allow(sid: str, actions: list[str], resources: Any, condition: Any = None) -> Statement:
-    statement: Statement = {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": sorted(actions),
-        "Resource": resources,
-    }
-    if condition:
-        statement["Condition"] = condition
-    return statement
+_allow = allow_statement
 
 
 def _team_tag(key: str, teams: list[str]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from provisioner.cfn.intrinsics import Json, ref
 from provisioner.cfn.template import PlannedResource
 from provisioner.ml.context import MlContext
+from provisioner.policy.statements import allow_statement
 
 
 def service_role(
@@ -61,12 +62,4 @@ def service_role(
 
 
 def allow(sid: str, actions: list[str], resources: Json, **condition: Json) -> dict[str, Json]:
-    statement: dict[str, Json] = {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Action": sorted(actions),
-        "Resource": resources,
-    }
-    if condition:
-        statement["Condition"] = condition
-    return statement
+    return allow_statement(sid, actions, resources, condition or None)

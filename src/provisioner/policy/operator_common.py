@@ -1,0 +1,43 @@
+"""Operator-policy pieces both tools share: the CloudFormation and SSM action lists."""
+
+from __future__ import annotations
+
+from provisioner.policy.document import Statement
+from provisioner.policy.unscopable import unscoped_statement
+
+# The seeds' CloudFormation actions, less the two IAM cannot scope, plus termination protection.
+CLOUDFORMATION_STACK_ACTIONS = (
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "cloudformation:DeleteStack",
+    "cloudformation:DescribeStacks",
+    "cloudformation:DescribeStackEvents",
+    "cloudformation:DescribeStackResources",
+    "cloudformation:CreateChangeSet",
+    "cloudformation:DeleteChangeSet",
+    "cloudformation:DescribeChangeSet",
+    "cloudformation:ExecuteChangeSet",
+    "cloudformation:DetectStackDrift",
+    "cloudformation:DescribeStackResourceDrifts",
+    # deploy: termination protection for prod stacks (SPEC §4)
+    "cloudformation:UpdateTerminationProtection",
+)
+
+# The seeds' SSM actions plus what the parameter handler needs for tags on read and update.
+SSM_PARAMETER_ACTIONS = (
+    "ssm:PutParameter",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:DeleteParameter",
+    "ssm:AddTagsToResource",
+    "ssm:ListTagsForResource",
+    "ssm:RemoveTagsFromResource",
+)
+
+
+def cloudformation_unscoped() -> Statement:
+    return unscoped_statement(
+        "CloudFormationUnscoped",
+        ["cloudformation:ValidateTemplate", "cloudformation:DescribeStackDriftDetectionStatus"],
+    )
