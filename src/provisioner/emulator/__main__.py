@@ -1,0 +1,29 @@
+"""`provisioner-emulator [--port 4566]`: run the emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from provisioner.emulator.server import Emulator
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="provisioner-emulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (4566)")
+    args = parser.parse_args()
+    emulator = Emulator(port=args.port).start()
+    print(f"AWS emulator on {emulator.url}: export AWS_ENDPOINT_URL={emulator.url}", flush=True)
+    print("any access key works; Ctrl-C stops it", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

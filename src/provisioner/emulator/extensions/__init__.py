@@ -1,0 +1,38 @@
+"""Extensions to moto, one module per gap, each droppable once moto closes it.
+
+`install()` imports them (registering their CloudFormation models) and clears moto's cached
+type maps so CloudFormation sees the new types.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+EXTENSIONS = (
+    "cfn_iam_group",
+    "cfn_sagemaker_model_package_group",
+    "cfn_codecommit_repository",
+    "cfn_codebuild_project",
+    "cfn_codepipeline_pipeline",
+    "cfn_ssm_parameter_tag_map",
+    "cfn_kms_key_properties",
+    "cfn_iam_managed_policy_delete",
+    "cfn_s3_bucket_policy",
+    "cfn_sns_topic_policy",
+    "cfn_ec2_vpc_endpoint_delete",
+)
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    for name in EXTENSIONS:
+        importlib.import_module(f"{__name__}.{name}")
+    from moto.cloudformation import parsing
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+    _installed = True

@@ -1,0 +1,43 @@
+"""Gap: moto's CloudFormation skips `AWS::S3::BucketPolicy` (a warning, no resource); then
+DescribeStackResources fails on the resource it never recorded."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from moto.core.common_models import CloudFormationModel
+from moto.s3.models import s3_backends
+
+from provisioner.emulator.extensions._adapter import Adapter
+
+
+class S3BucketPolicy(Adapter, CloudFormationModel):
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::BucketPolicy"
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> S3BucketPolicy:
+        props = cloudformation_json["Properties"]
+        bucket = props["Bucket"]
+        policy = props["PolicyDocument"]
+        text = policy if isinstance(policy, str) else json.dumps(policy)
+        s3_backends[account_id]["aws"].put_bucket_policy(bucket, text.encode("utf-8"))
+        return cls(bucket, account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        backend = s3_backends[account_id]["aws"]
+        if self.name in backend.buckets:  # a deleted bucket took its policy with it
+            backend.delete_bucket_policy(self.name)
