@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from conftest import all_ml_configs, all_sec_configs
 
+from conftest import all_ml_configs, all_sec_configs
 from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.config.ml import MlTier, NetworkConfig
 from provisioner.ml.plan import plan_stack
@@ -27,8 +27,8 @@ def _physical(resource: PlannedResource) -> str:
 
 # Reads each resource through its own service's API; raises ClientError if it is gone.
 READERS: dict[str, Callable[[Client, PlannedResource, dict[str, Any]], Any]] = {
-    "AWS::SageMaker::ModelPackageGroup": lambda c, r, s: c("sagemaker").describe_model_package_group(
-        ModelPackageGroupName=r.physical_name),
+    "AWS::SageMaker::ModelPackageGroup": lambda c, r, s: c(
+        "sagemaker").describe_model_package_group(ModelPackageGroupName=r.physical_name),
     "AWS::CodeCommit::Repository": lambda c, r, s: c("codecommit").get_repository(
         repositoryName=r.physical_name),
     "AWS::CodeBuild::Project": lambda c, r, s: _one(c("codebuild").batch_get_projects(
@@ -193,9 +193,11 @@ GAPS: dict[str, dict[str, Any]] = {
         "Properties": {"Name": "gap-build", "ServiceRole": {"Fn::GetAtt": ["Role", "Arn"]},
                        "Source": {"Type": "NO_SOURCE", "BuildSpec": "version: 0.2"},
                        "Artifacts": {"Type": "NO_ARTIFACTS"},
-                       "Environment": {"Type": "LINUX_CONTAINER", "Image": "aws/codebuild/standard:7.0",
+                       "Environment": {"Type": "LINUX_CONTAINER",
+                                       "Image": "aws/codebuild/standard:7.0",
                                        "ComputeType": "BUILD_GENERAL1_SMALL"}}}},
-    "AWS::CodePipeline::Pipeline": {"Role": role("codepipeline"), "Thing": {"Type": "AWS::CodePipeline::Pipeline",
+    "AWS::CodePipeline::Pipeline": {"Role": role("codepipeline"), "Thing": {
+        "Type": "AWS::CodePipeline::Pipeline",
         "Properties": {"Name": "gap-pipeline", "RoleArn": {"Fn::GetAtt": ["Role", "Arn"]},
                        "ArtifactStore": {"Type": "S3", "Location": "gap-bucket"},
                        "Stages": [{"Name": "Source", "Actions": [{"Name": "S", "ActionTypeId": {
