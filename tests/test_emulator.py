@@ -275,3 +275,67 @@ def test_extension_closes_a_moto_gap(emulator: Any, plain_moto: str, resource_ty
     gap_lifecycle(emulator.url, resource_type)
     with pytest.raises(Exception):  # noqa: B017 - any failure shows the gap
         gap_lifecycle(plain_moto, resource_type)
+
+
+# -- stack behaviour ----------------------------------------------------------------------------
+def _cf(url: str) -> Any:
+    return boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",
+                        aws_access_key_id="t", aws_secret_access_key="t")  # fmt: skip
+
+
+def _template(value: str) -> str:
+    return json.dumps({
+        "Resources": {"Param": {"Type": "AWS::SSM::Parameter",
+                                "Properties": {"Name": "/cs/p", "Type": "String", "Value": value}}},
+        "Outputs": {"Value": {"Value": value, "Description": "v"},
+                    "Name": {"Value": {"Ref": "Param"}, "Description": "n"}},
+    })  # fmt: skip
+
+
+def change_set_outputs(url: str) -> list[dict[str, str]]:
+    """Create a stack through a CREATE change set, update it through an UPDATE one; return
+    the outputs after each."""
+    cf = _cf(url)
+    seen = []
+    for kind, value in (("CREATE", "one"), ("UPDATE", "two")):
+        cs = cf.create_change_set(StackName="cs-stack", ChangeSetName=f"cs-{kind.lower()}",
+                                  TemplateBody=_template(value), ChangeSetType=kind)  # fmt: skip
+        cf.execute_change_set(ChangeSetName=cs["Id"])
+        stack = cf.describe_stacks(StackName="cs-stack")["Stacks"][0]
+        assert stack["StackStatus"] == f"{kind}_COMPLETE"
+        seen.append({o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])})
+    return seen
+
+
+def test_change_sets_give_current_outputs(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    assert change_set_outputs(emulator.url) == [
+        {"Value": "one", "Name": "/cs/p"}, {"Value": "two", "Name": "/cs/p"}]  # fmt: skip
+    plain = change_set_outputs(plain_moto)
+    assert plain != [{"Value": "one", "Name": "/cs/p"}, {"Value": "two", "Name": "/cs/p"}]
+    _cf(plain_moto).delete_stack(StackName="cs-stack")
+
+
+def protected_delete(url: str) -> str:
+    cf = _cf(url)
+    cf.create_stack(StackName="protected", TemplateBody=_template("x"))
+    cf.update_termination_protection(StackName="protected", EnableTerminationProtection=True)
+    assert cf.describe_stacks(StackName="protected")["Stacks"][0][
+        "EnableTerminationProtection"] is True  # fmt: skip
+    with pytest.raises(ClientError) as refused:
+        cf.delete_stack(StackName="protected")
+    assert cf.describe_stacks(StackName="protected")["Stacks"][0]["StackStatus"] == (
+        "CREATE_COMPLETE"
+    )
+    cf.update_termination_protection(StackName="protected", EnableTerminationProtection=False)
+    cf.delete_stack(StackName="protected")
+    return str(refused.value)
+
+
+def test_termination_protection_blocks_delete(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    assert "cannot be deleted while TerminationProtection is enabled" in protected_delete(
+        emulator.url
+    )
+    with pytest.raises(Exception):  # noqa: B017 - plain moto: no such action / not enforced
+        protected_delete(plain_moto)

@@ -1,4 +1,5 @@
-"""Extensions to moto, one module per gap, each droppable once moto closes it.
+"""Extensions to moto, one module per gap, each droppable once moto closes it: `cfn_*`
+modules add or fix a CloudFormation resource type; the others fix stack behaviour.
 
 `install()` imports them (registering their CloudFormation models) and clears moto's cached
 type maps so CloudFormation sees the new types.
@@ -20,6 +21,8 @@ EXTENSIONS = (
     "cfn_s3_bucket_policy",
     "cfn_sns_topic_policy",
     "cfn_ec2_vpc_endpoint_delete",
+    "change_set_outputs",
+    "stack_termination_protection",
 )
 
 _installed = False
@@ -30,7 +33,10 @@ def install() -> None:
     if _installed:
         return
     for name in EXTENSIONS:
-        importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{name}")
+        patch = getattr(module, "install", None)
+        if patch is not None:  # behaviour fixes patch moto; type adapters only register
+            patch()
     from moto.cloudformation import parsing
 
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
