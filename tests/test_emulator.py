@@ -339,3 +339,118 @@ def test_termination_protection_blocks_delete(emulator: Any, plain_moto: str) ->
     )
     with pytest.raises(Exception):  # noqa: B017 - plain moto: no such action / not enforced
         protected_delete(plain_moto)
+
+
+# -- failure semantics, per-resource events, asynchronous mode ---------------------------------
+FAILING_PIPELINE = {  # the role does not trust CodePipeline: the service refuses the pipeline
+    "Role": role("codebuild"),
+    "Broken": {**GAPS["AWS::CodePipeline::Pipeline"]["Thing"]},
+}
+PARAM = {"Type": "AWS::SSM::Parameter",
+         "Properties": {"Name": "/fail/ok", "Type": "String", "Value": "v"}}  # fmt: skip
+
+
+def events(cf: Any, stack: str) -> list[tuple[str, str, str]]:
+    found = cf.describe_stack_events(StackName=stack)["StackEvents"]
+    ordered = sorted(found, key=lambda e: e["Timestamp"])
+    return [(e["LogicalResourceId"], e["ResourceStatus"], e.get("ResourceStatusReason", ""))
+            for e in ordered]  # fmt: skip
+
+
+def wait(cf: Any, stack: str, timeout: float = 20) -> str:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        status: str = cf.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+        if not status.endswith("_IN_PROGRESS") or time.monotonic() > deadline:
+            return status
+        time.sleep(0.02)
+
+
+def test_failed_create_rolls_back_with_reason(emulator: Any) -> None:
+    emulator.reset()
+    cf = _cf(emulator.url)
+    template = {"Resources": {"Param": PARAM, **FAILING_PIPELINE}}
+    stack_id = cf.create_stack(StackName="fails", TemplateBody=json.dumps(template),
+                               Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]  # fmt: skip
+    assert wait(cf, stack_id) == "ROLLBACK_COMPLETE"
+    seen = events(cf, stack_id)
+    failed = [e for e in seen if e[1] == "CREATE_FAILED"]
+    assert failed and failed[0][0] == "Broken"
+    assert "not authorized to perform AssumeRole" in failed[0][2]
+    assert ("fails", "ROLLBACK_COMPLETE", "") in [(a, b, c or "") for a, b, c in seen]
+    # the resources created before the failure were rolled back, not leaked
+    with pytest.raises(ClientError):
+        boto3.client("ssm", endpoint_url=emulator.url, region_name="us-west-2",
+                     aws_access_key_id="t", aws_secret_access_key="t").get_parameter(
+            Name="/fail/ok")  # fmt: skip
+
+
+def test_failed_update_rolls_back(emulator: Any) -> None:
+    emulator.reset()
+    cf = _cf(emulator.url)
+    cf.create_stack(StackName="upd", TemplateBody=json.dumps({"Resources": {"Param": PARAM}}))
+    assert wait(cf, "upd") == "CREATE_COMPLETE"
+    broken = {"Resources": {"Param": PARAM, **FAILING_PIPELINE}}
+    cf.update_stack(StackName="upd", TemplateBody=json.dumps(broken),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    assert wait(cf, "upd") == "UPDATE_ROLLBACK_COMPLETE"
+    assert any(e[1] == "CREATE_FAILED" and e[0] == "Broken" for e in events(cf, "upd"))
+
+
+def test_failed_delete_keeps_the_stack(emulator: Any) -> None:
+    emulator.reset()
+    cf = _cf(emulator.url)
+    bucket = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "not-empty-bucket"}}
+    cf.create_stack(StackName="del", TemplateBody=json.dumps({"Resources": {"B": bucket}}))
+    s3 = boto3.client("s3", endpoint_url=emulator.url, region_name="us-west-2",
+                      aws_access_key_id="t", aws_secret_access_key="t")  # fmt: skip
+    s3.put_object(Bucket="not-empty-bucket", Key="k", Body=b"data")
+    cf.delete_stack(StackName="del")
+    assert wait(cf, "del") == "DELETE_FAILED"
+    assert any(e[1] == "DELETE_FAILED" and e[0] == "B" for e in events(cf, "del"))
+    s3.delete_object(Bucket="not-empty-bucket", Key="k")
+    stack_id = cf.describe_stacks(StackName="del")["Stacks"][0]["StackId"]
+    cf.delete_stack(StackName="del")
+    assert wait(cf, stack_id) == "DELETE_COMPLETE"
+
+
+def test_per_resource_events(emulator: Any) -> None:
+    emulator.reset()
+    cf = _cf(emulator.url)
+    two = {"A": PARAM, "B": {**PARAM, "Properties": {**PARAM["Properties"], "Name": "/b"}}}
+    cf.create_stack(StackName="ev", TemplateBody=json.dumps({"Resources": two}))
+    statuses = [(e[0], e[1]) for e in events(cf, "ev")]
+    for logical_id in ("A", "B"):
+        assert statuses.index((logical_id, "CREATE_IN_PROGRESS")) < statuses.index(
+            (logical_id, "CREATE_COMPLETE")) < statuses.index(("ev", "CREATE_COMPLETE"))  # fmt: skip
+
+
+@pytest.fixture
+def slow_resources() -> Any:
+    from provisioner.emulator.settings import SETTINGS
+
+    SETTINGS.resource_delay = 0.15
+    yield SETTINGS
+    SETTINGS.resource_delay = 0.0
+
+
+def test_async_mode_passes_through_in_progress(emulator: Any, slow_resources: Any) -> None:
+    emulator.reset()
+    cf = _cf(emulator.url)
+    two = {"A": PARAM, "B": {**PARAM, "Properties": {**PARAM["Properties"], "Name": "/b"}}}
+    stack_id = cf.create_stack(StackName="slow", TemplateBody=json.dumps({"Resources": two}))[
+        "StackId"]  # fmt: skip
+    assert cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == (
+        "CREATE_IN_PROGRESS"
+    )
+    assert wait(cf, stack_id) == "CREATE_COMPLETE"
+    statuses = [(e[0], e[1]) for e in events(cf, stack_id)]
+    assert statuses[-1] == ("slow", "CREATE_COMPLETE")
+    assert ("A", "CREATE_COMPLETE") in statuses and ("B", "CREATE_COMPLETE") in statuses
+    cf.delete_stack(StackName=stack_id)
+    assert cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == (
+        "DELETE_IN_PROGRESS"
+    )
+    assert wait(cf, stack_id) == "DELETE_COMPLETE"

@@ -19,10 +19,12 @@ EXTENSIONS = (
     "cfn_kms_key_properties",
     "cfn_iam_managed_policy_delete",
     "cfn_s3_bucket_policy",
+    "cfn_s3_bucket_not_empty",
     "cfn_sns_topic_policy",
     "cfn_ec2_vpc_endpoint_delete",
     "change_set_outputs",
     "stack_termination_protection",
+    "stack_operations",
 )
 
 _installed = False
