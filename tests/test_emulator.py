@@ -423,8 +423,9 @@ def test_per_resource_events(emulator: Any) -> None:
     cf.create_stack(StackName="ev", TemplateBody=json.dumps({"Resources": two}))
     statuses = [(e[0], e[1]) for e in events(cf, "ev")]
     for logical_id in ("A", "B"):
-        assert statuses.index((logical_id, "CREATE_IN_PROGRESS")) < statuses.index(
-            (logical_id, "CREATE_COMPLETE")) < statuses.index(("ev", "CREATE_COMPLETE"))  # fmt: skip
+        started = statuses.index((logical_id, "CREATE_IN_PROGRESS"))
+        done = statuses.index((logical_id, "CREATE_COMPLETE"))
+        assert started < done < statuses.index(("ev", "CREATE_COMPLETE"))
 
 
 @pytest.fixture

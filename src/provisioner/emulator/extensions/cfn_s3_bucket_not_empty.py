@@ -17,7 +17,7 @@ class BucketRefusingDeleteWhileNotEmpty(FakeBucket, CloudFormationModel):
     ) -> None:
         backend = s3_backends[account_id]["aws"]
         if resource_name in backend.buckets and backend.get_bucket(resource_name).keys:
-            raise BucketNotEmpty()
+            raise BucketNotEmpty(resource_name)
         super().delete_from_cloudformation_json(
             resource_name, cloudformation_json, account_id, region_name
         )
