@@ -455,3 +455,59 @@ def test_async_mode_passes_through_in_progress(emulator: Any, slow_resources: An
         "DELETE_IN_PROGRESS"
     )
     assert wait(cf, stack_id) == "DELETE_COMPLETE"
+
+
+# -- drift detection ----------------------------------------------------------------------------
+def detect_drift(cf: Any, stack: str) -> tuple[str, list[dict[str, Any]]]:
+    detection = cf.detect_stack_drift(StackName=stack)["StackDriftDetectionId"]
+    status = cf.describe_stack_drift_detection_status(StackDriftDetectionId=detection)
+    assert status["DetectionStatus"] == "DETECTION_COMPLETE"
+    drifts = cf.describe_stack_resource_drifts(StackName=stack)["StackResourceDrifts"]
+    return status["StackDriftStatus"], drifts
+
+
+def drift_scenario(url: str) -> tuple[str, str, list[dict[str, Any]]]:
+    """Deploy the starter ML stack, detect drift; change the build role's managed policy and
+    an SSM parameter out of band; detect again."""
+    config = in_emulator(next(c for c in all_ml_configs() if c.tier is MlTier.STARTER))
+    plan = plan_stack(config)
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
+                                    region_name=config.region)  # fmt: skip
+    cf = session.client("cloudformation", endpoint_url=url)
+    cf.create_stack(StackName=plan.stack_name, TemplateBody=plan.render(),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    before, _ = detect_drift(cf, plan.stack_name)
+    iam = session.client("iam", endpoint_url=url)
+    policy_arn = next(
+        r["PhysicalResourceId"]
+        for r in cf.describe_stack_resources(StackName=plan.stack_name)["StackResources"]
+        if r["LogicalResourceId"] == "BuildPolicy"
+    )
+    widened = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+               "Action": "s3:GetObject", "Resource": "*"}]}  # fmt: skip
+    iam.create_policy_version(PolicyArn=policy_arn, PolicyDocument=json.dumps(widened),
+                              SetAsDefault=True)  # fmt: skip
+    parameter = plan.resource("PipelineNameParameter").physical_name
+    session.client("ssm", endpoint_url=url).put_parameter(
+        Name=parameter, Value="edited", Type="String", Overwrite=True)  # fmt: skip
+    after, drifts = detect_drift(cf, plan.stack_name)
+    return before, after, drifts
+
+
+def test_drift_reported_after_out_of_band_change_and_not_before(
+    emulator: Any, plain_moto: str
+) -> None:
+    emulator.reset()
+    before, after, drifts = drift_scenario(emulator.url)
+    assert (before, after) == ("IN_SYNC", "DRIFTED")
+    by_id = {d["LogicalResourceId"]: d for d in drifts}
+    assert by_id["BuildPolicy"]["StackResourceDriftStatus"] == "MODIFIED"
+    paths = {p["PropertyPath"] for p in by_id["BuildPolicy"]["PropertyDifferences"]}
+    assert any(p.startswith("/PolicyDocument/Statement") for p in paths)
+    value = by_id["PipelineNameParameter"]
+    assert value["StackResourceDriftStatus"] == "MODIFIED"
+    assert value["PropertyDifferences"][0]["ActualValue"] == "edited"
+    assert by_id["Repository"]["StackResourceDriftStatus"] == "NOT_CHECKED"
+    assert by_id["SageMakerExecutionRole"]["StackResourceDriftStatus"] == "IN_SYNC"
+    with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
+        drift_scenario(plain_moto)

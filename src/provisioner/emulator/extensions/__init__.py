@@ -25,6 +25,7 @@ EXTENSIONS = (
     "change_set_outputs",
     "stack_termination_protection",
     "stack_operations",
+    "stack_drift_detection",
 )
 
 _installed = False
