@@ -4,6 +4,7 @@ mapping of errors to one message and an exit code."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ class Invocation:
     stdout: TextIO
     stderr: TextIO
     env: Mapping[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    endpoint_url: str | None = None
+    keep: bool = False
+    allow_broadening: bool = False
+    disable_termination_protection: bool = False
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout)
@@ -81,6 +87,24 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
     )
     parser.add_argument("--force", action="store_true", help="allow changes in AWS")
     parser.add_argument("--dry-run", action="store_true", help="show what would change only")
+    aws = parser.add_argument_group("AWS actions")
+    aws.add_argument("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE)")
+    aws.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="AWS endpoint, e.g. the local emulator (default: AWS_ENDPOINT_URL)",
+    )
+    aws.add_argument("--keep", action="store_true", help="test-deploy: keep what it deployed")
+    aws.add_argument(
+        "--allow-broadening",
+        action="store_true",
+        help="deploy: accept a change that broadens access in production",
+    )
+    aws.add_argument(
+        "--disable-termination-protection",
+        action="store_true",
+        help="delete: turn off production stacks' termination protection first",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -114,7 +138,12 @@ def run(
             cwd=cwd or Path.cwd(),
             stdout=out,
             stderr=err,
-            env=env or {},
+            env=os.environ if env is None else env,
+            profile=args.profile,
+            endpoint_url=args.endpoint_url,
+            keep=args.keep,
+            allow_broadening=args.allow_broadening,
+            disable_termination_protection=args.disable_termination_protection,
         )
         return spec.handler(invocation)
     except InputError as exc:
@@ -123,6 +152,9 @@ def run(
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 141
 
 
 class Main(Protocol):

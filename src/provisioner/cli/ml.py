@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
+from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.local_actions import summarize, write_policy, write_report, write_templates
 from provisioner.cli.outputs import write_all
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
+from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
-from provisioner.naming.ml import config_file_stem, ml_name
+from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -65,6 +67,21 @@ def create_seed_code(inv: Invocation) -> int:
     return ExitCode.OK
 
 
+def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
+    config = _load(inv)
+    plan = plan_stack(config, suffix)
+    names = MlNames(config, suffix)
+    return DeployTarget(
+        tool=PROG,
+        config_stem=config_file_stem(config),
+        region=config.region,
+        stacks=(StackTemplate(plan.stack_name, plan.render()),),
+        ssm_path=names.path_root,
+        production=config.env == "prod" and suffix is None,
+        foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
+    )
+
+
 ACTIONS = (
     ActionSpec("validate", "check the config and every derived name", validate),
     ActionSpec("create-template", "write the CloudFormation template", create_template),
@@ -77,6 +94,7 @@ ACTIONS = (
     ActionSpec("create-report", "write the HTML and Markdown report", create_report),
     ActionSpec("list-resources", "print every resource and its physical name", list_resources),
     ActionSpec("create-seed-code", "write the model-build code for the repo", create_seed_code),
+    *aws_action_specs(_target),
 )
 
 

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
-from provisioner.cli.local_actions import summarize, write_policy, write_report, write_templates
+from provisioner.cli.aws_actions import aws_action_specs
+from provisioner.cli.local_actions import (
+    summarize,
+    template_key,
+    write_policy,
+    write_report,
+    write_templates,
+)
 from provisioner.config.sec import SecConfig
 from provisioner.config.sec_loader import load_sec_config
+from provisioner.deploy.target import DeployTarget, StackTemplate
+from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
-from provisioner.naming.sec import config_file_stem
+from provisioner.naming.ml import TEST_SUFFIX_PATTERN
+from provisioner.naming.sec import SecNames, config_file_stem
 from provisioner.sec.operator_policy import operator_policy
 from provisioner.sec.plan import plan_stacks
 
@@ -57,6 +67,28 @@ def list_resources(inv: Invocation) -> int:
     return local_actions.list_resources(inv, plan_stacks(_load(inv)))
 
 
+def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
+    config = _load(inv)
+    stacks = []
+    for plan in plan_stacks(config, suffix):
+        body = plan.render()
+        upload = None
+        if plan.needs_template_url:
+            if config.template_bucket is None:  # validation requires it above the small tier
+                raise InputError(inv.config, f"{plan.stack_name} needs template_bucket")
+            upload = (config.template_bucket, template_key(body))
+        stacks.append(StackTemplate(plan.stack_name, body, upload))
+    return DeployTarget(
+        tool=PROG,
+        config_stem=config_file_stem(config),
+        region=config.region,
+        stacks=tuple(stacks),
+        ssm_path=SecNames(config, suffix).ssm_root,
+        production=config.env == "prod" and suffix is None,
+        foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
+    )
+
+
 ACTIONS = (
     ActionSpec("validate", "check the config and every derived name", validate),
     ActionSpec("create-template", "write the CloudFormation templates", create_template),
@@ -68,6 +100,7 @@ ACTIONS = (
     ),
     ActionSpec("create-report", "write the HTML and Markdown report", create_report),
     ActionSpec("list-resources", "print every resource and its physical name", list_resources),
+    *aws_action_specs(_target),
 )
 
 

@@ -1,0 +1,209 @@
+"""What a template change does to access: IAM statements, trust policies, key and resource
+policies, and policy attachments, compared between two templates (pure).
+
+Every policy document is flattened into grants — one (effect, principal, action, resource,
+condition) each — so a change is a set difference. A change *broadens* access when it adds an
+Allow grant that was not there before with the same or a looser condition, or removes a Deny.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+# Policy documents by resource type: property path → kind of document.
+_DOCUMENTS: dict[str, dict[str, str]] = {
+    "AWS::IAM::Role": {"AssumeRolePolicyDocument": "trust", "Policies": "identity"},
+    "AWS::IAM::Group": {"Policies": "identity"},
+    "AWS::IAM::User": {"Policies": "identity"},
+    "AWS::IAM::ManagedPolicy": {"PolicyDocument": "identity"},
+    "AWS::IAM::Policy": {"PolicyDocument": "identity"},
+    "AWS::KMS::Key": {"KeyPolicy": "key"},
+    "AWS::S3::BucketPolicy": {"PolicyDocument": "resource"},
+    "AWS::SNS::TopicPolicy": {"PolicyDocument": "resource"},
+    "AWS::SQS::QueuePolicy": {"PolicyDocument": "resource"},
+    "AWS::SageMaker::ModelPackageGroup": {"ModelPackageGroupPolicy": "resource"},
+}
+# Attachments: who holds a managed policy, which managed policies a principal holds.
+_ATTACHMENTS: dict[str, tuple[str, ...]] = {
+    "AWS::IAM::Role": ("ManagedPolicyArns",),
+    "AWS::IAM::Group": ("ManagedPolicyArns",),
+    "AWS::IAM::User": ("ManagedPolicyArns",),
+    "AWS::IAM::ManagedPolicy": ("Roles", "Groups", "Users"),
+    "AWS::IAM::Policy": ("Roles", "Groups", "Users"),
+}
+
+
+def _canonical(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    """One thing a policy says, about one resource of the template."""
+
+    resource: str  # logical id
+    document: str  # e.g. AssumeRolePolicyDocument, Policies/read, attachment
+    kind: str  # trust | identity | key | resource | attachment
+    effect: str
+    principal: str
+    action: str
+    target: str
+    condition: str
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Identity of the grant apart from its condition."""
+        return (self.resource, self.document, self.effect, self.principal, self.action, self.target)
+
+    def describe(self) -> str:
+        parts = [f"{self.effect} {self.action}"]
+        if self.principal != "-":
+            parts.append(f"for {self.principal}")
+        if self.target != "-":
+            parts.append(f"on {self.target}")
+        if self.condition != "-":
+            parts.append(f"if {self.condition}")
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "resource": self.resource,
+            "document": self.document,
+            "kind": self.kind,
+            "effect": self.effect,
+            "principal": self.principal,
+            "action": self.action,
+            "target": self.target,
+            "condition": self.condition,
+        }
+
+
+def _principals(statement: dict[str, Any]) -> list[str]:
+    if "Principal" in statement:
+        principal = statement["Principal"]
+        if principal == "*":
+            return ["*"]
+        if isinstance(principal, dict):
+            return [
+                f"{kind}:{_canonical(p)}" for kind, v in sorted(principal.items()) for p in _list(v)
+            ]
+        return [_canonical(principal)]
+    if "NotPrincipal" in statement:
+        return [f"not {_canonical(statement['NotPrincipal'])}"]
+    return ["-"]
+
+
+def _statement_grants(resource: str, document: str, kind: str, policy: Any) -> Iterator[Grant]:
+    if not isinstance(policy, dict):  # an intrinsic or a string we cannot read: whole document
+        yield Grant(resource, document, kind, "Allow", "-", _canonical(policy), "-", "-")
+        return
+    for statement in _list(policy.get("Statement")):
+        if not isinstance(statement, dict):
+            continue
+        effect = str(statement.get("Effect", "Allow"))
+        actions = [_canonical(a) for a in _list(statement.get("Action"))]
+        actions += [f"not {_canonical(a)}" for a in _list(statement.get("NotAction"))]
+        targets = [_canonical(r) for r in _list(statement.get("Resource"))]
+        targets += [f"not {_canonical(r)}" for r in _list(statement.get("NotResource"))]
+        condition = _canonical(statement["Condition"]) if "Condition" in statement else "-"
+        for principal in _principals(statement):
+            for action in actions or ["-"]:
+                for target in targets or ["-"]:
+                    yield Grant(
+                        resource, document, kind, effect, principal, action, target, condition
+                    )
+
+
+def grants(template: dict[str, Any]) -> set[Grant]:
+    """Every grant the template's policies and attachments make."""
+    found: set[Grant] = set()
+    for logical_id, body in (template.get("Resources") or {}).items():
+        if not isinstance(body, dict):
+            continue
+        kind = body.get("Type", "")
+        properties = body.get("Properties") or {}
+        for prop, doc_kind in _DOCUMENTS.get(kind, {}).items():
+            if prop not in properties:
+                continue
+            if prop == "Policies":
+                for inline in _list(properties[prop]):
+                    name = inline.get("PolicyName", "?") if isinstance(inline, dict) else "?"
+                    document = inline.get("PolicyDocument") if isinstance(inline, dict) else inline
+                    label = f"Policies/{_canonical(name)}"
+                    found.update(_statement_grants(logical_id, label, doc_kind, document))
+            else:
+                found.update(_statement_grants(logical_id, prop, doc_kind, properties[prop]))
+        for prop in _ATTACHMENTS.get(kind, ()):
+            for attached in _list(properties.get(prop)):
+                action = f"attach {_canonical(attached)}"
+                found.add(Grant(logical_id, prop, "attachment", "Allow", "-", action, "-", "-"))
+    return found
+
+
+def _condition_entries(condition: str) -> set[str]:
+    if condition == "-":
+        return set()
+    try:
+        parsed = json.loads(condition)
+    except ValueError:
+        return {condition}
+    if not isinstance(parsed, dict):
+        return {condition}
+    return {
+        f"{operator}:{key}={_canonical(value)}"
+        for operator, block in parsed.items()
+        if isinstance(block, dict)
+        for key, value in block.items()
+    }
+
+
+@dataclass(frozen=True)
+class SecurityDiff:
+    added: tuple[Grant, ...]
+    removed: tuple[Grant, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.added and not self.removed
+
+    @property
+    def broadening(self) -> tuple[Grant, ...]:
+        """Added Allows not already granted under the same or a looser condition; removed Denies."""
+        previous: dict[tuple[str, ...], list[set[str]]] = {}
+        for grant in self.removed:
+            previous.setdefault(grant.key, []).append(_condition_entries(grant.condition))
+        wider = []
+        for grant in self.added:
+            if grant.effect == "Allow":
+                now = _condition_entries(grant.condition)
+                # Still at least as strict as before: the old conditions all remain.
+                if not any(old <= now for old in previous.get(grant.key, [])):
+                    wider.append(grant)
+        wider += [g for g in self.removed if g.effect == "Deny"]
+        return tuple(wider)
+
+    def is_broadening(self, grant: Grant) -> bool:
+        return grant in self.broadening
+
+    def to_json(self) -> dict[str, Any]:
+        wide = set(self.broadening)
+        return {
+            "added": [dict(g.to_json(), broadens=g in wide) for g in self.added],
+            "removed": [dict(g.to_json(), broadens=g in wide) for g in self.removed],
+            "broadens_access": bool(wide),
+        }
+
+
+def security_diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> SecurityDiff:
+    before = grants(old or {})
+    after = grants(new or {})
+    return SecurityDiff(added=tuple(sorted(after - before)), removed=tuple(sorted(before - after)))

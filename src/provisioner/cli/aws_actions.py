@@ -1,0 +1,171 @@
+"""The AWS actions both CLIs share: argument checks, opening the gateway, mapping the engine's
+errors to exit codes, and writing each action's JSON report."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from provisioner.cli.app import ActionSpec, Invocation
+from provisioner.deploy.errors import AwsFailure, CredentialsProblem, StackBusy
+from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.progress import Interrupted, Say
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.target import DeployTarget
+from provisioner.errors import InputError
+from provisioner.exit_codes import ExitCode
+from provisioner.files import check_writable, write_atomic
+
+# (invocation, test-deploy suffix or None) → what to deploy; loads and validates the config.
+TargetLoader = Callable[[Invocation, str | None], DeployTarget]
+Run = Callable[[AwsGateway, Say], ActionResult]
+
+
+def open_gateway(inv: Invocation, region: str) -> AwsGateway:
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    profile = inv.profile or inv.env.get("AWS_PROFILE") or None
+    endpoint = inv.endpoint_url or inv.env.get("AWS_ENDPOINT_URL") or None
+    keys = {}
+    if not profile and inv.env.get("AWS_ACCESS_KEY_ID"):
+        keys = {
+            "aws_access_key_id": inv.env.get("AWS_ACCESS_KEY_ID"),
+            "aws_secret_access_key": inv.env.get("AWS_SECRET_ACCESS_KEY"),
+            "aws_session_token": inv.env.get("AWS_SESSION_TOKEN"),
+        }
+    try:
+        session = boto3.session.Session(profile_name=profile, region_name=region, **keys)
+    except ProfileNotFound as exc:
+        raise CredentialsProblem(
+            inv.action, f"the AWS profile {profile!r} does not exist ({exc})"
+        ) from exc
+    return AwsGateway(
+        session,
+        region,
+        endpoint_url=endpoint,
+        profile=profile,
+        action=inv.action,
+        retry_mode=inv.env.get("AWS_RETRY_MODE", "standard"),
+    )
+
+
+def _report_path(inv: Invocation, target: DeployTarget) -> str:
+    return f"reports/{target.config_stem}-{inv.action}.json"
+
+
+def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
+    check_writable(inv.path("reports"))  # before touching AWS: fail early, change nothing
+    gateway = open_gateway(inv, target.region)
+    started = datetime.now(UTC)
+    report: dict[str, object] = {
+        "tool": target.tool,
+        "action": inv.action,
+        "config": target.config_stem,
+        "region": target.region,
+        "started": started.isoformat(),
+    }
+    code: int
+    try:
+        result = run(gateway, inv.say)
+        report.update(result.report)
+        code = result.code
+    except AwsFailure as exc:
+        print(f"error: {exc}", file=inv.stderr)
+        report["error"] = str(exc)
+        code = ExitCode.AWS_FAILURE
+    except StackBusy as exc:
+        print(f"error: another operation keeps the stack busy: {exc}", file=inv.stderr)
+        report["error"] = str(exc)
+        code = ExitCode.AWS_FAILURE
+    except Interrupted as exc:
+        print(
+            f"interrupted: CloudFormation goes on with the {exc.operation} of {exc.stack}; "
+            f"run the action again to follow it to the end",
+            file=inv.stderr,
+        )
+        report["interrupted"] = str(exc)
+        code = 130
+    report["exit_code"] = code
+    report["api_calls"] = len(gateway.calls)
+    report["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 3)
+    path = inv.path(_report_path(inv, target))
+    write_atomic(path, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
+    inv.say(f"wrote {path}")
+    return code
+
+
+def _refuse_without_force(inv: Invocation, what: str) -> None:
+    if not inv.force:
+        raise InputError(
+            inv.config,
+            f"{inv.action} {what}; nothing was changed. Run it again with --force "
+            "(or see what would change first with --action show-changes)",
+        )
+
+
+def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
+    """The six AWS actions over a tool's own way of turning a config into a target."""
+
+    def show_changes(inv: Invocation) -> int:
+        from provisioner.deploy.show_changes import show_changes as run
+
+        target = load(inv, None)
+        return run_aws_action(inv, target, lambda g, say: run(g, target, say))
+
+    def deploy(inv: Invocation) -> int:
+        if inv.dry_run:
+            return show_changes(inv)
+        target = load(inv, None)
+        _refuse_without_force(inv, f"changes {', '.join(target.stack_names)} in AWS")
+        from provisioner.deploy.apply import deploy as run
+
+        return run_aws_action(
+            inv, target,
+            lambda g, say: run(g, target, say, allow_broadening=inv.allow_broadening),
+        )  # fmt: skip
+
+    def test_deploy(inv: Invocation) -> int:
+        from provisioner.deploy.test_deploy import test_deploy as run
+
+        suffix = "t" + secrets.token_hex(2)
+        target = load(inv, suffix)
+        return run_aws_action(
+            inv, target, lambda g, say: run(g, target, suffix, say, keep=inv.keep)
+        )
+
+    def status(inv: Invocation) -> int:
+        from provisioner.deploy.status import status as run
+
+        target = load(inv, None)
+        return run_aws_action(inv, target, lambda g, say: run(g, target, say))
+
+    def detect_drift(inv: Invocation) -> int:
+        from provisioner.deploy.drift import detect_drift as run
+
+        target = load(inv, None)
+        return run_aws_action(inv, target, lambda g, say: run(g, target, say))
+
+    def delete(inv: Invocation) -> int:
+        target = load(inv, None)
+        _refuse_without_force(inv, f"deletes {', '.join(target.stack_names)}")
+        from provisioner.deploy.delete import delete as run
+
+        return run_aws_action(
+            inv, target,
+            lambda g, say: run(g, target, say,
+                               disable_protection=inv.disable_termination_protection),
+        )  # fmt: skip
+
+    return (
+        ActionSpec("show-changes", "preview a deploy: change set and security diff", show_changes),
+        ActionSpec("deploy", "create or update the stacks (needs --force)", deploy),
+        ActionSpec(
+            "test-deploy", "deploy under a random suffix, smoke-check, clean up", test_deploy
+        ),
+        ActionSpec("status", "print stack status, outputs and SSM parameters", status),
+        ActionSpec("detect-drift", "compare the stacks with what AWS holds now", detect_drift),
+        ActionSpec("delete", "delete the stacks and their SSM parameters (needs --force)", delete),
+    )

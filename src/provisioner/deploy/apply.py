@@ -1,0 +1,154 @@
+"""deploy: every stack of the target, in order, through change sets, with live progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioner.cfn.security_diff import SecurityDiff
+from provisioner.deploy import change_sets
+from provisioner.deploy.errors import StackBusy
+from provisioner.deploy.gateway import AwsGateway, EventMark, StackInfo
+from provisioner.deploy.progress import Outcome, Poller, Say, follow
+from provisioner.deploy.render import change_table
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.stack_state import ready_for_change, wait_until_idle
+from provisioner.deploy.target import DeployTarget, StackTemplate
+from provisioner.errors import InputError
+from provisioner.exit_codes import ExitCode
+
+_BUSY_RETRIES = 3
+
+
+def check_broadening(
+    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None
+) -> dict[str, SecurityDiff]:
+    """Read-only first pass: what each stack's change does to access."""
+    diffs = {}
+    for template in target.stacks:
+        existing = wait_until_idle(gateway, template.stack_name, say, poller)
+        if existing is not None and existing.status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"):
+            existing = None
+        diffs[template.stack_name] = change_sets.access_change(gateway, template, existing)
+    return diffs
+
+
+def deploy(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    *,
+    allow_broadening: bool = False,
+    poller: Poller | None = None,
+) -> ActionResult:
+    diffs = check_broadening(gateway, target, say, poller)
+    if target.production and not allow_broadening:
+        wide = {
+            name: diff.broadening
+            for name, diff in diffs.items()
+            if diff.broadening and gateway.describe_stack(name) is not None
+        }
+        if wide:
+            lines = [
+                f"{name}: {g.resource} {g.document}: {g.describe()}"
+                for name, grants in wide.items()
+                for g in grants
+            ]
+            raise InputError(
+                target.config_stem,
+                "this change broadens access in production; review it with "
+                "--action show-changes, then deploy with --allow-broadening:\n    "
+                + "\n    ".join(lines),
+            )
+    report: dict[str, Any] = {"stacks": []}
+    for template in target.stacks:
+        entry = _deploy_stack(gateway, target, template, say, poller)
+        entry["security"] = diffs[template.stack_name].to_json()
+        report["stacks"].append(entry)
+        if entry["result"] == "failed":
+            return ActionResult(ExitCode.AWS_FAILURE, report)
+    parameters = {
+        k: v
+        for k, v in gateway.parameters_under(target.ssm_path.rstrip("/")).items()
+        if target.owns_parameter(k)
+    }
+    report["ssm_parameters"] = parameters
+    say(f"{len(parameters)} SSM parameters under {target.ssm_path}")
+    for name, value in parameters.items():
+        say(f"  {name} = {value}")
+    return ActionResult(ExitCode.OK, report)
+
+
+def _deploy_stack(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    template: StackTemplate,
+    say: Say,
+    poller: Poller | None,
+) -> dict[str, Any]:
+    name = template.stack_name
+    for attempt in range(_BUSY_RETRIES + 1):
+        existing = ready_for_change(gateway, name, say, poller)
+        planned = change_sets.create(gateway, target, template, existing, poller)
+        if planned.no_changes:
+            change_sets.discard(gateway, planned)
+            say(f"{name}: no changes")
+            _protect(gateway, target, existing, say)
+            return {"stack": name, "result": "no changes"}
+        verb = "creating" if existing is None else "updating"
+        changes = planned.change_set.changes
+        say(f"{name}: {verb} ({len(changes)} resource changes)")
+        for line in change_table(changes):
+            say(line)
+        try:
+            gateway.execute_change_set(planned.change_set.change_set_id)
+        except StackBusy as busy:
+            change_sets.discard(gateway, planned)
+            if attempt == _BUSY_RETRIES:
+                raise
+            say(f"{name}: {busy}; waiting for that operation, then trying again")
+            continue
+        outcome = follow(
+            gateway,
+            planned.stack_id,
+            name,
+            planned.change_set_type,
+            after=EventMark(planned.change_set.created, frozenset()),
+            total=len(changes),
+            say=say,
+            poller=poller,
+        )
+        if not outcome.succeeded:
+            _report_failure(name, outcome, say)
+            return {
+                "stack": name,
+                "result": "failed",
+                "final_status": outcome.final_status,
+                "failures": [
+                    {"logical_id": e.logical_id, "type": e.resource_type, "status": e.status,
+                     "reason": e.reason}
+                    for e in outcome.failures
+                ],
+            }  # fmt: skip
+        say(f"{name}: {outcome.final_status}")
+        _protect(gateway, target, gateway.describe_stack(planned.stack_id), say)
+        return {
+            "stack": name,
+            "result": outcome.final_status,
+            "changes": [
+                {"action": c.action, "logical_id": c.logical_id, "type": c.resource_type}
+                for c in changes
+            ],
+        }
+    raise AssertionError("unreachable")
+
+
+def _protect(gateway: AwsGateway, target: DeployTarget, stack: StackInfo | None, say: Say) -> None:
+    if target.production and stack is not None and not stack.termination_protection:
+        gateway.set_termination_protection(stack.stack_id, True)
+        say(f"{stack.name}: termination protection on (production)")
+
+
+def _report_failure(name: str, outcome: Outcome, say: Say) -> None:
+    say(f"FAILED: {name} ended in {outcome.final_status}")
+    for event in outcome.failures:
+        say(f"  {event.logical_id} ({event.resource_type}) {event.status}: {event.reason}")

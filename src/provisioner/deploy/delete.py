@@ -1,0 +1,68 @@
+"""delete: the stacks in reverse deploy order, then their SSM parameters; what is retained on
+purpose (bucket, key, log groups in production) is listed by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioner.deploy.gateway import AwsGateway, StackInfo
+from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.stack_state import delete_and_follow, wait_until_idle
+from provisioner.deploy.target import DeployTarget
+from provisioner.errors import InputError
+
+
+def delete(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    *,
+    disable_protection: bool = False,
+    poller: Poller | None = None,
+) -> ActionResult:
+    found: list[tuple[StackInfo, Any]] = []
+    for template in reversed(target.stacks):
+        stack = wait_until_idle(gateway, template.stack_name, say, poller)
+        if stack is None:
+            say(f"{template.stack_name}: does not exist; nothing to delete")
+            continue
+        found.append((stack, template))
+    protected = [s.name for s, _ in found if s.termination_protection]
+    if protected and not disable_protection:
+        raise InputError(
+            target.config_stem,
+            f"termination protection is on for {', '.join(protected)}; to delete, pass "
+            "--disable-termination-protection as well (nothing was changed)",
+        )
+    report: dict[str, Any] = {"stacks": [], "retained": []}
+    for stack, template in found:
+        physical = {r.logical_id: r.physical_id for r in gateway.stack_resources(stack.stack_id)}
+        retained = [
+            {"stack": stack.name, "logical_id": logical_id, "type": kind,
+             "name": physical.get(logical_id, "")}
+            for logical_id, kind in template.retained()
+            if logical_id in physical
+        ]  # fmt: skip
+        if stack.termination_protection:
+            gateway.set_termination_protection(stack.stack_id, False)
+            say(f"{stack.name}: termination protection turned off")
+        say(f"{stack.name}: deleting")
+        status = delete_and_follow(gateway, stack, say, poller, total=len(physical))
+        say(f"{stack.name}: {status}")
+        report["stacks"].append({"stack": stack.name, "result": status})
+        report["retained"] += retained
+    leftovers = [
+        name
+        for name in gateway.parameters_under(target.ssm_path.rstrip("/"))
+        if target.owns_parameter(name)
+    ]
+    if leftovers:
+        gateway.delete_parameters(leftovers)
+        say(f"deleted {len(leftovers)} SSM parameters left under {target.ssm_path}")
+    report["deleted_parameters"] = leftovers
+    for kept in report["retained"]:
+        say(f"kept (DeletionPolicy Retain): {kept['type']} {kept['name']}")
+    if not found:
+        say("nothing to delete")
+    return ActionResult(report=report)

@@ -1,0 +1,64 @@
+"""detect-drift: CloudFormation's drift detection on every stack, each drifted resource shown
+with its property differences; exit 3 on drift."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.target import DeployTarget
+from provisioner.errors import InputError
+from provisioner.exit_codes import ExitCode
+
+
+def detect_drift(
+    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
+) -> ActionResult:
+    report: dict[str, Any] = {"stacks": []}
+    drifted_any = False
+    for template in target.stacks:
+        stack = gateway.describe_stack(template.stack_name)
+        if stack is None or stack.status == "DELETE_COMPLETE":
+            raise InputError(template.stack_name, "stack is not deployed; nothing to compare")
+        detection_id = gateway.start_drift_detection(stack.stack_id)
+        wait = poller or Poller()
+        while (detection := gateway.drift_detection(detection_id)).detection_status == (
+            "DETECTION_IN_PROGRESS"
+        ):
+            wait.wait(activity=False)
+        drifts = gateway.resource_drifts(stack.stack_id)
+        drifted = [d for d in drifts if d.status in ("MODIFIED", "DELETED")]
+        drifted_any = drifted_any or bool(drifted)
+        checked = sum(d.status != "NOT_CHECKED" for d in drifts)
+        state = "DRIFTED" if drifted else "IN_SYNC"
+        say(f"{stack.name}: {state} ({checked} of {len(drifts)} resources checked)")
+        if detection.detection_status == "DETECTION_FAILED":
+            say(f"  detection incomplete: {detection.reason}")
+        for drift in drifted:
+            say(
+                f"  {drift.status:<9} {drift.resource_type:<28} {drift.logical_id} "
+                f"({drift.physical_id})"
+            )
+            for difference in drift.differences:
+                say(
+                    f"      {difference['kind']:<9} {difference['path']}: expected "
+                    f"{difference['expected']!s:.120} actual {difference['actual']!s:.120}"
+                )
+        report["stacks"].append(
+            {
+                "stack": stack.name,
+                "status": state,
+                "detection": detection.detection_status,
+                "resources": [
+                    {"logical_id": d.logical_id, "physical_id": d.physical_id,
+                     "type": d.resource_type, "status": d.status,
+                     "differences": list(d.differences)}
+                    for d in drifts
+                ],
+            }
+        )  # fmt: skip
+    code = ExitCode.DRIFT if drifted_any else ExitCode.OK
+    report["drifted"] = drifted_any
+    return ActionResult(code, report)

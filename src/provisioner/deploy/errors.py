@@ -1,0 +1,17 @@
+"""Errors of the AWS actions, each mapped by the CLI to one message and an exit code."""
+
+from __future__ import annotations
+
+from provisioner.errors import InputError
+
+
+class AwsFailure(Exception):
+    """The operation failed in AWS (rolled back, change set failed, smoke check failed): exit 1."""
+
+
+class CredentialsProblem(InputError):
+    """No usable credentials for the profile: exit 2, like any other bad input."""
+
+
+class StackBusy(Exception):
+    """CloudFormation refused because another operation runs on the stack."""

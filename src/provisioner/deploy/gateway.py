@@ -1,0 +1,590 @@
+"""The one typed gateway over boto3 that every AWS call goes through.
+
+Retries are botocore's own (standard mode by default: throttling and 5xx are retried with
+jittered backoff); the session is injected, so a profile, an endpoint (`AWS_ENDPOINT_URL`, the
+local emulator) or a test's session all come in from outside. Clients live on the instance,
+never in a class-level cache. Errors leave as three kinds only: `CredentialsProblem` (exit 2),
+`StackBusy` (another operation runs) and `AwsFailure` (exit 1), each naming the call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    TokenRetrievalError,
+)
+
+from provisioner.deploy.errors import AwsFailure, CredentialsProblem, StackBusy
+
+T = TypeVar("T")
+
+_CREDENTIAL_CODES = {
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "RequestExpired",
+}
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    stack_id: str
+    name: str
+    status: str
+    status_reason: str
+    outputs: dict[str, str]
+    termination_protection: bool
+    created: datetime | None
+    last_updated: datetime | None
+
+    @property
+    def busy(self) -> bool:
+        """Another operation is running (a change set under review is not one)."""
+        return self.status.endswith("_IN_PROGRESS") and self.status != "REVIEW_IN_PROGRESS"
+
+
+@dataclass(frozen=True)
+class StackEvent:
+    event_id: str
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str
+    reason: str
+    timestamp: datetime
+
+    @property
+    def is_stack(self) -> bool:
+        return self.resource_type == "AWS::CloudFormation::Stack"
+
+
+@dataclass(frozen=True)
+class EventMark:
+    """A point in a stack's event history: events at or after `since` not in `seen` are new."""
+
+    since: datetime | None
+    seen: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    action: str  # Add | Modify | Remove | Import | Dynamic
+    logical_id: str
+    resource_type: str
+    physical_id: str = ""
+    replacement: str = ""  # True | False | Conditional, when CloudFormation says
+
+
+@dataclass(frozen=True)
+class ChangeSetInfo:
+    change_set_id: str
+    stack_id: str
+    status: str
+    status_reason: str
+    execution_status: str
+    created: datetime | None
+    changes: tuple[ResourceChange, ...] = ()
+
+    @property
+    def has_no_changes(self) -> bool:
+        reason = self.status_reason.lower()
+        return self.status == "FAILED" and (
+            "didn't contain changes" in reason or "no updates" in reason
+        )
+
+
+@dataclass(frozen=True)
+class StackResource:
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DriftDetection:
+    detection_status: str  # DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED
+    stack_drift_status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResourceDrift:
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str  # IN_SYNC | MODIFIED | DELETED | NOT_CHECKED
+    differences: tuple[dict[str, str], ...] = field(default_factory=tuple)
+
+
+def _stack_info(raw: dict[str, Any]) -> StackInfo:
+    return StackInfo(
+        stack_id=raw["StackId"],
+        name=raw["StackName"],
+        status=raw["StackStatus"],
+        status_reason=raw.get("StackStatusReason", "") or "",
+        outputs={o["OutputKey"]: o.get("OutputValue", "") for o in raw.get("Outputs", [])},
+        termination_protection=bool(raw.get("EnableTerminationProtection", False)),
+        created=raw.get("CreationTime"),
+        last_updated=raw.get("LastUpdatedTime"),
+    )
+
+
+def _event(raw: dict[str, Any]) -> StackEvent:
+    return StackEvent(
+        event_id=raw["EventId"],
+        logical_id=raw.get("LogicalResourceId", ""),
+        physical_id=raw.get("PhysicalResourceId", "") or "",
+        resource_type=raw.get("ResourceType", ""),
+        status=raw.get("ResourceStatus", ""),
+        reason=raw.get("ResourceStatusReason", "") or "",
+        timestamp=raw["Timestamp"],
+    )
+
+
+def _change(raw: dict[str, Any]) -> ResourceChange:
+    rc = raw.get("ResourceChange", {})
+    return ResourceChange(
+        action=rc.get("Action", ""),
+        logical_id=rc.get("LogicalResourceId", ""),
+        resource_type=rc.get("ResourceType", ""),
+        physical_id=rc.get("PhysicalResourceId", "") or "",
+        replacement=rc.get("Replacement", "") or "",
+    )
+
+
+class AwsGateway:
+    """Typed calls to CloudFormation, S3, SSM and the services smoke checks read."""
+
+    def __init__(
+        self,
+        session: boto3.session.Session,
+        region: str,
+        *,
+        endpoint_url: str | None = None,
+        profile: str | None = None,
+        action: str = "",
+        retry_mode: str = "standard",
+        max_attempts: int = 8,
+    ) -> None:
+        self.session = session
+        self.region = region
+        self.endpoint_url = endpoint_url
+        self.profile = profile
+        self.action = action
+        self._config = Config(
+            region_name=region,
+            retries={"mode": retry_mode, "max_attempts": max_attempts},
+            connect_timeout=10,
+            read_timeout=60,
+        )
+        self._clients: dict[str, Any] = {}
+        self.calls: list[str] = []  # "service:Operation", in order, for reports and benchmarks
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            client = self.session.client(
+                service, endpoint_url=self.endpoint_url, config=self._config
+            )
+            client.meta.events.register("before-call", self._count)
+            self._clients[service] = client
+        return self._clients[service]
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls.append(f"{model.service_model.service_name}:{model.name}")
+
+    def _call(self, what: str, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except (NoCredentialsError, PartialCredentialsError, TokenRetrievalError) as exc:
+            raise self._credentials(f"no usable AWS credentials ({exc})") from exc
+        except ProfileNotFound as exc:
+            raise self._credentials(f"the AWS profile does not exist ({exc})") from exc
+        except NoRegionError as exc:
+            raise self._credentials(str(exc)) from exc
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code, message = error.get("Code", ""), error.get("Message", "")
+            if code in _CREDENTIAL_CODES:
+                raise self._credentials(f"AWS refused the credentials: {code}: {message}") from exc
+            if code == "ValidationError" and "_IN_PROGRESS state" in message:
+                raise StackBusy(message) from exc
+            raise AwsFailure(f"{what}: {code}: {message}") from exc
+        except BotoCoreError as exc:
+            raise AwsFailure(f"{what}: {exc}") from exc
+
+    def _credentials(self, detail: str) -> CredentialsProblem:
+        profile = self.profile or "default"
+        where = f" at {self.endpoint_url}" if self.endpoint_url else ""
+        return CredentialsProblem(
+            f"{self.action or 'aws action'}",
+            f"{detail}; profile {profile!r}{where}. Set AWS_PROFILE / --profile, or "
+            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and try again",
+        )
+
+    @staticmethod
+    def _missing(exc: AwsFailure) -> bool:
+        text = str(exc)
+        return "does not exist" in text or "NotFound" in text or "NoSuchEntity" in text
+
+    # -- CloudFormation -------------------------------------------------------------------------
+    def describe_stack(self, name: str) -> StackInfo | None:
+        cf = self.client("cloudformation")
+        try:
+            raw = self._call("DescribeStacks", lambda: cf.describe_stacks(StackName=name))
+        except AwsFailure as exc:
+            if self._missing(exc):
+                return None
+            raise
+        stacks = raw.get("Stacks", [])
+        return _stack_info(stacks[0]) if stacks else None
+
+    def events_since(
+        self, stack_id: str, since: datetime | None, seen: set[str]
+    ) -> list[StackEvent]:
+        """New events of the stack, oldest first: newer than `since` and not in `seen`."""
+        cf = self.client("cloudformation")
+        found: list[StackEvent] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"StackName": stack_id}
+            if token:
+                kwargs["NextToken"] = token
+            page = self._call("DescribeStackEvents", partial(cf.describe_stack_events, **kwargs))
+            done = False
+            for raw in page.get("StackEvents", []):  # newest first
+                event = _event(raw)
+                if event.event_id in seen or (since is not None and event.timestamp < since):
+                    done = True
+                    break
+                found.append(event)
+            token = page.get("NextToken")
+            if done or not token:
+                break
+        found.reverse()
+        return found
+
+    def event_mark(self, stack_id: str) -> EventMark:
+        """Where the stack's event history stands now (one call): follow from here."""
+        cf = self.client("cloudformation")
+        page = self._call(
+            "DescribeStackEvents", lambda: cf.describe_stack_events(StackName=stack_id)
+        )
+        events = [_event(raw) for raw in page.get("StackEvents", [])]
+        if not events:
+            return EventMark(None, frozenset())
+        return EventMark(events[0].timestamp, frozenset(e.event_id for e in events))
+
+    def create_change_set(
+        self, stack: str, name: str, change_set_type: str, *, body: str | None, url: str | None,
+        description: str, tags: dict[str, str],
+    ) -> str:  # fmt: skip
+        cf = self.client("cloudformation")
+        kwargs: dict[str, Any] = {
+            "StackName": stack,
+            "ChangeSetName": name,
+            "ChangeSetType": change_set_type,
+            "Capabilities": ["CAPABILITY_NAMED_IAM"],
+            "Description": description[:1024],
+            "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
+        }
+        if url:
+            kwargs["TemplateURL"] = url
+        else:
+            kwargs["TemplateBody"] = body
+        raw = self._call("CreateChangeSet", lambda: cf.create_change_set(**kwargs))
+        return str(raw["Id"])
+
+    def describe_change_set(self, change_set_id: str) -> ChangeSetInfo:
+        cf = self.client("cloudformation")
+        changes: list[ResourceChange] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"ChangeSetName": change_set_id}
+            if token:
+                kwargs["NextToken"] = token
+            raw = self._call("DescribeChangeSet", partial(cf.describe_change_set, **kwargs))
+            changes += [_change(c) for c in raw.get("Changes", [])]
+            token = raw.get("NextToken")
+            if not token:
+                break
+        return ChangeSetInfo(
+            change_set_id=raw.get("ChangeSetId", change_set_id),
+            stack_id=raw.get("StackId", ""),
+            status=raw.get("Status", ""),
+            status_reason=raw.get("StatusReason", "") or "",
+            execution_status=raw.get("ExecutionStatus", "") or "",
+            created=raw.get("CreationTime"),
+            changes=tuple(changes),
+        )
+
+    def execute_change_set(self, change_set_id: str) -> None:
+        cf = self.client("cloudformation")
+        self._call("ExecuteChangeSet", lambda: cf.execute_change_set(ChangeSetName=change_set_id))
+
+    def delete_change_set(self, change_set_id: str) -> None:
+        cf = self.client("cloudformation")
+        self._call("DeleteChangeSet", lambda: cf.delete_change_set(ChangeSetName=change_set_id))
+
+    def delete_stack(self, stack: str) -> None:
+        cf = self.client("cloudformation")
+        self._call("DeleteStack", lambda: cf.delete_stack(StackName=stack))
+
+    def template_of(self, stack: str) -> dict[str, Any]:
+        cf = self.client("cloudformation")
+        raw = self._call(
+            "GetTemplate", lambda: cf.get_template(StackName=stack, TemplateStage="Original")
+        )
+        body = raw.get("TemplateBody", {})
+        if isinstance(body, str):
+            parsed: dict[str, Any] = json.loads(body) if body.strip() else {}
+            return parsed
+        return dict(body)
+
+    def stack_resources(self, stack: str) -> list[StackResource]:
+        cf = self.client("cloudformation")
+        raw = self._call(
+            "DescribeStackResources", lambda: cf.describe_stack_resources(StackName=stack)
+        )
+        return [
+            StackResource(
+                logical_id=r["LogicalResourceId"],
+                physical_id=r.get("PhysicalResourceId", "") or "",
+                resource_type=r["ResourceType"],
+                status=r.get("ResourceStatus", ""),
+            )
+            for r in raw.get("StackResources", [])
+        ]
+
+    def set_termination_protection(self, stack: str, enabled: bool) -> None:
+        cf = self.client("cloudformation")
+        self._call(
+            "UpdateTerminationProtection",
+            lambda: cf.update_termination_protection(
+                StackName=stack, EnableTerminationProtection=enabled
+            ),
+        )
+
+    def start_drift_detection(self, stack: str) -> str:
+        cf = self.client("cloudformation")
+        raw = self._call("DetectStackDrift", lambda: cf.detect_stack_drift(StackName=stack))
+        return str(raw["StackDriftDetectionId"])
+
+    def drift_detection(self, detection_id: str) -> DriftDetection:
+        cf = self.client("cloudformation")
+        raw = self._call(
+            "DescribeStackDriftDetectionStatus",
+            lambda: cf.describe_stack_drift_detection_status(StackDriftDetectionId=detection_id),
+        )
+        return DriftDetection(
+            detection_status=raw.get("DetectionStatus", ""),
+            stack_drift_status=raw.get("StackDriftStatus", ""),
+            reason=raw.get("DetectionStatusReason", "") or "",
+        )
+
+    def resource_drifts(self, stack: str) -> list[ResourceDrift]:
+        cf = self.client("cloudformation")
+        drifts: list[ResourceDrift] = []
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"StackName": stack}
+            if token:
+                kwargs["NextToken"] = token
+            raw = self._call(
+                "DescribeStackResourceDrifts",
+                partial(cf.describe_stack_resource_drifts, **kwargs),
+            )
+            drifts += [
+                ResourceDrift(
+                    logical_id=d["LogicalResourceId"],
+                    physical_id=d.get("PhysicalResourceId", "") or "",
+                    resource_type=d.get("ResourceType", ""),
+                    status=d.get("StackResourceDriftStatus", ""),
+                    differences=tuple(
+                        {
+                            "path": p.get("PropertyPath", ""),
+                            "expected": str(p.get("ExpectedValue", "")),
+                            "actual": str(p.get("ActualValue", "")),
+                            "kind": p.get("DifferenceType", ""),
+                        }
+                        for p in d.get("PropertyDifferences", [])
+                    ),
+                )
+                for d in raw.get("StackResourceDrifts", [])
+            ]
+            token = raw.get("NextToken")
+            if not token:
+                return drifts
+
+    # -- S3: templates over the TemplateBody limit ------------------------------------------
+    def upload_template(self, bucket: str, key: str, body: str) -> str:
+        s3 = self.client("s3")
+        self._call(
+            f"PutObject s3://{bucket}/{key}",
+            lambda: s3.put_object(
+                Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="application/json"
+            ),
+        )
+        if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
+            base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
+            return f"{base}/{bucket}/{key}"
+        return f"https://{bucket}.s3.{self.region}.amazonaws.com/{key}"
+
+    # -- SSM: the stack outputs mirrored as parameters ---------------------------------------
+    def parameters_under(self, path: str) -> dict[str, str]:
+        ssm = self.client("ssm")
+        found: dict[str, str] = {}
+        token: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"Path": path, "Recursive": True}
+            if token:
+                kwargs["NextToken"] = token
+            raw = self._call(
+                f"GetParametersByPath {path}", partial(ssm.get_parameters_by_path, **kwargs)
+            )
+            found.update({p["Name"]: p.get("Value", "") for p in raw.get("Parameters", [])})
+            token = raw.get("NextToken")
+            if not token:
+                return dict(sorted(found.items()))
+
+    def delete_parameters(self, names: list[str]) -> None:
+        ssm = self.client("ssm")
+        for start in range(0, len(names), 10):  # the API takes ten at a time
+            batch = names[start : start + 10]
+            self._call("DeleteParameters", lambda b=batch: ssm.delete_parameters(Names=b))  # type: ignore[misc]
+
+    # -- reads for smoke checks, one typed method per service API ------------------------------
+    def _read(self, service: str, what: str, call: Callable[[Any], dict[str, Any]]) -> Any:
+        client = self.client(service)
+        return self._call(what, lambda: call(client))
+
+    def get_role(self, name: str) -> dict[str, Any]:
+        raw = self._read("iam", f"GetRole {name}", lambda c: c.get_role(RoleName=name))
+        return dict(raw["Role"])
+
+    def attached_role_policies(self, name: str) -> list[str]:
+        raw = self._read(
+            "iam", f"ListAttachedRolePolicies {name}",
+            lambda c: c.list_attached_role_policies(RoleName=name),
+        )  # fmt: skip
+        return [p["PolicyArn"] for p in raw.get("AttachedPolicies", [])]
+
+    def get_group(self, name: str) -> dict[str, Any]:
+        raw = self._read("iam", f"GetGroup {name}", lambda c: c.get_group(GroupName=name))
+        return dict(raw["Group"])
+
+    def get_managed_policy(self, arn: str) -> dict[str, Any]:
+        raw = self._read("iam", f"GetPolicy {arn}", lambda c: c.get_policy(PolicyArn=arn))
+        return dict(raw["Policy"])
+
+    def get_repository(self, name: str) -> dict[str, Any]:
+        raw = self._read(
+            "codecommit", f"GetRepository {name}",
+            lambda c: c.get_repository(repositoryName=name),
+        )  # fmt: skip
+        return dict(raw["repositoryMetadata"])
+
+    def get_build_project(self, name: str) -> dict[str, Any] | None:
+        raw = self._read(
+            "codebuild", f"BatchGetProjects {name}", lambda c: c.batch_get_projects(names=[name])
+        )
+        projects = raw.get("projects", [])
+        return dict(projects[0]) if projects else None
+
+    def get_pipeline(self, name: str) -> dict[str, Any]:
+        raw = self._read("codepipeline", f"GetPipeline {name}", lambda c: c.get_pipeline(name=name))
+        return dict(raw["pipeline"])
+
+    def get_model_package_group(self, name: str) -> dict[str, Any]:
+        return dict(
+            self._read(
+                "sagemaker", f"DescribeModelPackageGroup {name}",
+                lambda c: c.describe_model_package_group(ModelPackageGroupName=name),
+            )
+        )  # fmt: skip
+
+    def get_parameter(self, name: str) -> str:
+        raw = self._read("ssm", f"GetParameter {name}", lambda c: c.get_parameter(Name=name))
+        return str(raw["Parameter"]["Value"])
+
+    def bucket_versioning(self, bucket: str) -> str:
+        raw = self._read(
+            "s3", f"GetBucketVersioning {bucket}", lambda c: c.get_bucket_versioning(Bucket=bucket)
+        )
+        return str(raw.get("Status", ""))
+
+    def bucket_policy(self, bucket: str) -> dict[str, Any]:
+        raw = self._read(
+            "s3", f"GetBucketPolicy {bucket}", lambda c: c.get_bucket_policy(Bucket=bucket)
+        )
+        return dict(json.loads(raw["Policy"]))
+
+    def describe_key(self, key_id: str) -> dict[str, Any]:
+        raw = self._read("kms", f"DescribeKey {key_id}", lambda c: c.describe_key(KeyId=key_id))
+        return dict(raw["KeyMetadata"])
+
+    def key_rotation_enabled(self, key_id: str) -> bool:
+        raw = self._read(
+            "kms", f"GetKeyRotationStatus {key_id}",
+            lambda c: c.get_key_rotation_status(KeyId=key_id),
+        )  # fmt: skip
+        return bool(raw.get("KeyRotationEnabled"))
+
+    def log_group(self, name: str) -> dict[str, Any] | None:
+        raw = self._read(
+            "logs", f"DescribeLogGroups {name}",
+            lambda c: c.describe_log_groups(logGroupNamePrefix=name),
+        )  # fmt: skip
+        return next((dict(g) for g in raw.get("logGroups", []) if g["logGroupName"] == name), None)
+
+    def topic_attributes(self, arn: str) -> dict[str, str]:
+        raw = self._read(
+            "sns", f"GetTopicAttributes {arn}", lambda c: c.get_topic_attributes(TopicArn=arn)
+        )
+        return dict(raw.get("Attributes", {}))
+
+    def events_rule(self, name: str) -> dict[str, Any]:
+        return dict(
+            self._read("events", f"DescribeRule {name}", lambda c: c.describe_rule(Name=name))
+        )
+
+    def dashboard(self, name: str) -> dict[str, Any]:
+        return dict(
+            self._read(
+                "cloudwatch", f"GetDashboard {name}",
+                lambda c: c.get_dashboard(DashboardName=name),
+            )
+        )  # fmt: skip
+
+    def security_group(self, group_id: str) -> dict[str, Any]:
+        raw = self._read(
+            "ec2", f"DescribeSecurityGroups {group_id}",
+            lambda c: c.describe_security_groups(GroupIds=[group_id]),
+        )  # fmt: skip
+        return dict(raw["SecurityGroups"][0])
+
+    def vpc_endpoint(self, endpoint_id: str) -> dict[str, Any]:
+        raw = self._read(
+            "ec2", f"DescribeVpcEndpoints {endpoint_id}",
+            lambda c: c.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id]),
+        )  # fmt: skip
+        return dict(raw["VpcEndpoints"][0])

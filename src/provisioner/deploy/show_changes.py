@@ -1,0 +1,69 @@
+"""show-changes: what a deploy would do, from real change sets, leaving nothing behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from provisioner.deploy import change_sets
+from provisioner.deploy.gateway import AwsGateway, ResourceChange
+from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.render import change_table, security_table
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.stack_state import wait_until_idle
+from provisioner.deploy.target import DeployTarget
+
+_RECREATED = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "REVIEW_IN_PROGRESS"}
+
+
+def show_changes(
+    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
+) -> ActionResult:
+    stacks: list[dict[str, Any]] = []
+    for template in target.stacks:
+        name = template.stack_name
+        existing = wait_until_idle(gateway, name, say, poller)
+        note = ""
+        if existing is not None and existing.status in _RECREATED:
+            note = f"left in {existing.status}: deploy deletes it and creates it anew"
+            existing = None
+        access = change_sets.access_change(gateway, template, existing)
+        verb = "create" if existing is None else "update"
+        say(f"{name}: would {verb}" + (f" ({note})" if note else ""))
+        if note:  # a change set cannot be made beside the dead stack: everything is added
+            changes = tuple(
+                ResourceChange("Add", logical_id, body.get("Type", ""))
+                for logical_id, body in sorted(template.document.get("Resources", {}).items())
+            )
+            no_changes = False
+        else:
+            planned = change_sets.create(gateway, target, template, existing, poller)
+            try:
+                changes, no_changes = planned.change_set.changes, planned.no_changes
+            finally:
+                change_sets.discard(gateway, planned)
+        for line in ["  no changes"] if no_changes else change_table(changes):
+            say(line)
+        say(f"{name}: security changes")
+        for line in security_table(access, new_stack=existing is None):
+            say(line)
+        if access.broadening and existing is not None:
+            say(f"  {len(access.broadening)} change(s) broaden access")
+        stacks.append(
+            {
+                "stack": name,
+                "operation": "CREATE" if existing is None else "UPDATE",
+                "note": note,
+                "no_changes": no_changes,
+                "changes": [
+                    {
+                        "action": c.action,
+                        "logical_id": c.logical_id,
+                        "type": c.resource_type,
+                        "replacement": c.replacement,
+                    }
+                    for c in changes
+                ],
+                "security": access.to_json(),
+            }
+        )
+    return ActionResult(report={"stacks": stacks})

@@ -1,0 +1,61 @@
+"""What the engine is given: rendered templates in deploy order and where their outputs go.
+
+The CLI builds a target from the core's plans; the engine never builds templates itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StackTemplate:
+    stack_name: str
+    body: str
+    # (bucket, key) when the body is over CloudFormation's TemplateBody limit: upload, deploy by URL
+    upload_to: tuple[str, str] | None = None
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.body)
+        return parsed
+
+    @property
+    def resource_count(self) -> int:
+        return len(self.document.get("Resources", {}))
+
+    def retained(self) -> list[tuple[str, str]]:
+        """(logical id, type) of the resources kept when the stack is deleted."""
+        return [
+            (logical_id, body["Type"])
+            for logical_id, body in sorted(self.document.get("Resources", {}).items())
+            if body.get("DeletionPolicy") == "Retain"
+        ]
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    tool: str
+    config_stem: str
+    region: str
+    stacks: tuple[StackTemplate, ...]  # in deploy order; deleted in reverse
+    ssm_path: str  # the outputs' parameters live under this path
+    production: bool
+    tags: dict[str, str] = field(default_factory=dict)
+    # Live targets skip the parameters of test-deploys, which live in child paths of theirs.
+    foreign_children: str | None = None
+
+    def owns_parameter(self, name: str) -> bool:
+        if self.foreign_children is None:
+            return True
+        rest = name[len(self.ssm_path) :].lstrip("/")
+        child = rest.split("/", 1)[0] if "/" in rest else ""
+        return not re.fullmatch(self.foreign_children, child)
+
+    @property
+    def stack_names(self) -> list[str]:
+        return [s.stack_name for s in self.stacks]
