@@ -39,7 +39,7 @@ def security_table(diff: SecurityDiff, *, new_stack: bool = False) -> list[str]:
         rows += [("+", r, d, str(n)) for (r, d), n in sorted(counts.items())]
         return table(rows)
     wide = set(diff.broadening)
-    rows = [("", "RESOURCE", "DOCUMENT", "GRANT", "")]
+    rows: list[tuple[str, ...]] = [("", "RESOURCE", "DOCUMENT", "GRANT", "")]
     for sign, grants in (("+", diff.added), ("-", diff.removed)):
         for grant in grants:
             mark = "BROADENS ACCESS" if grant in wide else ""
