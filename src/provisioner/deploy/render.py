@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from provisioner.cfn.security_diff import SecurityDiff
@@ -30,16 +31,12 @@ def security_table(diff: SecurityDiff, *, new_stack: bool = False) -> list[str]:
     if diff.empty:
         return ["  no change to IAM statements, trust, key or resource policies"]
     if new_stack:  # everything is new: a count per document, the details are in the JSON report
-        counts: dict[tuple[str, str], int] = {}
-        for grant in diff.added:
-            counts[(grant.resource, grant.document)] = (
-                counts.get((grant.resource, grant.document), 0) + 1
-            )
-        rows = [("", "RESOURCE", "DOCUMENT", "GRANTS")]
-        rows += [("+", r, d, str(n)) for (r, d), n in sorted(counts.items())]
-        return table(rows)
+        counts = Counter((grant.resource, grant.document) for grant in diff.added)
+        summary = [("", "RESOURCE", "DOCUMENT", "GRANTS")]
+        summary += [("+", r, d, str(n)) for (r, d), n in sorted(counts.items())]
+        return table(summary)
     wide = set(diff.broadening)
-    rows: list[tuple[str, ...]] = [("", "RESOURCE", "DOCUMENT", "GRANT", "")]
+    rows = [("", "RESOURCE", "DOCUMENT", "GRANT", "")]
     for sign, grants in (("+", diff.added), ("-", diff.removed)):
         for grant in grants:
             mark = "BROADENS ACCESS" if grant in wide else ""
