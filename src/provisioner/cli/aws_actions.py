@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -89,7 +90,10 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
         report["interrupted"] = str(exc)
         code = 130
     report["exit_code"] = code
-    report["api_calls"] = len(gateway.calls)
+    report["api_calls"] = {
+        "count": len(gateway.calls),
+        "by_operation": dict(sorted(Counter(gateway.calls).items())),
+    }
     report["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 3)
     path = inv.path(_report_path(inv, target))
     write_atomic(path, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")

@@ -19,17 +19,20 @@ from provisioner.exit_codes import ExitCode
 _BUSY_RETRIES = 3
 
 
-def check_broadening(
+def access_changes(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None
-) -> dict[str, SecurityDiff]:
-    """Read-only first pass: what each stack's change does to access."""
-    diffs = {}
+) -> tuple[dict[str, SecurityDiff], set[str]]:
+    """Read-only first pass: what each stack's change does to access, and which stacks are
+    live (an update, not a first create)."""
+    diffs, live = {}, set()
     for template in target.stacks:
         existing = wait_until_idle(gateway, template.stack_name, say, poller)
         if existing is not None and existing.status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"):
             existing = None
+        if existing is not None:
+            live.add(template.stack_name)
         diffs[template.stack_name] = change_sets.access_change(gateway, template, existing)
-    return diffs
+    return diffs, live
 
 
 def deploy(
@@ -40,12 +43,13 @@ def deploy(
     allow_broadening: bool = False,
     poller: Poller | None = None,
 ) -> ActionResult:
-    diffs = check_broadening(gateway, target, say, poller)
+    diffs, live = access_changes(gateway, target, say, poller)
     if target.production and not allow_broadening:
+        # A first create is reviewed with show-changes; the flag guards changes to live stacks.
         wide = {
             name: diff.broadening
             for name, diff in diffs.items()
-            if diff.broadening and gateway.describe_stack(name) is not None
+            if diff.broadening and name in live
         }
         if wide:
             lines = [
@@ -88,7 +92,13 @@ def _deploy_stack(
     name = template.stack_name
     for attempt in range(_BUSY_RETRIES + 1):
         existing = ready_for_change(gateway, name, say, poller)
-        planned = change_sets.create(gateway, target, template, existing, poller)
+        try:
+            planned = change_sets.create(gateway, target, template, existing, poller)
+        except StackBusy as busy:
+            if attempt == _BUSY_RETRIES:
+                raise
+            say(f"{name}: {busy}; waiting for that operation, then trying again")
+            continue
         if planned.no_changes:
             change_sets.discard(gateway, planned)
             say(f"{name}: no changes")

@@ -226,7 +226,10 @@ class AwsGateway:
             code, message = error.get("Code", ""), error.get("Message", "")
             if code in _CREDENTIAL_CODES:
                 raise self._credentials(f"AWS refused the credentials: {code}: {message}") from exc
-            if code == "ValidationError" and "_IN_PROGRESS state" in message:
+            if (code == "ValidationError" and "_IN_PROGRESS state" in message) or code in (
+                "AlreadyExistsException",  # another run created it a moment ago
+                "InvalidChangeSetStatus",  # another run's change set was executed first
+            ):
                 raise StackBusy(message) from exc
             raise AwsFailure(f"{what}: {code}: {message}") from exc
         except BotoCoreError as exc:

@@ -26,6 +26,12 @@ class Declared:
     properties: dict[str, Any]
     physical_ids: dict[str, str]  # every logical id of the stack → its physical id
 
+    def name(self, key: str) -> str:
+        """The resource's name as declared, else its physical id (which is not always the
+        name: a repository's is its id, a model package group's its ARN)."""
+        declared = self.literal(key)
+        return declared if isinstance(declared, str) and declared else self.physical_id
+
     def literal(self, key: str) -> Any:
         value = self.properties.get(key)
         if (
@@ -97,7 +103,7 @@ def _condition_keys(trust: dict[str, Any]) -> set[str]:
 
 
 def _role(gateway: AwsGateway, r: Declared) -> str:
-    role = gateway.get_role(r.physical_id)
+    role = gateway.get_role(r.name("RoleName"))
     declared = r.properties.get("AssumeRolePolicyDocument", {})
     actual = _policy(role.get("AssumeRolePolicyDocument", {}))
     missing = _literal_principals(declared) - _literal_principals(actual)
@@ -110,7 +116,7 @@ def _role(gateway: AwsGateway, r: Declared) -> str:
 
 
 def _group(gateway: AwsGateway, r: Declared) -> str:
-    return f"group {gateway.get_group(r.physical_id)['GroupName']} exists"
+    return f"group {gateway.get_group(r.name('GroupName'))['GroupName']} exists"
 
 
 def _managed_policy(gateway: AwsGateway, r: Declared) -> str:
@@ -121,19 +127,19 @@ def _managed_policy(gateway: AwsGateway, r: Declared) -> str:
 
 
 def _repository(gateway: AwsGateway, r: Declared) -> str:
-    repo = gateway.get_repository(r.physical_id)
+    repo = gateway.get_repository(r.name("RepositoryName"))
     return f"repository {repo['repositoryName']} exists"
 
 
 def _build_project(gateway: AwsGateway, r: Declared) -> str:
-    project = gateway.get_build_project(r.physical_id)
+    project = gateway.get_build_project(r.name("Name"))
     _expect(project is not None, "project not found")
     assert project is not None
     return f"project {project['name']} exists"
 
 
 def _pipeline(gateway: AwsGateway, r: Declared) -> str:
-    pipeline = gateway.get_pipeline(r.physical_id)
+    pipeline = gateway.get_pipeline(r.name("Name"))
     declared = [s.get("Name") for s in r.properties.get("Stages", [])]
     actual = [s.get("name") for s in pipeline.get("stages", [])]
     _expect(actual == declared, f"stages {actual}, declared {declared}")
@@ -141,12 +147,12 @@ def _pipeline(gateway: AwsGateway, r: Declared) -> str:
 
 
 def _model_package_group(gateway: AwsGateway, r: Declared) -> str:
-    group = gateway.get_model_package_group(r.physical_id)
+    group = gateway.get_model_package_group(r.name("ModelPackageGroupName"))
     return f"model package group {group['ModelPackageGroupName']} exists"
 
 
 def _parameter(gateway: AwsGateway, r: Declared) -> str:
-    value = gateway.get_parameter(r.physical_id)
+    value = gateway.get_parameter(r.name("Name"))
     declared = r.literal("Value")
     _expect(declared is None or value == declared, f"value {value!r}, declared {declared!r}")
     return f"value {value}"
@@ -154,7 +160,7 @@ def _parameter(gateway: AwsGateway, r: Declared) -> str:
 
 def _bucket(gateway: AwsGateway, r: Declared) -> str:
     declared = (r.properties.get("VersioningConfiguration") or {}).get("Status")
-    status = gateway.bucket_versioning(r.physical_id)
+    status = gateway.bucket_versioning(r.name("BucketName"))
     _expect(declared is None or status == declared, f"versioning {status!r}, declared {declared!r}")
     return f"bucket exists, versioning {status or 'off'}"
 
@@ -175,12 +181,12 @@ def _key(gateway: AwsGateway, r: Declared) -> str:
 
 
 def _alias(gateway: AwsGateway, r: Declared) -> str:
-    key = gateway.describe_key(r.physical_id)
+    key = gateway.describe_key(r.name("AliasName"))
     return f"points at {key['KeyId']}"
 
 
 def _log_group(gateway: AwsGateway, r: Declared) -> str:
-    group = gateway.log_group(r.physical_id)
+    group = gateway.log_group(r.name("LogGroupName"))
     _expect(group is not None, "log group not found")
     assert group is not None
     declared = r.literal("RetentionInDays")
@@ -205,14 +211,14 @@ def _topic_policy(gateway: AwsGateway, r: Declared) -> str:
 
 
 def _rule(gateway: AwsGateway, r: Declared) -> str:
-    rule = gateway.events_rule(r.physical_id)
+    rule = gateway.events_rule(r.name("Name"))
     declared = r.literal("State")
     _expect(declared is None or rule.get("State") == declared, f"state {rule.get('State')}")
     return f"rule {rule.get('Name')} {rule.get('State')}"
 
 
 def _dashboard(gateway: AwsGateway, r: Declared) -> str:
-    dashboard = gateway.dashboard(r.physical_id)
+    dashboard = gateway.dashboard(r.name("DashboardName"))
     return f"dashboard {dashboard.get('DashboardName')} exists"
 
 

@@ -7,6 +7,7 @@ from types import TracebackType
 
 from moto.server import ThreadedMotoServer
 
+from provisioner.emulator import faults
 from provisioner.emulator.extensions import install
 
 
@@ -15,6 +16,7 @@ class Emulator:
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
         install()
+        faults.install()
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         self._started = False
 

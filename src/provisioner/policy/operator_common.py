@@ -21,6 +21,8 @@ CLOUDFORMATION_STACK_ACTIONS = (
     "cloudformation:DescribeStackResourceDrifts",
     # deploy: termination protection for prod stacks (SPEC §4)
     "cloudformation:UpdateTerminationProtection",
+    # show-changes and deploy: the deployed template, for the security diff
+    "cloudformation:GetTemplate",
 )
 
 # The seeds' SSM actions plus what the parameter handler needs for tags on read and update.

@@ -1,0 +1,500 @@
+"""The AWS actions of both CLIs, end to end against the local emulator over HTTP with boto3:
+show-changes, deploy, test-deploy, status, detect-drift, delete — in the emulator's synchronous
+mode and in its asynchronous one (resources take time, stacks pass through *_IN_PROGRESS)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from conftest import CliResult, CliRunner
+from provisioner.cli import sec as sec_cli
+from provisioner.config.ml_loader import load_ml_config
+from provisioner.config.sec_loader import load_sec_config
+from provisioner.emulator.faults import FAULTS, Fault
+from provisioner.emulator.settings import SETTINGS
+from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
+from provisioner.ml.plan import plan_stack
+from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
+from provisioner.sec.plan import plan_stacks
+
+ACCOUNT = "123456789012"  # the emulator's account
+STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+PROFESSIONAL = "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml"
+ENTERPRISE = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
+SEC_MEDIUM = "edge-prod-b001-us-west-1-sec.yaml"
+SEC_SMALL = "techcorp-dev-a001-us-west-2-sec.yaml"
+SEC_ENTERPRISE = "globalbank-prod-c001-us-east-1-sec.yaml"
+
+
+@pytest.fixture(params=["sync", "async"])
+def mode(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Synchronous (moto's way) or asynchronous (each resource takes time, as in AWS)."""
+    SETTINGS.resource_delay = 0.01 if request.param == "async" else 0.0
+    yield request.param
+    SETTINGS.resource_delay = 0.0
+
+
+@pytest.fixture
+def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A reset emulator the CLIs reach through AWS_ENDPOINT_URL; the example configs point at
+    its account; boto3 clients for the test's own checks."""
+    FAULTS.clear()
+    emulator.reset()
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for config in (workdir / "configs").glob("*.yaml"):
+        text = re.sub(r'account_id: "\d{12}"', f'account_id: "{ACCOUNT}"', config.read_text(), 1)
+        config.write_text(text)
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
+
+    class Cloud:
+        url = emulator.url
+
+        def client(self, service: str, region: str = "us-west-2") -> Any:
+            return session.client(service, endpoint_url=emulator.url, region_name=region)
+
+        def stacks(self, region: str = "us-west-2") -> dict[str, str]:
+            """Every stack that exists (deleted ones aside): name → status."""
+            listed = self.client("cloudformation", region).list_stacks()["StackSummaries"]
+            return {s["StackName"]: s["StackStatus"] for s in listed
+                    if s["StackStatus"] != "DELETE_COMPLETE"}  # fmt: skip
+
+        def stack(self, name: str, region: str = "us-west-2") -> dict[str, Any]:
+            cf = self.client("cloudformation", region)
+            return dict(cf.describe_stacks(StackName=name)["Stacks"][0])
+
+        def parameters(self, path: str, region: str = "us-west-2") -> dict[str, str]:
+            pages = self.client("ssm", region).get_paginator("get_parameters_by_path")
+            return {p["Name"]: p["Value"]
+                    for page in pages.paginate(Path=path, Recursive=True)
+                    for p in page["Parameters"]}  # fmt: skip
+
+    return Cloud()
+
+
+def enterprise_network(cloud: Any, workdir: Path) -> None:
+    """The enterprise example names a VPC: make one in the emulator and point the config at it."""
+    ec2 = cloud.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"]
+               for i in (1, 2)]  # fmt: skip
+    path = workdir / "configs" / ENTERPRISE
+    text = re.sub(r"vpc-[0-9a-f]+", vpc, path.read_text())
+    found = re.findall(r"subnet-[0-9a-f]+", text)
+    for old, new in zip(found, subnets + subnets[-1:] * len(found), strict=False):
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+def add_tag(config: Path, key: str, value: str) -> None:
+    text = config.read_text()
+    if "\ntags:\n" in text:
+        text = text.replace("\ntags:\n", f"\ntags:\n  {key}: {value}\n", 1)
+    else:
+        text += f"\ntags:\n  {key}: {value}\n"
+    config.write_text(text)
+
+
+def ml_config(workdir: Path, name: str) -> Any:
+    return load_ml_config(workdir / "configs" / name)
+
+
+def report(workdir: Path, stem: str, action: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((workdir / "reports" / f"{stem}-{action}.json").read_text())
+    return data
+
+
+def expect(result: CliResult, code: int) -> CliResult:
+    assert result.code == code, f"exit {result.code}\n--- out\n{result.out}\n--- err\n{result.err}"
+    return result
+
+
+# -- the whole lifecycle, every ML tier, both emulator modes ---------------------------------
+@pytest.mark.parametrize("example", [STARTER, PROFESSIONAL, ENTERPRISE], ids=str.split)
+def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, mode: str,
+                      example: str) -> None:  # fmt: skip
+    if example == ENTERPRISE:
+        enterprise_network(cloud, workdir)
+    config = ml_config(workdir, example)
+    plan = plan_stack(config)
+    stem = example.removesuffix(".yaml")
+    name = plan.stack_name
+
+    refused = expect(run_ml("-con", example, "-act", "deploy"), 2)
+    assert "--force" in refused.err and cloud.stacks() == {}
+
+    preview = expect(run_ml("-con", example, "-act", "show-changes"), 0)
+    assert f"{name}: would create" in preview.out
+    assert all(f"Add     {r.logical_id}" in preview.out for r in plan.resources)
+    assert cloud.stacks() == {}, "show-changes must leave nothing behind"
+    shown = report(workdir, stem, "show-changes")["stacks"][0]
+    assert {c["logical_id"] for c in shown["changes"]} == {r.logical_id for r in plan.resources}
+
+    deployed = expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
+    stack = cloud.stack(name)
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    assert stack["EnableTerminationProtection"] is True  # prod
+    total = len(plan.resources)
+    for resource in plan.resources:  # one progress line per resource event, counted
+        assert re.search(rf"\[\s*\d+/{total}\] CREATE_COMPLETE\s+\S+\s+{resource.logical_id}\n",
+                         deployed.out), resource.logical_id  # fmt: skip
+    assert f"[{total}/{total}] CREATE_COMPLETE" in deployed.out
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    parameters = cloud.parameters(f"/ml/{name.removesuffix('-stack')}")
+    assert sorted(parameters.values()) == sorted(outputs.values())  # SPEC §2: SSM mirrors outputs
+
+    status = expect(run_ml("-con", example, "-act", "status"), 0)
+    assert f"{name}: CREATE_COMPLETE" in status.out and "termination protection  on" in status.out
+    assert all(value in status.out for value in parameters.values())
+
+    expect(run_ml("-con", example, "-act", "detect-drift"), 0)
+    edited = next(iter(parameters))
+    cloud.client("ssm").put_parameter(Name=edited, Value="edited", Type="String", Overwrite=True)
+    drift = expect(run_ml("-con", example, "-act", "detect-drift"), 3)
+    assert "DRIFTED" in drift.out and "actual edited" in drift.out
+    drifted = [r for r in report(workdir, stem, "detect-drift")["stacks"][0]["resources"]
+               if r["status"] == "MODIFIED"]  # fmt: skip
+    assert [r["physical_id"] for r in drifted] == [edited]
+
+    add_tag(workdir / "configs" / example, "edited", "by-test")
+    changed = expect(run_ml("-con", example, "-act", "show-changes"), 0)
+    assert f"{name}: would update" in changed.out and "Modify" in changed.out
+    expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
+    assert cloud.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
+    assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}")[edited] != "edited"
+
+    protected = expect(run_ml("-con", example, "-act", "delete", "--force"), 2)
+    assert "--disable-termination-protection" in protected.err
+    assert cloud.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
+    deleted = expect(run_ml("-con", example, "-act", "delete", "--force",
+                            "--disable-termination-protection"), 0)  # fmt: skip
+    assert cloud.stacks() == {}
+    assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}") == {}
+    kept = report(workdir, stem, "delete")["retained"]
+    assert sorted(k["logical_id"] for k in kept) == sorted(
+        r.logical_id for r in plan.resources if r.retain)  # fmt: skip
+    assert all(k["name"] and f"kept (DeletionPolicy Retain): {k['type']} {k['name']}" in
+               deleted.out for k in kept)  # fmt: skip
+
+    again = expect(run_ml("-con", example, "-act", "delete", "--force"), 0)
+    assert "does not exist" in again.out
+
+
+def test_delete_lists_retained_resources_by_name(cloud: Any, workdir: Path,
+                                                 run_ml: CliRunner) -> None:  # fmt: skip
+    enterprise_network(cloud, workdir)
+    plan = plan_stack(ml_config(workdir, ENTERPRISE))
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    result = expect(run_ml("-con", ENTERPRISE, "-act", "delete", "--force",
+                           "--disable-termination-protection"), 0)  # fmt: skip
+    kept = [line for line in result.out.splitlines() if line.startswith("kept")]
+    retained = [r for r in plan.resources if r.retain]
+    assert {r.type for r in retained} == {"AWS::S3::Bucket", "AWS::KMS::Key", "AWS::Logs::LogGroup"}
+    assert len(kept) == len(retained)
+    bucket = next(r for r in retained if r.type == "AWS::S3::Bucket")
+    assert any(bucket.physical_name in line for line in kept)
+    cloud.client("s3").head_bucket(Bucket=bucket.physical_name)  # really kept
+
+
+# -- sec-provisioner: several stacks, deploy by URL, reverse-order delete ---------------------
+@pytest.fixture
+def run_sec_here(workdir: Path) -> CliRunner:
+    import io
+
+    def run(*argv: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        code = sec_cli.main(list(argv), cwd=workdir, stdout=out, stderr=err)
+        return CliResult(int(code), out.getvalue(), err.getvalue())
+
+    return run
+
+
+def test_sec_lifecycle_uploads_large_templates_and_deletes_in_reverse(
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, mode: str
+) -> None:
+    config = load_sec_config(workdir / "configs" / SEC_MEDIUM)
+    region = config.region
+    assert config.template_bucket is not None
+    cloud.client("s3", region).create_bucket(
+        Bucket=config.template_bucket,
+        CreateBucketConfiguration={"LocationConstraint": region},
+    )
+    plans = plan_stacks(config)
+    large = [p for p in plans if p.needs_template_url]
+    assert large, "the medium example must exercise deploy by TemplateURL"
+
+    expect(run_sec_here("--config", SEC_MEDIUM, "--action", "deploy", "--force"), 0)
+    assert cloud.stacks(region) == {p.stack_name: "CREATE_COMPLETE" for p in plans}
+    keys = {o["Key"] for o in cloud.client("s3", region).list_objects_v2(
+        Bucket=config.template_bucket)["Contents"]}  # fmt: skip
+    for plan in large:
+        digest = hashlib.sha256(plan.render().encode()).hexdigest()
+        assert f"templates/{digest}.json" in keys
+    parameters = cloud.parameters(f"/security/edge-prod-b001-{region}", region)
+    outputs = [o for p in plans for o in cloud.stack(p.stack_name, region).get("Outputs", [])]
+    assert sorted(parameters.values()) == sorted(o["OutputValue"] for o in outputs)
+
+    deleted = expect(run_sec_here("--config", SEC_MEDIUM, "--action", "delete", "--force",
+                                  "--disable-termination-protection"), 0)  # fmt: skip
+    order = [line.split(":")[0] for line in deleted.out.splitlines() if line.endswith(": deleting")]
+    assert order == [p.stack_name for p in reversed(plans)]
+    assert cloud.stacks(region) == {}
+    assert cloud.parameters(f"/security/edge-prod-b001-{region}", region) == {}
+
+
+def test_security_diff_flags_broadening_and_prod_needs_the_flag(
+    cloud: Any, workdir: Path, run_sec_here: CliRunner
+) -> None:
+    config = load_sec_config(workdir / "configs" / SEC_ENTERPRISE)
+    region = config.region
+    assert config.template_bucket is not None and config.env == "prod"
+    cloud.client("s3", region).create_bucket(Bucket=config.template_bucket)
+    expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 0)
+    before = {p.stack_name: cloud.stack(p.stack_name, region)["LastUpdatedTime"]
+              if "LastUpdatedTime" in cloud.stack(p.stack_name, region) else None
+              for p in plan_stacks(config)}  # fmt: skip
+
+    path = workdir / "configs" / SEC_ENTERPRISE
+    text = path.read_text()
+    first_team = config.teams[0].name
+    assert "personas: [viewer]" not in text
+    # give the first team's viewers nothing new, but add ml-engineer to a team that lacks it
+    team = next(t for t in config.teams if "ml-engineer" not in [p.value for p in t.personas])
+    personas = ", ".join([p.value for p in team.personas] + ["ml-engineer"])
+    text = re.sub(rf"(name: {team.name}, personas: )\[[^\]]*\]", rf"\g<1>[{personas}]", text)
+    assert text != path.read_text(), first_team
+    path.write_text(text)
+
+    preview = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "show-changes"), 0)
+    assert "BROADENS ACCESS" in preview.out and "broaden access" in preview.out
+    security = [s["security"] for s in report(workdir, path.stem, "show-changes")["stacks"]]
+    assert any(s["broadens_access"] for s in security)
+
+    refused = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 2)
+    assert "--allow-broadening" in refused.err and "broadens access" in refused.err
+    after = {p.stack_name: cloud.stack(p.stack_name, region).get("LastUpdatedTime")
+             for p in plan_stacks(config)}  # fmt: skip
+    assert after == before, "a refused deploy must not touch the stacks"
+
+    expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force",
+                        "--allow-broadening"), 0)  # fmt: skip
+    quiet = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "show-changes"), 0)
+    assert "no changes" in quiet.out and "BROADENS" not in quiet.out
+
+
+# -- test-deploy ------------------------------------------------------------------------------
+def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliRunner,
+                                         mode: str) -> None:  # fmt: skip
+    enterprise_network(cloud, workdir)
+    plan = plan_stack(ml_config(workdir, ENTERPRISE))
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    live_parameters = cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}")
+
+    result = expect(run_ml("-con", ENTERPRISE, "-act", "test-deploy"), 0)
+    data = report(workdir, ENTERPRISE.removesuffix(".yaml"), "test-deploy")
+    suffix = data["suffix"]
+    assert re.fullmatch(r"t[0-9a-f]{4}", suffix)
+    smoke = data["smoke"]
+    assert {s["type"] for s in smoke} == {r.type for r in plan.resources}
+    assert all(s["ok"] for s in smoke), [s for s in smoke if not s["ok"]]
+    assert "stages Source → Build" in result.out or "stages" in result.out
+    test_stack = plan_stack(ml_config(workdir, ENTERPRISE), suffix).stack_name
+    assert test_stack in data["stacks"] and test_stack != plan.stack_name
+    assert cloud.stacks() == {plan.stack_name: "CREATE_COMPLETE"}  # the test stack is gone
+    assert cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}") == live_parameters
+
+
+def test_test_deploy_keep_keeps_it(cloud: Any, run_ml: CliRunner, workdir: Path) -> None:
+    expect(run_ml("-con", STARTER, "-act", "test-deploy", "--keep"), 0)
+    suffix = report(workdir, STARTER.removesuffix(".yaml"), "test-deploy")["suffix"]
+    name = plan_stack(ml_config(workdir, STARTER), suffix).stack_name
+    assert cloud.stacks() == {name: "CREATE_COMPLETE"}
+    assert cloud.stack(name).get("EnableTerminationProtection") is not True  # not production
+
+
+def test_test_deploy_cleans_up_when_the_smoke_check_fails(
+    cloud: Any, run_ml: CliRunner, workdir: Path
+) -> None:
+    FAULTS.add(Fault("GetPipeline", 400, "AccessDeniedException", 1, "not allowed"))
+    result = expect(run_ml("-con", STARTER, "-act", "test-deploy"), 1)
+    assert "FAIL" in result.out and "not allowed" in result.out
+    assert cloud.stacks() == {}
+
+
+def test_sec_test_deploy_smoke_checks_trust(cloud: Any, run_sec_here: CliRunner,
+                                            workdir: Path) -> None:  # fmt: skip
+    result = expect(run_sec_here("--config", SEC_SMALL, "--action", "test-deploy"), 0)
+    smoke = report(workdir, SEC_SMALL.removesuffix(".yaml"), "test-deploy")["smoke"]
+    roles = [s for s in smoke if s["type"] == "AWS::IAM::Role"]
+    assert roles and all(s["ok"] and s["detail"].startswith("trusts") for s in roles)
+    assert "smoke check:" in result.out
+    assert cloud.stacks() == {}
+
+
+# -- failures and faults ------------------------------------------------------------------------
+def test_failed_create_rolls_back_then_rerun_recovers(cloud: Any, run_ml: CliRunner,
+                                                      workdir: Path, mode: str) -> None:  # fmt: skip
+    plan = plan_stack(ml_config(workdir, STARTER))
+    role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
+    iam = cloud.client("iam")
+    iam.create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")  # in the way
+
+    failed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 1)
+    assert f"FAILED: {plan.stack_name} ended in ROLLBACK_COMPLETE" in failed.out
+    assert re.search(rf"{role.logical_id} \(AWS::IAM::Role\) CREATE_FAILED: .+", failed.out)
+    assert cloud.stacks() == {plan.stack_name: "ROLLBACK_COMPLETE"}
+
+    iam.delete_role(RoleName=role.physical_name)
+    recovered = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    assert "left in ROLLBACK_COMPLETE" in recovered.out
+    assert cloud.stacks() == {plan.stack_name: "CREATE_COMPLETE"}
+
+
+def test_throttling_and_server_errors_are_retried(cloud: Any, run_ml: CliRunner) -> None:
+    FAULTS.add(
+        Fault("DescribeStackEvents", 400, "Throttling", 2),
+        Fault("CreateChangeSet", 503, "ServiceUnavailable", 1, "try later"),
+        Fault("GetParametersByPath", 400, "ThrottlingException", 1),
+    )
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    assert FAULTS.take("*") is None, "every injected fault was served and survived"
+    assert len(cloud.stacks()) == 1
+
+
+def test_expired_credentials_name_the_profile_and_action(cloud: Any, run_ml: CliRunner,
+                                                         workdir: Path) -> None:  # fmt: skip
+    FAULTS.add(Fault("*", 403, "ExpiredToken", 5, "The security token included is expired"))
+    result = expect(run_ml("-con", STARTER, "-act", "status"), 2)
+    assert "ExpiredToken" in result.err and "profile 'default'" in result.err
+    assert result.err.startswith("error: status:") and "Traceback" not in result.err
+    assert not (workdir / "reports").exists() or not list((workdir / "reports").iterdir())
+
+
+def test_missing_credentials(cloud: Any, run_ml: CliRunner, tmp_path: Path,
+                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    result = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 2)
+    assert "no usable AWS credentials" in result.err and "deploy" in result.err
+    missing = expect(run_ml("-con", STARTER, "-act", "status", "--profile", "nope"), 2)
+    assert "'nope'" in missing.err and "does not exist" in missing.err
+
+
+def test_unwritable_reports_dir_stops_before_aws(cloud: Any, run_ml: CliRunner,
+                                                 workdir: Path) -> None:  # fmt: skip
+    (workdir / "reports").write_text("not a directory")
+    result = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 2)
+    assert "reports" in result.err
+    assert cloud.stacks() == {}
+
+
+def test_interrupted_deploy_is_picked_up_by_the_next_run(
+    cloud: Any, run_ml: CliRunner, workdir: Path
+) -> None:
+    """Ctrl-C (a real SIGINT to a real process) leaves CloudFormation running; the next run
+    follows that operation to its end, then carries on."""
+    SETTINGS.resource_delay = 0.15
+    try:
+        env = dict(os.environ)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "provisioner.cli.ml", "-con", STARTER, "-act", "deploy",
+             "--force"],
+            cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "CREATE_IN_PROGRESS" in line and "AWS::CloudFormation::Stack" not in line:
+                break
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 130, err
+        assert "CloudFormation goes on" in err and "Traceback" not in err
+        name = plan_stack(ml_config(workdir, STARTER)).stack_name
+        assert cloud.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
+
+        resumed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+        assert "still running; following it" in resumed.out
+        assert "ended in CREATE_COMPLETE" in resumed.out
+        assert f"{name}: no changes" in resumed.out
+    finally:
+        SETTINGS.resource_delay = 0.0
+
+
+def test_two_deploys_of_one_stack_at_once(cloud: Any, run_ml: CliRunner, workdir: Path) -> None:
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    add_tag(workdir / "configs" / STARTER, "edited", "two-at-once")
+    SETTINGS.resource_delay = 0.02
+    results: list[CliResult] = []
+    try:
+        threads = [threading.Thread(target=lambda: results.append(
+            run_ml("-con", STARTER, "-act", "deploy", "--force"))) for _ in range(2)]  # fmt: skip
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        SETTINGS.resource_delay = 0.0
+    assert sorted(r.code for r in results) == [0, 0], [r.err for r in results]
+    plan = plan_stack(ml_config(workdir, STARTER))
+    stack = cloud.stack(plan.stack_name)
+    assert stack["StackStatus"] == "UPDATE_COMPLETE"
+    resources = cloud.client("cloudformation").describe_stack_resources(
+        StackName=plan.stack_name)["StackResources"]  # fmt: skip
+    assert sorted(r["LogicalResourceId"] for r in resources) == sorted(
+        r.logical_id for r in plan.resources)  # fmt: skip
+    waited = [r for r in results if "waiting for that operation" in r.out
+              or "still running; following it" in r.out]  # fmt: skip
+    assert len(waited) == 1 and "no changes" in waited[0].out
+
+
+# -- the operator policy allows every call the tool makes ------------------------------------
+def test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
+) -> None:
+    enterprise_network(cloud, workdir)
+    calls: set[str] = set()
+    ml_actions = [("show-changes",), ("deploy", "--force"), ("status",), ("detect-drift",),
+                  ("test-deploy",), ("delete", "--force", "--disable-termination-protection")]  # fmt: skip
+    for action, *flags in ml_actions:
+        expect(run_ml("-con", ENTERPRISE, "-act", action, *flags), 0)
+        calls |= set(report(workdir, ENTERPRISE.removesuffix(".yaml"), action)["api_calls"][
+            "by_operation"])  # fmt: skip
+    policy = ml_operator_policy(ml_config(workdir, ENTERPRISE))
+    denied = {c for c in calls if not policy.actions & _iam_actions(c)}
+    assert not denied, f"ml operator policy lacks {sorted(denied)}"
+
+    sec_calls: set[str] = set()
+    for action, *flags in [("deploy", "--force"), ("status",), ("test-deploy",),
+                           ("delete", "--force")]:  # fmt: skip
+        expect(run_sec_here("--config", SEC_SMALL, "--action", action, *flags), 0)
+        sec_calls |= set(report(workdir, SEC_SMALL.removesuffix(".yaml"), action)["api_calls"][
+            "by_operation"])  # fmt: skip
+    sec_policy = sec_operator_policy(load_sec_config(workdir / "configs" / SEC_SMALL))
+    denied = {c for c in sec_calls if not sec_policy.actions & _iam_actions(c)}
+    assert not denied, f"sec operator policy lacks {sorted(denied)}"
+
+
+def _iam_actions(call: str) -> set[str]:
+    """The IAM action a boto3 call needs (service prefixes that differ are mapped)."""
+    service, operation = call.split(":")
+    prefix = {"monitoring": "cloudwatch"}.get(service, service)
+    return {f"{prefix}:{operation}"}
