@@ -60,7 +60,8 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for config in (workdir / "configs").glob("*.yaml"):
-        text = re.sub(r'account_id: "\d{12}"', f'account_id: "{ACCOUNT}"', config.read_text(), 1)
+        pattern, ours = r'account_id: "\d{12}"', f'account_id: "{ACCOUNT}"'
+        text = re.sub(pattern, ours, config.read_text(), count=1)
         config.write_text(text)
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
 
@@ -267,8 +268,7 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
     assert config.template_bucket is not None and config.env == "prod"
     cloud.client("s3", region).create_bucket(Bucket=config.template_bucket)
     expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 0)
-    before = {p.stack_name: cloud.stack(p.stack_name, region)["LastUpdatedTime"]
-              if "LastUpdatedTime" in cloud.stack(p.stack_name, region) else None
+    before = {p.stack_name: cloud.stack(p.stack_name, region).get("LastUpdatedTime")
               for p in plan_stacks(config)}  # fmt: skip
 
     path = workdir / "configs" / SEC_ENTERPRISE
@@ -349,8 +349,9 @@ def test_sec_test_deploy_smoke_checks_trust(cloud: Any, run_sec_here: CliRunner,
 
 
 # -- failures and faults ------------------------------------------------------------------------
-def test_failed_create_rolls_back_then_rerun_recovers(cloud: Any, run_ml: CliRunner,
-                                                      workdir: Path, mode: str) -> None:  # fmt: skip
+def test_failed_create_rolls_back_then_rerun_recovers(
+    cloud: Any, run_ml: CliRunner, workdir: Path, mode: str
+) -> None:
     plan = plan_stack(ml_config(workdir, STARTER))
     role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
     iam = cloud.client("iam")
@@ -472,8 +473,10 @@ def test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy(
 ) -> None:
     enterprise_network(cloud, workdir)
     calls: set[str] = set()
-    ml_actions = [("show-changes",), ("deploy", "--force"), ("status",), ("detect-drift",),
-                  ("test-deploy",), ("delete", "--force", "--disable-termination-protection")]  # fmt: skip
+    ml_actions = [
+        ("show-changes",), ("deploy", "--force"), ("status",), ("detect-drift",),
+        ("test-deploy",), ("delete", "--force", "--disable-termination-protection"),
+    ]  # fmt: skip
     for action, *flags in ml_actions:
         expect(run_ml("-con", ENTERPRISE, "-act", action, *flags), 0)
         calls |= set(report(workdir, ENTERPRISE.removesuffix(".yaml"), action)["api_calls"][
