@@ -181,8 +181,15 @@ def aws(emulator: Any) -> Any:
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-west-2"
     )
 
+    clients: dict[tuple[str, str], Any] = {}
+
     def client(service: str, region: str = "us-west-2") -> Any:
-        return session.client(service, endpoint_url=emulator.url, region_name=region)
+        # Creating a boto3 client costs ~10 ms, more than most calls to the emulator.
+        if (service, region) not in clients:
+            clients[service, region] = session.client(
+                service, endpoint_url=emulator.url, region_name=region
+            )
+        return clients[service, region]
 
     return client
 
