@@ -13,6 +13,8 @@ class Adapter:
     """A resource created through a moto backend, known by its physical name."""
 
     attributes: ClassVar[dict[str, str]] = {}  # CloudFormation attribute → instance attribute
+    # Properties CloudFormation cannot change in place (the type's createOnlyProperties).
+    create_only: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, name: str, account_id: str, region_name: str, **facts: Any) -> None:
         self.name = name
@@ -38,15 +40,41 @@ class Adapter:
     def is_created(self) -> bool:
         return True
 
+    @property
+    def properties(self) -> dict[str, Any]:
+        """What the stack declared for this resource when it was last created or updated."""
+        declared: dict[str, Any] = self.facts.get("properties", {})
+        return declared
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        """Update in place to `properties`; False when this adapter cannot, and the resource
+        must be replaced."""
+        return False
+
     @classmethod
     def update_from_cloudformation_json(  # type: ignore[no-untyped-def]
         cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
     ):
-        """Replace: delete the old resource, create the new one (names are ours to keep)."""
-        original_resource.delete(account_id, region_name)
-        return cls.create_from_cloudformation_json(  # type: ignore[attr-defined]
+        """In place, as CloudFormation does unless a create-only property changed; otherwise
+        a replacement: the new resource first, then the old one goes."""
+        new = cloudformation_json.get("Properties", {})
+        old = original_resource.properties
+        changed = {key for key in set(old) | set(new) if old.get(key) != new.get(key)}
+        if not changed & cls.create_only and original_resource.apply(new):
+            original_resource.facts["properties"] = new
+            return original_resource
+        name_property = cls.cloudformation_name_type()  # type: ignore[attr-defined]
+        if name_property and new.get(name_property) == original_resource.name:
+            # CloudFormation's own refusal: two resources cannot hold one custom name.
+            raise ValueError(
+                "CloudFormation cannot update a stack when a custom-named resource requires "
+                f"replacing. Rename {original_resource.name} and update the stack again."
+            )
+        replacement = cls.create_from_cloudformation_json(  # type: ignore[attr-defined]
             new_resource_name, cloudformation_json, account_id, region_name
         )
+        original_resource.delete(account_id, region_name)
+        return replacement
 
     @classmethod
     def delete_from_cloudformation_json(  # type: ignore[no-untyped-def]

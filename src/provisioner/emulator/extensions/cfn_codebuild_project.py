@@ -17,8 +17,28 @@ def _source(source: dict[str, Any]) -> dict[str, Any]:
     return shaped
 
 
+def _put_project(backend: Any, name: str, props: dict[str, Any]) -> dict[str, Any]:
+    project: dict[str, Any] = backend.create_project(
+        project_name=name,
+        description=props.get("Description"),
+        project_source=_source(props["Source"]),
+        artifacts=camel(props["Artifacts"]),
+        environment=camel(props["Environment"]),
+        service_role=props["ServiceRole"],
+        tags=[{"key": t["Key"], "value": t["Value"]} for t in props.get("Tags", [])],
+        cache=camel(props.get("Cache")),
+        timeout=props.get("TimeoutInMinutes"),
+        queued_timeout=props.get("QueuedTimeoutInMinutes"),
+        source_version=props.get("SourceVersion"),
+        logs_config=camel(props.get("LogsConfig")),
+        vpc_config=camel(props.get("VpcConfig")),
+    )
+    return project
+
+
 class CodeBuildProject(Adapter, CloudFormationModel):
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
+    create_only: ClassVar[frozenset[str]] = frozenset({"Name"})
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -38,23 +58,19 @@ class CodeBuildProject(Adapter, CloudFormationModel):
         **kwargs: Any,
     ) -> CodeBuildProject:
         props = cloudformation_json.get("Properties", {})
-        backend = codebuild_backends[account_id][region_name]
-        project = backend.create_project(
-            project_name=resource_name,
-            description=props.get("Description"),
-            project_source=_source(props["Source"]),
-            artifacts=camel(props["Artifacts"]),
-            environment=camel(props["Environment"]),
-            service_role=props["ServiceRole"],
-            tags=[{"key": t["Key"], "value": t["Value"]} for t in props.get("Tags", [])],
-            cache=camel(props.get("Cache")),
-            timeout=props.get("TimeoutInMinutes"),
-            queued_timeout=props.get("QueuedTimeoutInMinutes"),
-            source_version=props.get("SourceVersion"),
-            logs_config=camel(props.get("LogsConfig")),
-            vpc_config=camel(props.get("VpcConfig")),
-        )
-        return cls(resource_name, account_id, region_name, arn=project["arn"])
+        project = _put_project(codebuild_backends[account_id][region_name], resource_name, props)
+        return cls(resource_name, account_id, region_name, arn=project["arn"], properties=props)
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        # moto models no UpdateProject: the project is written anew, keeping what an update
+        # keeps (creation date, build history).
+        backend = codebuild_backends[self.account_id][self.region_name]
+        created = backend.codebuild_projects[self.name].project_metadata["created"]
+        history = backend.build_history.get(self.name, [])
+        project = _put_project(backend, self.name, properties)
+        project["created"] = created
+        backend.build_history[self.name] = history
+        return True
 
     def delete(self, account_id: str, region_name: str) -> None:
         codebuild_backends[account_id][region_name].delete_project(self.name)

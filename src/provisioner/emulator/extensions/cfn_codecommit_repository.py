@@ -38,7 +38,22 @@ class CodeCommitRepository(Adapter, CloudFormationModel):
         props = cloudformation_json.get("Properties", {})
         backend = codecommit_backends[account_id][region_name]
         metadata = backend.create_repository(resource_name, props.get("RepositoryDescription", ""))
-        return cls(resource_name, account_id, region_name, **metadata)
+        return cls(resource_name, account_id, region_name, **metadata, properties=props)
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        # In place (even a rename, as CodeCommit's UpdateRepositoryName): the repository keeps
+        # its id and content. moto models no update call, so its record is edited directly.
+        backend = codecommit_backends[self.account_id][self.region_name]
+        repository = backend.repositories.pop(self.name)
+        metadata = repository.repository_metadata
+        name = properties.get("RepositoryName", self.name)
+        for key in ("repositoryName", "cloneUrlSsh", "cloneUrlHttp", "Arn"):
+            metadata[key] = metadata[key].replace(self.name, name)
+        metadata["repositoryDescription"] = properties.get("RepositoryDescription", "")
+        backend.repositories[name] = repository
+        self.name = name
+        self.facts.update(metadata)
+        return True
 
     @property
     def physical_resource_id(self) -> str:

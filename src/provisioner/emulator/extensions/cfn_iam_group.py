@@ -13,6 +13,7 @@ from provisioner.emulator.extensions._adapter import Adapter
 
 class IamGroup(Adapter, CloudFormationModel):
     attributes: ClassVar[dict[str, str]] = {"Arn": "arn"}
+    create_only: ClassVar[frozenset[str]] = frozenset({"GroupName"})
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -34,13 +35,30 @@ class IamGroup(Adapter, CloudFormationModel):
         props = cloudformation_json.get("Properties", {})
         iam = iam_backends[account_id]["aws"]
         group = iam.create_group(resource_name, props.get("Path", "/"))
-        for inline in props.get("Policies", []):
-            iam.put_group_policy(
-                resource_name, inline["PolicyName"], json.dumps(inline["PolicyDocument"])
-            )
-        for arn in props.get("ManagedPolicyArns", []):
-            iam.attach_group_policy(arn, resource_name)
-        return cls(resource_name, account_id, region_name, arn=group.arn)
+        created = cls(resource_name, account_id, region_name, arn=group.arn)
+        created.apply(props)
+        created.facts["properties"] = props
+        return created
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        # In place: members added outside the stack stay in the group, as in AWS.
+        iam = iam_backends[self.account_id]["aws"]
+        group = iam.get_group(self.name)
+        group.path = properties.get("Path", "/")
+        declared = {p["PolicyName"]: p["PolicyDocument"] for p in properties.get("Policies", [])}
+        for name in set(group.policies) - set(declared):
+            iam.delete_group_policy(self.name, name)
+        for name, document in declared.items():
+            text = document if isinstance(document, str) else json.dumps(document)
+            iam.put_group_policy(self.name, name, text)
+        before = set(self.properties.get("ManagedPolicyArns", []))
+        after = set(properties.get("ManagedPolicyArns", []))
+        for arn in before - after:
+            if arn in group.managed_policies:
+                iam.detach_group_policy(arn, self.name)
+        for arn in after - set(group.managed_policies):
+            iam.attach_group_policy(arn, self.name)
+        return True
 
     def delete(self, account_id: str, region_name: str) -> None:
         iam = iam_backends[account_id]["aws"]

@@ -31,11 +31,17 @@ class S3BucketPolicy(Adapter, CloudFormationModel):
         **kwargs: Any,
     ) -> S3BucketPolicy:
         props = cloudformation_json["Properties"]
-        bucket = props["Bucket"]
-        policy = props["PolicyDocument"]
-        text = policy if isinstance(policy, str) else json.dumps(policy)
-        s3_backends[account_id]["aws"].put_bucket_policy(bucket, text.encode("utf-8"))
-        return cls(bucket, account_id, region_name)
+        policy = cls(props["Bucket"], account_id, region_name, properties=props)
+        policy.apply(props)
+        return policy
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        if properties["Bucket"] != self.name:
+            return False  # create-only
+        document = properties["PolicyDocument"]
+        text = document if isinstance(document, str) else json.dumps(document)
+        s3_backends[self.account_id]["aws"].put_bucket_policy(self.name, text.encode("utf-8"))
+        return True
 
     def delete(self, account_id: str, region_name: str) -> None:
         backend = s3_backends[account_id]["aws"]

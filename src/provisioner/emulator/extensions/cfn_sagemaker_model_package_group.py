@@ -15,6 +15,9 @@ class SageMakerModelPackageGroup(Adapter, CloudFormationModel):
         "ModelPackageGroupArn": "arn",
         "ModelPackageGroupStatus": "status",
     }
+    create_only: ClassVar[frozenset[str]] = frozenset(
+        {"ModelPackageGroupName", "ModelPackageGroupDescription"}
+    )
 
     @staticmethod
     def cloudformation_name_type() -> str:
@@ -40,7 +43,15 @@ class SageMakerModelPackageGroup(Adapter, CloudFormationModel):
             model_package_group_description=props.get("ModelPackageGroupDescription", ""),
             tags=props.get("Tags"),
         )
-        return cls(resource_name, account_id, region_name, arn=arn, status="Completed")
+        return cls(resource_name, account_id, region_name, arn=arn, status="Completed",
+                   properties=props)  # fmt: skip
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        group = sagemaker_backends[self.account_id][self.region_name].model_package_groups[
+            self.name
+        ]
+        group.tags = list(properties.get("Tags", []))
+        return True
 
     @property
     def physical_resource_id(self) -> str:

@@ -31,14 +31,27 @@ class SnsTopicPolicy(Adapter, CloudFormationModel):
         **kwargs: Any,
     ) -> SnsTopicPolicy:
         props = cloudformation_json["Properties"]
-        backend = sns_backends[account_id][region_name]
-        policy = json.dumps(props["PolicyDocument"])
-        for topic_arn in props["Topics"]:
-            backend.set_topic_attribute(topic_arn, "Policy", policy)
-        return cls(resource_name, account_id, region_name, topics=list(props["Topics"]))
+        policy = cls(resource_name, account_id, region_name)
+        policy.apply(props)
+        policy.facts["properties"] = props
+        return policy
+
+    def apply(self, properties: dict[str, Any]) -> bool:
+        backend = sns_backends[self.account_id][self.region_name]
+        self._clear(set(self.properties.get("Topics", [])) - set(properties["Topics"]))
+        document = json.dumps(properties["PolicyDocument"])
+        for topic_arn in properties["Topics"]:
+            backend.set_topic_attribute(topic_arn, "policy", document)  # the attribute's name
+        return True
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backend = sns_backends[account_id][region_name]
-        for topic_arn in self.facts.get("topics", []):
-            if topic_arn in backend.topics:
-                backend.set_topic_attribute(topic_arn, "Policy", "")
+        self._clear(set(self.properties.get("Topics", [])))
+
+    def _clear(self, topic_arns: set[str]) -> None:
+        backend = sns_backends[self.account_id][self.region_name]
+        for topic_arn in topic_arns:
+            topic = backend.topics.get(topic_arn)
+            if topic is not None:  # without its policy, a topic has SNS's default one
+                topic._policy_json = topic._create_default_topic_policy(
+                    self.region_name, self.account_id, topic.name
+                )
