@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -275,6 +276,143 @@ def test_extension_closes_a_moto_gap(emulator: Any, plain_moto: str, resource_ty
     gap_lifecycle(emulator.url, resource_type)
     with pytest.raises(Exception):  # noqa: B017 - any failure shows the gap
         gap_lifecycle(plain_moto, resource_type)
+
+
+# -- property and update gaps: each extension's own scenario -----------------------------------
+@dataclass(frozen=True)
+class Gap:
+    """A stack, optionally an update of it, and what the service must hold after each.
+
+    `read(client, physical ids)` returns what the service's own API shows; `between` runs
+    before the update (a change made outside the stack that the update must keep)."""
+
+    created: dict[str, Any]
+    read: Callable[[Callable[[str], Any], dict[str, str]], Any]
+    expect_created: Any
+    updated: dict[str, Any] | None = None
+    expect_updated: Any = None
+    between: Callable[[Callable[[str], Any], dict[str, str]], None] | None = None
+
+
+def _doc(sid: str, action: str = "s3:GetObject") -> dict[str, Any]:
+    statement = {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": "*"}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def _with(resource: dict[str, Any], **properties: Any) -> dict[str, Any]:
+    return {**resource, "Properties": {**resource["Properties"], **properties}}
+
+
+GAP_ROLE = _with(ROLE, RoleName="gap-role")
+GAP_POLICY = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
+    "ManagedPolicyName": "gap-attached", "PolicyDocument": _doc("One")}}  # fmt: skip
+GAP_POLICY_2 = _with(GAP_POLICY, ManagedPolicyName="gap-attached-2")
+GAP_BUCKET = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "gap-props-bucket"}}
+
+
+def _attached(c: Callable[[str], Any], s: dict[str, str]) -> list[str]:
+    found = c("iam").list_attached_role_policies(RoleName="gap-role")["AttachedPolicies"]
+    return sorted(p["PolicyName"] for p in found)
+
+
+def _encryption(c: Callable[[str], Any], s: dict[str, str]) -> Any:
+    rules = c("s3").get_bucket_encryption(Bucket="gap-props-bucket")[
+        "ServerSideEncryptionConfiguration"]["Rules"]  # fmt: skip
+    return rules[0].get("BucketKeyEnabled")
+
+
+def _encrypted(key_enabled: bool) -> dict[str, Any]:
+    return {"ServerSideEncryptionConfiguration": [{"BucketKeyEnabled": key_enabled,
+            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+            "KMSMasterKeyID": "arn:aws:kms:us-west-2:123456789012:key/gap"}}]}  # fmt: skip
+
+
+BLOCK_ALL = {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+             "RestrictPublicBuckets": True}  # fmt: skip
+
+PROPERTY_GAPS: dict[str, Gap] = {
+    "cfn_iam_role_managed_policy_arns": Gap(
+        {"P": GAP_POLICY, "Q": GAP_POLICY_2,
+         "Role": _with(GAP_ROLE, ManagedPolicyArns=[{"Ref": "P"}])},
+        _attached, ["gap-attached"],
+        {"P": GAP_POLICY, "Q": GAP_POLICY_2,
+         "Role": _with(GAP_ROLE, ManagedPolicyArns=[{"Ref": "Q"}])},
+        ["gap-attached-2"]),
+    "cfn_iam_role_inline_policies": Gap(
+        {"Role": _with(GAP_ROLE, Policies=[{"PolicyName": "inline",
+                                            "PolicyDocument": _doc("One")}])},
+        lambda c, s: c("iam").get_role_policy(RoleName="gap-role", PolicyName="inline")[
+            "PolicyDocument"], _doc("One"),
+        {"Role": _with(GAP_ROLE, Policies=[{"PolicyName": "inline",
+                                            "PolicyDocument": _doc("Two")}])},
+        _doc("Two")),
+    "cfn_s3_bucket_versioning": Gap(
+        {"Bucket": _with(GAP_BUCKET, VersioningConfiguration={"Status": "Enabled"})},
+        lambda c, s: c("s3").get_bucket_versioning(Bucket="gap-props-bucket").get("Status"),
+        "Enabled",
+        {"Bucket": _with(GAP_BUCKET, VersioningConfiguration={"Status": "Suspended"})},
+        "Suspended"),
+    "cfn_s3_bucket_public_access_block": Gap(
+        {"Bucket": _with(GAP_BUCKET, PublicAccessBlockConfiguration=BLOCK_ALL)},
+        lambda c, s: c("s3").get_public_access_block(Bucket="gap-props-bucket")[
+            "PublicAccessBlockConfiguration"], BLOCK_ALL,
+        {"Bucket": _with(GAP_BUCKET, PublicAccessBlockConfiguration={
+            **BLOCK_ALL, "BlockPublicPolicy": False})},
+        {**BLOCK_ALL, "BlockPublicPolicy": False}),
+    "cfn_s3_bucket_encryption_bucket_key": Gap(
+        {"Bucket": _with(GAP_BUCKET, BucketEncryption=_encrypted(True))}, _encryption, True,
+        {"Bucket": _with(GAP_BUCKET, BucketEncryption=_encrypted(False))}, False),
+}  # fmt: skip
+
+
+def gap_scenario(url: str, name: str, gap: Gap) -> None:
+    """Create, read, (change out of band,) update, read, delete; raise where the service or the
+    stack does not behave as CloudFormation does."""
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
+                                    region_name="us-west-2")  # fmt: skip
+    clients: dict[str, Any] = {}
+
+    def client(service: str) -> Any:
+        return clients.setdefault(service, session.client(service, endpoint_url=url))
+
+    cf = client("cloudformation")
+    stack = name.replace("_", "-")
+
+    def physical_ids() -> dict[str, str]:
+        listed = cf.describe_stack_resources(StackName=stack)["StackResources"]
+        return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed}
+
+    def apply(resources: dict[str, Any], call: Callable[..., Any], status: str) -> None:
+        call(StackName=stack, TemplateBody=json.dumps({"Resources": resources}),
+             Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+        reasons = [e[2] for e in events(cf, stack) if e[1].endswith("FAILED")]
+        assert wait(cf, stack) == status, reasons
+
+    apply(gap.created, cf.create_stack, "CREATE_COMPLETE")
+    created = physical_ids()
+    assert gap.read(client, created) == gap.expect_created
+    if gap.updated is not None:
+        if gap.between is not None:
+            gap.between(client, created)
+        apply(gap.updated, cf.update_stack, "UPDATE_COMPLETE")
+        assert physical_ids() == created  # in place
+        assert gap.read(client, created) == gap.expect_updated
+    stack_id = cf.describe_stacks(StackName=stack)["Stacks"][0]["StackId"]
+    cf.delete_stack(StackName=stack)
+    assert wait(cf, stack_id) == "DELETE_COMPLETE"
+
+
+@pytest.mark.parametrize("extension", sorted(PROPERTY_GAPS))
+def test_extension_closes_a_moto_property_gap(
+    emulator: Any, plain_moto: str, extension: str
+) -> None:
+    from provisioner.emulator.extensions import EXTENSIONS
+
+    assert extension in EXTENSIONS
+    emulator.reset()
+    gap_scenario(emulator.url, extension, PROPERTY_GAPS[extension])
+    with pytest.raises(Exception):  # noqa: B017 - any failure shows the gap
+        gap_scenario(plain_moto, extension, PROPERTY_GAPS[extension])
 
 
 # -- stack behaviour ----------------------------------------------------------------------------

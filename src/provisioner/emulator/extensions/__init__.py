@@ -22,6 +22,12 @@ EXTENSIONS = (
     "cfn_s3_bucket_not_empty",
     "cfn_sns_topic_policy",
     "cfn_ec2_vpc_endpoint_delete",
+    # Properties of types moto models: each wraps moto's create and update.
+    "cfn_iam_role_inline_policies",
+    "cfn_iam_role_managed_policy_arns",
+    "cfn_s3_bucket_versioning",
+    "cfn_s3_bucket_public_access_block",
+    "cfn_s3_bucket_encryption_bucket_key",
     "change_set_outputs",
     "stack_termination_protection",
     "stack_operations",
