@@ -1,9 +1,10 @@
 """The local AWS emulator: every resource type both provisioners generate is created, read
-through its own service API, and deleted through CloudFormation, over HTTP with boto3; each
-extension's gap is shown failing on plain moto."""
+through its own service API, updated in place and read again, and deleted through
+CloudFormation, over HTTP with boto3; each extension's gap is shown failing on plain moto."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +14,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import all_ml_configs, all_sec_configs
-from provisioner.cfn.template import PlannedResource, StackPlan
+from conftest import all_ml_configs, all_sec_configs, resource_schema
+from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.config.ml import MlTier, NetworkConfig
 from provisioner.ml.plan import plan_stack
 from provisioner.sec.plan import plan_stacks
@@ -112,6 +113,7 @@ def lifecycle(aws: Client, region: str, plans: list[StackPlan]) -> set[str]:
         for resource in plan.resources:
             READERS[resource.type](regional, resource, physical)
             checked.add(resource.type)
+        update(aws, region, plan, physical)
         stack_id = aws("cloudformation", region).describe_stacks(StackName=plan.stack_name)[
             "Stacks"][0]["StackId"]  # fmt: skip
         aws("cloudformation", region).delete_stack(StackName=plan.stack_name)
@@ -129,6 +131,189 @@ def lifecycle(aws: Client, region: str, plans: list[StackPlan]) -> set[str]:
     return checked
 
 
+# -- the update step ----------------------------------------------------------------------------
+UPDATED = "updated by the lifecycle test"
+
+
+@dataclass(frozen=True)
+class Update:
+    """How the update step changes one resource type, and how the change is read back.
+
+    `prop` is a property CloudFormation updates in place (not create-only in the type's
+    registry schema), so the physical id must not change. `change` edits the template's
+    resources and returns what `read` must see afterwards (a `{"Ref": id}` stands for that
+    resource's new physical id)."""
+
+    prop: str
+    change: Callable[[dict[str, Any], str], Any]
+    read: Callable[[Client, PlannedResource, dict[str, str]], Any]
+
+
+def _props(resources: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    properties: dict[str, Any] = resources[logical_id]["Properties"]
+    return properties
+
+
+def _set(prop: str, value: Callable[[Any], Any]) -> Callable[[dict[str, Any], str], Any]:
+    def change(resources: dict[str, Any], logical_id: str) -> Any:
+        properties = _props(resources, logical_id)
+        properties[prop] = value(properties.get(prop))
+        return properties[prop]
+
+    return change
+
+
+def _first_sid(document_prop: str) -> Callable[[dict[str, Any], str], Any]:
+    """Rename the first statement of a policy document (a change IAM, S3, SNS all keep)."""
+
+    def change(resources: dict[str, Any], logical_id: str) -> Any:
+        properties = _props(resources, logical_id)
+        holder = properties
+        if document_prop == "Policies":  # a group's inline policies: change the first one
+            holder = properties["Policies"][0]
+        holder["PolicyDocument"]["Statement"][0]["Sid"] = "LifecycleUpdated"
+        return "LifecycleUpdated"
+
+    return change
+
+
+def _retarget_alias(resources: dict[str, Any], logical_id: str) -> Any:
+    """An alias can only be pointed at another key: add one to the stack."""
+    properties = _props(resources, logical_id)
+    target = properties["TargetKeyId"]["Ref"]
+    resources[f"{target}Updated"] = copy.deepcopy(resources[target])
+    properties["TargetKeyId"] = {"Ref": f"{target}Updated"}
+    return {"Ref": f"{target}Updated"}
+
+
+def _first_ingress_description(resources: dict[str, Any], logical_id: str) -> Any:
+    _props(resources, logical_id)["SecurityGroupIngress"][0]["Description"] = UPDATED
+    return UPDATED
+
+
+def _pipeline_branch(resources: dict[str, Any], logical_id: str) -> Any:
+    source = _props(resources, logical_id)["Stages"][0]["Actions"][0]
+    source["Configuration"]["BranchName"] = "release"
+    return {"branch": "release", "version": 2}  # CodePipeline counts every update
+
+
+def _tag_map(tags: list[dict[str, str]]) -> dict[str, str]:
+    """The tags a template declares (not the aws:cloudformation:* ones the service adds)."""
+    return {t["Key"]: t["Value"] for t in tags if not t["Key"].startswith("aws:")}
+
+
+def _retag(tags: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    return [t for t in tags or [] if t["Key"] != "lifecycle"] + [
+        {"Key": "lifecycle", "Value": "updated"}
+    ]
+
+
+def _sid(document: Any) -> Any:
+    document = json.loads(document) if isinstance(document, str) else document
+    return document["Statement"][0]["Sid"]
+
+
+def _policy_version(c: Client, arn: str) -> Any:
+    iam = c("iam")
+    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+    return iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+
+
+UPDATES: dict[str, Update] = {
+    "AWS::SageMaker::ModelPackageGroup": Update("Tags",
+        lambda res, i: _tag_map(_set("Tags", _retag)(res, i)),
+        lambda c, r, s: _tag_map(c("sagemaker").list_tags(ResourceArn=s[r.logical_id])["Tags"])),
+    "AWS::CodeCommit::Repository": Update("RepositoryDescription", _set(
+        "RepositoryDescription", lambda _: UPDATED),
+        lambda c, r, s: c("codecommit").get_repository(repositoryName=r.physical_name)[
+            "repositoryMetadata"]["repositoryDescription"]),
+    "AWS::CodeBuild::Project": Update("Description", _set("Description", lambda _: UPDATED),
+        lambda c, r, s: _one(c("codebuild").batch_get_projects(names=[r.physical_name])[
+            "projects"])["description"]),
+    "AWS::CodePipeline::Pipeline": Update("Stages", _pipeline_branch,
+        lambda c, r, s: (lambda p: {"branch": p["stages"][0]["actions"][0]["configuration"][
+            "BranchName"], "version": p["version"]})(
+            c("codepipeline").get_pipeline(name=r.physical_name)["pipeline"])),
+    "AWS::IAM::Role": Update("MaxSessionDuration", _set("MaxSessionDuration", lambda _: 7200),
+        lambda c, r, s: c("iam").get_role(RoleName=r.physical_name)["Role"][
+            "MaxSessionDuration"]),
+    "AWS::IAM::Group": Update("Policies", _first_sid("Policies"),
+        lambda c, r, s: _sid(c("iam").get_group_policy(GroupName=r.physical_name,
+            PolicyName="assume-persona-role")["PolicyDocument"])),
+    "AWS::IAM::ManagedPolicy": Update("PolicyDocument", _first_sid("PolicyDocument"),
+        lambda c, r, s: _sid(_policy_version(c, s[r.logical_id]))),
+    "AWS::SSM::Parameter": Update("Value", _set("Value", lambda _: UPDATED),
+        lambda c, r, s: c("ssm").get_parameter(Name=r.physical_name)["Parameter"]["Value"]),
+    "AWS::S3::Bucket": Update("VersioningConfiguration", _set(
+        "VersioningConfiguration", lambda _: {"Status": "Suspended"}),
+        lambda c, r, s: {"Status": c("s3").get_bucket_versioning(Bucket=r.physical_name)[
+            "Status"]}),
+    "AWS::S3::BucketPolicy": Update("PolicyDocument", _first_sid("PolicyDocument"),
+        lambda c, r, s: _sid(c("s3").get_bucket_policy(Bucket=r.physical_name)["Policy"])),
+    "AWS::Events::Rule": Update("State", _set("State", lambda _: "DISABLED"),
+        lambda c, r, s: c("events").describe_rule(Name=r.physical_name)["State"]),
+    "AWS::CloudWatch::Dashboard": Update("DashboardBody", _set(
+        "DashboardBody", lambda _: '{"widgets":[]}'),
+        lambda c, r, s: c("cloudwatch").get_dashboard(DashboardName=r.physical_name)[
+            "DashboardBody"]),
+    "AWS::KMS::Key": Update("Description", _set("Description", lambda _: UPDATED),
+        lambda c, r, s: c("kms").describe_key(KeyId=s[r.logical_id])["KeyMetadata"][
+            "Description"]),
+    "AWS::KMS::Alias": Update("TargetKeyId", _retarget_alias,
+        lambda c, r, s: c("kms").describe_key(KeyId=r.physical_name)["KeyMetadata"]["KeyId"]),
+    "AWS::Logs::LogGroup": Update("RetentionInDays", _set(
+        "RetentionInDays", lambda days: 60 if days == 30 else 30),
+        lambda c, r, s: _one(c("logs").describe_log_groups(logGroupNamePrefix=r.physical_name)[
+            "logGroups"])["retentionInDays"]),
+    "AWS::SNS::Topic": Update("DisplayName", _set("DisplayName", lambda _: "updated"),
+        lambda c, r, s: c("sns").get_topic_attributes(TopicArn=s[r.logical_id])[
+            "Attributes"]["DisplayName"]),
+    "AWS::SNS::TopicPolicy": Update("PolicyDocument", _first_sid("PolicyDocument"),
+        lambda c, r, s: _sid(c("sns").get_topic_attributes(TopicArn=r.arn)[
+            "Attributes"]["Policy"])),
+    "AWS::EC2::SecurityGroup": Update("SecurityGroupIngress", _first_ingress_description,
+        lambda c, r, s: _one(c("ec2").describe_security_groups(GroupIds=[s[r.logical_id]])[
+            "SecurityGroups"])["IpPermissions"][0]["IpRanges"][0]["Description"]),
+    "AWS::EC2::VPCEndpoint": Update("PrivateDnsEnabled", _set(
+        "PrivateDnsEnabled", lambda enabled: not enabled),
+        lambda c, r, s: _one(c("ec2").describe_vpc_endpoints(VpcEndpointIds=[s[r.logical_id]])[
+            "VpcEndpoints"])["PrivateDnsEnabled"]),
+}  # fmt: skip
+
+
+def test_each_update_changes_a_property_cloudformation_updates_in_place() -> None:
+    for resource_type, how in UPDATES.items():
+        schema = resource_schema("us-west-2", resource_type)
+        assert f"/properties/{how.prop}" not in schema.get("createOnlyProperties", [])
+
+
+def update(aws: Client, region: str, plan: StackPlan, before: dict[str, str]) -> None:
+    """Redeploy the stack with one in-place change per resource; each change must reach the
+    service, no resource may be replaced, and each one reports UPDATE_COMPLETE."""
+    template = copy.deepcopy(plan.to_cfn())
+    resources: dict[str, Any] = template["Resources"]  # type: ignore[assignment]
+    expected = {r.logical_id: UPDATES[r.type].change(resources, r.logical_id)
+                for r in plan.resources}  # fmt: skip
+    cf = aws("cloudformation", region)
+    cf.update_stack(StackName=plan.stack_name, TemplateBody=render_json(template),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    stack = cf.describe_stacks(StackName=plan.stack_name)["Stacks"][0]
+    reasons = [e[2] for e in events(cf, plan.stack_name) if e[1].endswith("FAILED")]
+    assert stack["StackStatus"] == "UPDATE_COMPLETE", reasons
+    listed = cf.describe_stack_resources(StackName=plan.stack_name)["StackResources"]
+    after = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed}
+    assert {k: after[k] for k in before} == before  # updated in place, nothing replaced
+    regional = lambda service: aws(service, region)  # noqa: E731
+    for resource in plan.resources:
+        want = expected[resource.logical_id]
+        if isinstance(want, dict) and set(want) == {"Ref"}:
+            want = after[want["Ref"]]
+        got = UPDATES[resource.type].read(regional, resource, after)
+        assert got == want, f"{resource.logical_id} ({resource.type}): {got!r} != {want!r}"
+    updated = {e[0] for e in events(cf, plan.stack_name) if e[1] == "UPDATE_COMPLETE"}
+    assert {r.logical_id for r in plan.resources} <= updated
+
+
 @pytest.mark.parametrize("tier", list(MlTier))
 def test_ml_stack_lifecycle_every_tier(aws: Client, tier: MlTier) -> None:
     config = next(c for c in all_ml_configs() if c.tier is tier)
@@ -143,11 +328,12 @@ def test_ml_non_prod_deletes_everything(aws: Client) -> None:
     lifecycle(aws, config.region, [plan_stack(config)])
 
 
-def test_sec_stacks_lifecycle_every_tier(aws: Client) -> None:
-    for config in map(in_emulator, all_sec_configs()):
-        checked = lifecycle(aws, config.region, plan_stacks(config))
-        assert checked == {"AWS::IAM::Role", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy",
-                           "AWS::SSM::Parameter"}  # fmt: skip
+@pytest.mark.parametrize("tier", sorted({c.tier.value for c in all_sec_configs()}))
+def test_sec_stacks_lifecycle_every_tier(aws: Client, tier: str) -> None:
+    config = in_emulator(next(c for c in all_sec_configs() if c.tier.value == tier))
+    checked = lifecycle(aws, config.region, plan_stacks(config))
+    assert checked == {"AWS::IAM::Role", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy",
+                       "AWS::SSM::Parameter"}  # fmt: skip
 
 
 def test_group_inline_policy_is_stored_as_json(aws: Client) -> None:
@@ -303,16 +489,93 @@ def _with(resource: dict[str, Any], **properties: Any) -> dict[str, Any]:
     return {**resource, "Properties": {**resource["Properties"], **properties}}
 
 
+def _trusting(service: str) -> dict[str, Any]:
+    return role(service)["Properties"]["AssumeRolePolicyDocument"]  # type: ignore[no-any-return]
+
+
 GAP_ROLE = _with(ROLE, RoleName="gap-role")
 GAP_POLICY = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {
     "ManagedPolicyName": "gap-attached", "PolicyDocument": _doc("One")}}  # fmt: skip
 GAP_POLICY_2 = _with(GAP_POLICY, ManagedPolicyName="gap-attached-2")
 GAP_BUCKET = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "gap-props-bucket"}}
+GAP_VPC = {
+    "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.30.0.0/16"}},
+    "SubnetA": {"Type": "AWS::EC2::Subnet", "Properties": {
+        "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.30.1.0/24"}},
+    "SubnetB": {"Type": "AWS::EC2::Subnet", "Properties": {
+        "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.30.2.0/24"}},
+}  # fmt: skip
+GAP_GROUP = {"Type": "AWS::EC2::SecurityGroup", "Properties": {
+    "GroupName": "gap-sg", "GroupDescription": "gap", "VpcId": {"Ref": "Vpc"},
+    "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                              "CidrIp": "10.30.0.0/16", "Description": "https in"}],
+    "SecurityGroupEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                             "CidrIp": "10.30.0.0/16", "Description": "https out"}]}}  # fmt: skip
+GAP_ENDPOINT = {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+    "VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.us-west-2.kms",
+    "VpcEndpointType": "Interface", "PrivateDnsEnabled": True,
+    "SubnetIds": [{"Ref": "SubnetA"}], "Tags": [{"Key": "team", "Value": "one"}]}}  # fmt: skip
+GAP_TOPIC = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "gap-topic",
+                                                       "DisplayName": "one"}}  # fmt: skip
+GAP_PARAM = {"Type": "AWS::SSM::Parameter", "Properties": {
+    "Name": "/gap/update", "Type": "String", "Value": "one"}}  # fmt: skip
+GAP_KEY = {"Type": "AWS::KMS::Key", "Properties": {
+    "Description": "one", "EnableKeyRotation": True, "KeyPolicy": {
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Resource": "*"}]}}}  # fmt: skip
+GAP_LOGS = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/gap/logs",
+                                                          "RetentionInDays": 7}}  # fmt: skip
 
 
 def _attached(c: Callable[[str], Any], s: dict[str, str]) -> list[str]:
     found = c("iam").list_attached_role_policies(RoleName="gap-role")["AttachedPolicies"]
     return sorted(p["PolicyName"] for p in found)
+
+
+def _role_facts(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+    found = c("iam").get_role(RoleName="gap-role")["Role"]
+    return {"Description": found.get("Description"),
+            "MaxSessionDuration": found["MaxSessionDuration"],
+            "Trusts": found["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+            "Tags": _tag_map(found.get("Tags", []))}  # fmt: skip
+
+
+def _rules(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+    group = _one(c("ec2").describe_security_groups(GroupIds=[s["Group"]])["SecurityGroups"])
+    shape = lambda rules: sorted((r["IpProtocol"], r.get("FromPort"), r.get("ToPort"),  # noqa: E731
+        tuple((x["CidrIp"], x.get("Description")) for x in r["IpRanges"]))
+        for r in rules)  # fmt: skip
+    return {"in": shape(group["IpPermissions"]), "out": shape(group["IpPermissionsEgress"]),
+            "tags": _tag_map(group.get("Tags", []))}  # fmt: skip
+
+
+def _endpoint(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+    found = _one(c("ec2").describe_vpc_endpoints(VpcEndpointIds=[s["Endpoint"]])["VpcEndpoints"])
+    subnets = {s["SubnetA"]: "A", s["SubnetB"]: "B"}
+    return {"subnets": sorted(subnets[i] for i in found["SubnetIds"]),
+            "dns": found["PrivateDnsEnabled"]}  # fmt: skip
+
+
+def _subscribe(c: Callable[[str], Any], s: dict[str, str]) -> None:
+    c("sns").subscribe(TopicArn=s["Topic"], Protocol="email", Endpoint="ops@example.com")
+
+
+def _topic(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+    sns = c("sns")
+    attributes = sns.get_topic_attributes(TopicArn=s["Topic"])["Attributes"]
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=s["Topic"])["Subscriptions"]
+    return {"DisplayName": attributes["DisplayName"], "subscriptions": len(subscriptions)}
+
+
+def _parameter(c: Callable[[str], Any], s: dict[str, str]) -> tuple[str, int]:
+    found = c("ssm").get_parameter(Name="/gap/update")["Parameter"]
+    return found["Value"], found["Version"]
+
+
+def _key(c: Callable[[str], Any], s: dict[str, str]) -> tuple[str, bool]:
+    kms = c("kms")
+    description = kms.describe_key(KeyId=s["Key"])["KeyMetadata"]["Description"]
+    return description, kms.get_key_rotation_status(KeyId=s["Key"])["KeyRotationEnabled"]
 
 
 def _encryption(c: Callable[[str], Any], s: dict[str, str]) -> Any:
@@ -346,6 +609,56 @@ PROPERTY_GAPS: dict[str, Gap] = {
         {"Role": _with(GAP_ROLE, Policies=[{"PolicyName": "inline",
                                             "PolicyDocument": _doc("Two")}])},
         _doc("Two")),
+    "cfn_iam_role_update": Gap(
+        {"Role": _with(GAP_ROLE, Description="one", MaxSessionDuration=7200,
+                       Tags=[{"Key": "team", "Value": "one"}])},
+        _role_facts, {"Description": "one", "MaxSessionDuration": 7200,
+                      "Trusts": "codebuild.amazonaws.com", "Tags": {"team": "one"}},
+        {"Role": _with(GAP_ROLE, Description="two", MaxSessionDuration=7200,
+                       AssumeRolePolicyDocument=_trusting("codepipeline"),
+                       Tags=[{"Key": "team", "Value": "two"}])},
+        {"Description": "two", "MaxSessionDuration": 7200,
+         "Trusts": "codepipeline.amazonaws.com", "Tags": {"team": "two"}}),
+    "cfn_iam_managed_policy_update": Gap(
+        {"Role": GAP_ROLE, "Policy": _with(GAP_POLICY, Roles=[{"Ref": "Role"}])},
+        lambda c, s: (_sid(_policy_version(c, s["Policy"])), _attached(c, s)),
+        ("One", ["gap-attached"]),
+        {"Role": GAP_ROLE, "Policy": _with(GAP_POLICY, PolicyDocument=_doc("Two"), Roles=[])},
+        ("Two", [])),
+    "cfn_kms_key_update": Gap(
+        {"Key": GAP_KEY}, _key, ("one", True),
+        {"Key": _with(GAP_KEY, Description="two", EnableKeyRotation=False)}, ("two", False)),
+    "cfn_logs_log_group_update": Gap(
+        {"Logs": GAP_LOGS},
+        lambda c, s: _one(c("logs").describe_log_groups(logGroupNamePrefix="/gap/logs")[
+            "logGroups"])["retentionInDays"], 7,
+        {"Logs": _with(GAP_LOGS, RetentionInDays=30)}, 30),
+    "cfn_ec2_vpc_endpoint_update": Gap(
+        {**GAP_VPC, "Endpoint": GAP_ENDPOINT}, _endpoint, {"subnets": ["A"], "dns": True},
+        {**GAP_VPC, "Endpoint": _with(GAP_ENDPOINT, PrivateDnsEnabled=False,
+                                      SubnetIds=[{"Ref": "SubnetA"}, {"Ref": "SubnetB"}])},
+        {"subnets": ["A", "B"], "dns": False}),
+    "cfn_ec2_vpc_endpoint_tags": Gap(
+        {**GAP_VPC, "Endpoint": GAP_ENDPOINT},
+        lambda c, s: _tag_map(_one(c("ec2").describe_vpc_endpoints(
+            VpcEndpointIds=[s["Endpoint"]])["VpcEndpoints"]).get("Tags", [])), {"team": "one"},
+        {**GAP_VPC, "Endpoint": _with(GAP_ENDPOINT, Tags=[{"Key": "team", "Value": "two"}])},
+        {"team": "two"}),
+    "cfn_ec2_security_group_rules": Gap(
+        {**GAP_VPC, "Group": GAP_GROUP}, _rules,
+        {"in": [("tcp", 443, 443, (("10.30.0.0/16", "https in"),))],
+         "out": [("tcp", 443, 443, (("10.30.0.0/16", "https out"),))], "tags": {}}),
+    "cfn_ec2_security_group_update": Gap(
+        {**GAP_VPC, "Group": GAP_GROUP}, lambda c, s: _rules(c, s)["tags"], {},
+        {**GAP_VPC, "Group": _with(GAP_GROUP, Tags=[{"Key": "team", "Value": "two"}])},
+        {"team": "two"}),
+    "cfn_sns_topic_update": Gap(
+        {"Topic": GAP_TOPIC}, _topic, {"DisplayName": "one", "subscriptions": 0},
+        {"Topic": _with(GAP_TOPIC, DisplayName="two")},
+        {"DisplayName": "two", "subscriptions": 1}, between=_subscribe),
+    "cfn_ssm_parameter_update": Gap(
+        {"Param": GAP_PARAM}, _parameter, ("one", 1),
+        {"Param": _with(GAP_PARAM, Value="two")}, ("two", 2)),
     "cfn_s3_bucket_versioning": Gap(
         {"Bucket": _with(GAP_BUCKET, VersioningConfiguration={"Status": "Enabled"})},
         lambda c, s: c("s3").get_bucket_versioning(Bucket="gap-props-bucket").get("Status"),
@@ -415,6 +728,32 @@ def test_extension_closes_a_moto_property_gap(
         gap_scenario(plain_moto, extension, PROPERTY_GAPS[extension])
 
 
+def unsupported_update(url: str) -> tuple[str, set[str]]:
+    """Update a resource of a type moto cannot update (an internet gateway's tags)."""
+    cf = _cf(url)
+    gateway = {"Type": "AWS::EC2::InternetGateway",
+               "Properties": {"Tags": [{"Key": "team", "Value": "one"}]}}  # fmt: skip
+    cf.create_stack(StackName="unsupported", TemplateBody=json.dumps({"Resources": {
+        "Gateway": gateway}}))  # fmt: skip
+    changed = {**gateway, "Properties": {"Tags": [{"Key": "team", "Value": "two"}]}}
+    cf.update_stack(StackName="unsupported", TemplateBody=json.dumps({"Resources": {
+        "Gateway": changed}}))  # fmt: skip
+    status = wait(cf, "unsupported")
+    listed = cf.describe_stack_resources(StackName="unsupported")["StackResources"]
+    return status, {r.get("LogicalResourceId", "") for r in listed}
+
+
+def test_an_update_the_emulator_cannot_make_fails_and_rolls_back(
+    emulator: Any, plain_moto: str
+) -> None:
+    emulator.reset()
+    assert unsupported_update(emulator.url) == ("UPDATE_ROLLBACK_COMPLETE", {"Gateway"})
+    reasons = [e[2] for e in events(_cf(emulator.url), "unsupported") if e[1] == "UPDATE_FAILED"]
+    assert reasons and "cannot update AWS::EC2::InternetGateway" in reasons[0]
+    # plain moto reports success and loses track of the gateway
+    assert unsupported_update(plain_moto) == ("UPDATE_COMPLETE", {""})
+
+
 # -- stack behaviour ----------------------------------------------------------------------------
 def _cf(url: str) -> Any:
     return boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",
@@ -477,6 +816,21 @@ def test_termination_protection_blocks_delete(emulator: Any, plain_moto: str) ->
     )
     with pytest.raises(Exception):  # noqa: B017 - plain moto: no such action / not enforced
         protected_delete(plain_moto)
+
+
+def test_replacing_a_custom_named_resource_fails_as_in_cloudformation(emulator: Any) -> None:
+    """A model package group's description is create-only: changing it needs a new group,
+    which cannot have the same name; CloudFormation refuses and rolls back."""
+    emulator.reset()
+    cf = _cf(emulator.url)
+    group = GAPS["AWS::SageMaker::ModelPackageGroup"]["Thing"]
+    cf.create_stack(StackName="renamed", TemplateBody=json.dumps({"Resources": {"G": group}}))
+    changed = {**group, "Properties": {**group["Properties"],
+                                       "ModelPackageGroupDescription": "changed"}}  # fmt: skip
+    cf.update_stack(StackName="renamed", TemplateBody=json.dumps({"Resources": {"G": changed}}))
+    assert wait(cf, "renamed") == "UPDATE_ROLLBACK_COMPLETE"
+    reasons = [e[2] for e in events(cf, "renamed") if e[1] == "UPDATE_FAILED"]
+    assert "cannot update a stack when a custom-named resource requires replacing" in reasons[0]
 
 
 # -- failure semantics, per-resource events, asynchronous mode ---------------------------------

@@ -22,14 +22,27 @@ EXTENSIONS = (
     "cfn_s3_bucket_not_empty",
     "cfn_sns_topic_policy",
     "cfn_ec2_vpc_endpoint_delete",
-    # Properties of types moto models: each wraps moto's create and update.
+    # Updates of types moto models, before the property extensions below: those wrap the
+    # update and add their property to it.
+    "cfn_iam_role_update",
+    "cfn_iam_managed_policy_update",
+    "cfn_kms_key_update",
+    "cfn_logs_log_group_update",
+    "cfn_ec2_vpc_endpoint_update",
+    "cfn_ec2_security_group_update",
+    "cfn_sns_topic_update",
+    "cfn_ssm_parameter_update",
     "cfn_iam_role_inline_policies",
     "cfn_iam_role_managed_policy_arns",
     "cfn_s3_bucket_versioning",
     "cfn_s3_bucket_public_access_block",
     "cfn_s3_bucket_encryption_bucket_key",
+    "cfn_ec2_security_group_rules",
+    "cfn_ec2_vpc_endpoint_tags",
     "change_set_outputs",
     "stack_termination_protection",
+    # Before stack_operations, which wraps the per-resource update and reports its failure.
+    "stack_update_unsupported_type",
     "stack_operations",
     "stack_drift_detection",
 )
