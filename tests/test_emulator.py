@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -1003,3 +1007,94 @@ def test_drift_reported_after_out_of_band_change_and_not_before(
     assert by_id["SageMakerExecutionRole"]["StackResourceDriftStatus"] == "IN_SYNC"
     with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
         drift_scenario(plain_moto)
+
+
+# -- peers: the tools we benchmark against work unchanged -----------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def peer_environment(url: str, region: str) -> dict[str, str]:
+    """What points any AWS client at the emulator: its endpoint and any credentials."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return {**environment, "AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "emulator",
+            "AWS_SECRET_ACCESS_KEY": "emulator", "AWS_DEFAULT_REGION": region}  # fmt: skip
+
+
+def starter_plan() -> StackPlan:
+    return plan_stack(in_emulator(next(c for c in all_ml_configs() if c.tier is MlTier.STARTER)))
+
+
+def _with_parameter_value(plan: StackPlan, logical_id: str, value: str) -> str:
+    template = copy.deepcopy(plan.to_cfn())
+    resources: dict[str, Any] = template["Resources"]  # type: ignore[assignment]
+    resources[logical_id]["Properties"]["Value"] = value
+    return render_json(template)
+
+
+def test_aws_cli_cloudformation_deploy_works_unchanged(emulator: Any, tmp_path: Path) -> None:
+    """`aws cloudformation deploy` (awscli v1) creates, updates, and finds nothing to change,
+    through change sets and waiters, against the emulator as against AWS."""
+    emulator.reset()
+    plan = starter_plan()
+    region = "us-west-2"
+    environment = peer_environment(emulator.url, region)
+    aws_cli = str(Path(sys.executable).parent / "aws")
+    template = tmp_path / "starter.json"
+
+    def deploy(body: str, *extra: str) -> subprocess.CompletedProcess[str]:
+        template.write_text(body)
+        return subprocess.run(
+            [aws_cli, "cloudformation", "deploy", "--template-file", str(template),
+             "--stack-name", plan.stack_name, "--capabilities", "CAPABILITY_NAMED_IAM", *extra],
+            env=environment, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    def status() -> str:
+        return str(_cf(emulator.url).describe_stacks(StackName=plan.stack_name)["Stacks"][0][
+            "StackStatus"])  # fmt: skip
+
+    created = deploy(plan.render())
+    assert created.returncode == 0, created.stderr
+    assert status() == "CREATE_COMPLETE"
+    parameter = plan.resource("SageMakerPipelineNameParameter").physical_name
+    changed = deploy(_with_parameter_value(plan, "SageMakerPipelineNameParameter", "changed"))
+    assert changed.returncode == 0, changed.stderr
+    assert status() == "UPDATE_COMPLETE"
+    ssm = boto3.client("ssm", endpoint_url=emulator.url, region_name=region,
+                       aws_access_key_id="t", aws_secret_access_key="t")  # fmt: skip
+    assert ssm.get_parameter(Name=parameter)["Parameter"]["Value"] == "changed"
+    same = deploy(_with_parameter_value(plan, "SageMakerPipelineNameParameter", "changed"),
+                  "--no-fail-on-empty-changeset")  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    assert "No changes to deploy" in same.stdout
+
+
+def sceptre_venv() -> Path:
+    """sceptre in its own venv under .peers/ (its old jsonschema breaks moto's server), made
+    by scripts/peer-venvs on first use (~10 s, from the package index) and reused after."""
+    subprocess.run([str(ROOT / "scripts" / "peer-venvs")], check=True, timeout=600,
+                   env={**os.environ, "PYTHON": sys.executable})  # fmt: skip
+    return ROOT / ".peers" / "sceptre-venv"
+
+
+def test_sceptre_launch_works_unchanged(emulator: Any, tmp_path: Path) -> None:
+    """`sceptre launch` of a minimal sceptre project holding a generated template."""
+    sceptre = sceptre_venv() / "bin" / "sceptre"
+    emulator.reset()
+    plan = starter_plan()
+    region = "us-west-2"
+    (tmp_path / "config" / "dev").mkdir(parents=True)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "starter.json").write_text(plan.render())
+    (tmp_path / "config" / "config.yaml").write_text(f"project_code: emulator\nregion: {region}\n")
+    (tmp_path / "config" / "dev" / "starter.yaml").write_text(
+        f"template:\n  path: starter.json\nstack_name: {plan.stack_name}\n"
+    )
+    launched = subprocess.run(
+        [str(sceptre), "launch", "-y", "dev"], cwd=tmp_path, capture_output=True, text=True,
+        env=peer_environment(emulator.url, region), timeout=120, check=False,
+    )  # fmt: skip
+    assert launched.returncode == 0, launched.stderr
+    stack = _cf(emulator.url).describe_stacks(StackName=plan.stack_name)["Stacks"][0]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+    assert {o["OutputKey"] for o in stack["Outputs"]} == {o.logical_id for o in plan.outputs}
