@@ -5,6 +5,7 @@ CloudFormation, over HTTP with boto3; each extension's gap is shown failing on p
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import all_ml_configs, all_sec_configs, resource_schema
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
 from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.config.ml import MlTier, NetworkConfig
 from provisioner.ml.plan import plan_stack
@@ -92,12 +94,26 @@ def with_vpc(aws: Client, config: Any) -> Any:
     return config.model_copy(update={"network": network})
 
 
+TEMPLATE_BUCKET = "emulator-test-templates"
+
+
+def template(aws: Client, body: str) -> dict[str, str]:
+    """TemplateBody, or over CloudFormation's 51,200-byte limit an S3 upload and TemplateURL."""
+    if len(body.encode("utf-8")) <= TEMPLATE_BODY_MAX_BYTES:
+        return {"TemplateBody": body}
+    s3 = aws("s3")
+    if TEMPLATE_BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=TEMPLATE_BUCKET,
+                         CreateBucketConfiguration={"LocationConstraint": "us-west-2"})  # fmt: skip
+    key = f"templates/{hashlib.sha256(body.encode()).hexdigest()}.json"
+    s3.put_object(Bucket=TEMPLATE_BUCKET, Key=key, Body=body.encode())
+    return {"TemplateURL": f"{s3.meta.endpoint_url}/{TEMPLATE_BUCKET}/{key}"}
+
+
 def deploy(aws: Client, region: str, plan: StackPlan) -> dict[str, str]:
     cf = aws("cloudformation", region)
-    cf.create_stack(
-        StackName=plan.stack_name, TemplateBody=plan.render(),
-        Capabilities=["CAPABILITY_NAMED_IAM"],
-    )  # fmt: skip
+    cf.create_stack(StackName=plan.stack_name, Capabilities=["CAPABILITY_NAMED_IAM"],
+                    **template(aws, plan.render()))  # fmt: skip
     stack = cf.describe_stacks(StackName=plan.stack_name)["Stacks"][0]
     assert stack["StackStatus"] == "CREATE_COMPLETE"
     resources = cf.describe_stack_resources(StackName=plan.stack_name)["StackResources"]
@@ -294,13 +310,13 @@ def test_each_update_changes_a_property_cloudformation_updates_in_place() -> Non
 def update(aws: Client, region: str, plan: StackPlan, before: dict[str, str]) -> None:
     """Redeploy the stack with one in-place change per resource; each change must reach the
     service, no resource may be replaced, and each one reports UPDATE_COMPLETE."""
-    template = copy.deepcopy(plan.to_cfn())
-    resources: dict[str, Any] = template["Resources"]  # type: ignore[assignment]
+    changed = copy.deepcopy(plan.to_cfn())
+    resources: dict[str, Any] = changed["Resources"]  # type: ignore[assignment]
     expected = {r.logical_id: UPDATES[r.type].change(resources, r.logical_id)
                 for r in plan.resources}  # fmt: skip
     cf = aws("cloudformation", region)
-    cf.update_stack(StackName=plan.stack_name, TemplateBody=render_json(template),
-                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    cf.update_stack(StackName=plan.stack_name, Capabilities=["CAPABILITY_NAMED_IAM"],
+                    **template(aws, render_json(changed)))  # fmt: skip
     stack = cf.describe_stacks(StackName=plan.stack_name)["Stacks"][0]
     reasons = [e[2] for e in events(cf, plan.stack_name) if e[1].endswith("FAILED")]
     assert stack["StackStatus"] == "UPDATE_COMPLETE", reasons
@@ -756,6 +772,22 @@ def test_an_update_the_emulator_cannot_make_fails_and_rolls_back(
     assert reasons and "cannot update AWS::EC2::InternetGateway" in reasons[0]
     # plain moto reports success and loses track of the gateway
     assert unsupported_update(plain_moto) == ("UPDATE_COMPLETE", {""})
+
+
+def oversized_body(url: str) -> str:
+    """Create a stack from a TemplateBody just over CloudFormation's limit."""
+    body = _template("x" * TEMPLATE_BODY_MAX_BYTES)
+    _cf(url).create_stack(StackName="oversized", TemplateBody=body)
+    return str(_cf(url).describe_stacks(StackName="oversized")["Stacks"][0]["StackStatus"])
+
+
+def test_template_body_over_the_limit_is_refused(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    with pytest.raises(ClientError) as refused:
+        oversized_body(emulator.url)
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+    assert "less than or equal to 51200" in str(refused.value)
+    assert oversized_body(plain_moto) == "CREATE_COMPLETE"  # moto takes any size
 
 
 # -- stack behaviour ----------------------------------------------------------------------------
