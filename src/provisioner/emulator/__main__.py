@@ -1,4 +1,5 @@
-"""`provisioner-emulator [--port 4566]`: run the emulator in the foreground."""
+"""`provisioner-emulator [--port 4566] [--resource-delay SECONDS]`: run the emulator in the
+foreground."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import argparse
 import time
 
 from provisioner.emulator.server import Emulator
+from provisioner.emulator.settings import SETTINGS
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="provisioner-emulator", description=__doc__)
     parser.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (4566)")
+    parser.add_argument(
+        "--resource-delay",
+        type=float,
+        default=SETTINGS.resource_delay,
+        metavar="SECONDS",
+        help="seconds each resource takes, so stacks pass through *_IN_PROGRESS as in AWS "
+        "(default: $PROVISIONER_EMULATOR_RESOURCE_DELAY or 0, synchronous)",
+    )
     args = parser.parse_args()
+    SETTINGS.resource_delay = args.resource_delay
     emulator = Emulator(port=args.port).start()
     print(f"AWS emulator on {emulator.url}: export AWS_ENDPOINT_URL={emulator.url}", flush=True)
     print("any access key works; Ctrl-C stops it", flush=True)
