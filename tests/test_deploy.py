@@ -501,3 +501,23 @@ def _iam_actions(call: str) -> set[str]:
     service, operation = call.split(":")
     prefix = {"monitoring": "cloudwatch"}.get(service, service)
     return {f"{prefix}:{operation}"}
+
+
+def test_reading_a_stack_mid_create_does_not_disturb_it(cloud: Any, workdir: Path) -> None:
+    """What sceptre and the AWS CLI do: CreateStack, then DescribeStacks and
+    DescribeStackResources while it runs (emulator gap `stack_reads_in_progress`)."""
+    plan = plan_stack(ml_config(workdir, STARTER))
+    cf = cloud.client("cloudformation")
+    SETTINGS.resource_delay = 0.02
+    try:
+        cf.create_stack(StackName=plan.stack_name, TemplateBody=plan.render(),
+                        Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+        seen_in_progress = False
+        while (status := cloud.stack(plan.stack_name)["StackStatus"]).endswith("_IN_PROGRESS"):
+            seen_in_progress = True
+            cf.describe_stack_resources(StackName=plan.stack_name)
+    finally:
+        SETTINGS.resource_delay = 0.0
+    assert seen_in_progress and status == "CREATE_COMPLETE"
+    outputs = cloud.stack(plan.stack_name)["Outputs"]
+    assert {o["OutputKey"] for o in outputs} == {o.logical_id for o in plan.outputs}
