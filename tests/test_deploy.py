@@ -48,7 +48,7 @@ def mode(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 @pytest.fixture
-def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A reset emulator the CLIs reach through AWS_ENDPOINT_URL; the example configs point at
     its account; boto3 clients for the test's own checks."""
     FAULTS.clear()
@@ -87,7 +87,9 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
                     for page in pages.paginate(Path=path, Recursive=True)
                     for p in page["Parameters"]}  # fmt: skip
 
-    return Cloud()
+    yield Cloud()
+    FAULTS.clear()  # what a test queued and did not use must not reach the next one
+    SETTINGS.resource_delay = 0.0
 
 
 def enterprise_network(cloud: Any, workdir: Path) -> None:

@@ -8,25 +8,30 @@ import secrets
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from provisioner.cli.app import ActionSpec, Invocation
-from provisioner.deploy.errors import AwsFailure, CredentialsProblem, StackBusy
-from provisioner.deploy.gateway import AwsGateway
-from provisioner.deploy.progress import Interrupted, Say
+from provisioner.deploy.errors import AwsFailure, CredentialsProblem, Interrupted, StackBusy
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
+
+if TYPE_CHECKING:  # boto3 loads only for the AWS actions: local ones stay fast and offline
+    from provisioner.deploy.gateway import AwsGateway
+    from provisioner.deploy.progress import Say
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 from provisioner.files import check_writable, write_atomic
 
 # (invocation, test-deploy suffix or None) → what to deploy; loads and validates the config.
 TargetLoader = Callable[[Invocation, str | None], DeployTarget]
-Run = Callable[[AwsGateway, Say], ActionResult]
+Run = Callable[["AwsGateway", "Say"], ActionResult]
 
 
 def open_gateway(inv: Invocation, region: str) -> AwsGateway:
     import boto3
     from botocore.exceptions import ProfileNotFound
+
+    from provisioner.deploy.gateway import AwsGateway
 
     profile = inv.profile or inv.env.get("AWS_PROFILE") or None
     endpoint = inv.endpoint_url or inv.env.get("AWS_ENDPOINT_URL") or None

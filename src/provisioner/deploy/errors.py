@@ -15,3 +15,12 @@ class CredentialsProblem(InputError):
 
 class StackBusy(Exception):
     """CloudFormation refused because another operation runs on the stack."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C while following: CloudFormation goes on; the next run picks the operation up."""
+
+    def __init__(self, stack: str, operation: str) -> None:
+        self.stack = stack
+        self.operation = operation
+        super().__init__(f"{operation} of {stack}")

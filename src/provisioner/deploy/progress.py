@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from provisioner.deploy.errors import Interrupted
 from provisioner.deploy.gateway import AwsGateway, EventMark, StackEvent
 
 FINAL_STACK_STATUSES = frozenset(
@@ -33,15 +34,6 @@ FINAL_STACK_STATUSES = frozenset(
     }
 )
 SUCCESS_STATUSES = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE"})
-
-
-class Interrupted(Exception):
-    """Ctrl-C while following: CloudFormation goes on; the next run picks the operation up."""
-
-    def __init__(self, stack: str, operation: str) -> None:
-        self.stack = stack
-        self.operation = operation
-        super().__init__(f"{operation} of {stack}")
 
 
 @dataclass
