@@ -46,6 +46,8 @@ EXTENSIONS = (
     "stack_update_unsupported_type",
     "stack_operations",
     "stack_drift_detection",
+    "stack_busy",  # after stack_operations: it guards the operations that module replaces
+    "stack_reads_in_progress",
 )
 
 _installed = False
