@@ -824,9 +824,13 @@ def test_change_sets_give_current_outputs(emulator: Any, plain_moto: str) -> Non
     emulator.reset()
     assert change_set_outputs(emulator.url) == [
         {"Value": "one", "Name": "/cs/p"}, {"Value": "two", "Name": "/cs/p"}]  # fmt: skip
-    plain = change_set_outputs(plain_moto)
+    try:  # plain moto either gives stale outputs or, depending on its state, fails outright
+        plain = change_set_outputs(plain_moto)
+    except ClientError:
+        plain = []
+    finally:
+        _cf(plain_moto).delete_stack(StackName="cs-stack")
     assert plain != [{"Value": "one", "Name": "/cs/p"}, {"Value": "two", "Name": "/cs/p"}]
-    _cf(plain_moto).delete_stack(StackName="cs-stack")
 
 
 def protected_delete(url: str) -> str:
