@@ -105,6 +105,18 @@ def test_bad_tier(run_ml: CliRunner, workdir: Path) -> None:
     assert_rejected(run_ml, workdir, write(workdir, data), "tier", "starter, professional")
 
 
+@pytest.mark.parametrize("value", [["starter"], None, 3], ids=["list", "null", "number"])
+def test_tier_not_text_names_the_allowed_values(
+    run_ml: CliRunner, workdir: Path, value: object
+) -> None:
+    data = example()
+    data["tier"] = value
+    err = assert_rejected(
+        run_ml, workdir, write(workdir, data), "tier: must be one of: starter, professional"
+    )
+    assert "instance of" not in err
+
+
 def test_missing_required_field(run_ml: CliRunner, workdir: Path) -> None:
     data = example()
     del data["use_case"]

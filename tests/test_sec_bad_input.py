@@ -61,6 +61,28 @@ def test_unknown_persona(run_sec: CliRunner, workdir: Path) -> None:
     rejected(run_sec, workdir, data, "teams[0].personas", "'admin'", "data-scientist")
 
 
+@pytest.mark.parametrize("value", [["small"], None], ids=["list", "null"])
+def test_tier_not_text_names_the_allowed_values(
+    run_sec: CliRunner, workdir: Path, value: object
+) -> None:
+    data = example()
+    data["tier"] = value
+    err = rejected(run_sec, workdir, data, "tier: must be one of: small, medium, enterprise")
+    assert "instance of" not in err
+
+
+def test_persona_not_text_names_the_allowed_values(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["teams"][1]["personas"] = ["viewer", 5]
+    err = rejected(
+        run_sec,
+        workdir,
+        data,
+        "teams[1].personas[1]: must be one of: data-scientist, ml-engineer, viewer (got int 5)",
+    )
+    assert "instance of" not in err
+
+
 def test_trusted_account_is_own_account(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     data["trusted_accounts"][0]["account_id"] = data["account_id"]

@@ -67,11 +67,18 @@ def is_slug(value: str) -> bool:
 
 
 def enum_from_text(enum: type[E], value: object) -> object:
-    """Strict mode refuses YAML text for an Enum field; accept exactly the enum's values."""
+    """Strict mode refuses YAML text for an Enum field; accept exactly the enum's values.
+
+    Anything else (a list, a number, nothing) is refused here too, so that the message names
+    the allowed values rather than pydantic's "an instance of <class>".
+    """
+    if isinstance(value, enum):
+        return value
+    allowed = ", ".join(str(member.value) for member in enum)
     if isinstance(value, str):
         try:
             return enum(value)
         except ValueError:
-            allowed = ", ".join(str(member.value) for member in enum)
             raise ValueError(f"must be one of: {allowed} (got {value!r})") from None
-    return value
+    got = "nothing" if value is None else f"{type(value).__name__} {value!r}"
+    raise ValueError(f"must be one of: {allowed} (got {got})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from provisioner.config.common import (
     AccountId,
@@ -60,12 +60,10 @@ def _persona(value: object) -> object:
 
 class Team(StrictModel):
     name: TeamName = Field(description="Team name, e.g. fraud")
-    personas: list[Persona] = Field(description="Personas in the team")
-
-    @field_validator("personas", mode="before")
-    @classmethod
-    def _personas(cls, value: object) -> object:
-        return [_persona(v) for v in value] if isinstance(value, list) else value
+    # Validated one by one so that a bad entry is reported with its index.
+    personas: list[Annotated[Persona, BeforeValidator(_persona)]] = Field(
+        description="Personas in the team"
+    )
 
     @field_validator("personas")
     @classmethod
