@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from parliament import analyze_policy_string
+from pydantic import ValidationError
 
 from conftest import (
     SEC_EXAMPLES,
@@ -26,7 +29,7 @@ from provisioner.aws_limits import (
     TEMPLATE_URL_MAX_BYTES,
 )
 from provisioner.config.sec import Persona, SecConfig, SecTier
-from provisioner.config.sec_loader import load_sec_config
+from provisioner.config.sec_loader import derived_problems, load_sec_config
 from provisioner.naming.arn import glob_matches
 from provisioner.policy.document import split_to_fit
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
@@ -422,3 +425,50 @@ def test_operator_scoped_statements_hold_only_scopable_actions(sec_config: SecCo
             for action in statement.actions:
                 entry = catalogue_entry(action)
                 assert entry is not None and entry.get("Resources"), (statement.sid, action)
+
+
+# Words that make derived names meet: team names, persona and resource words, `xacct`.
+_WORDS = ["xacct", "ds", "mle", "viewer", "sagemaker", "data", "scientist", "a", "1b", "a1b"]
+_NAMES = (
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3)
+    .map("-".join)
+    .filter(lambda n: 2 <= len(n) <= 16 and n[0].isalpha())
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    teams=st.lists(_NAMES, min_size=1, max_size=4, unique=True),
+    accounts=st.lists(_NAMES, max_size=3, unique=True),
+)
+def test_a_config_that_validates_has_no_two_resources_of_one_name(
+    teams: list[str], accounts: list[str]
+) -> None:
+    data = {
+        "company_prefix": "acme",
+        "env": "dev",
+        "tenant_id": "a001",
+        "region": "us-east-1",
+        "account_id": "111122223333",
+        "tier": "enterprise",
+        "template_bucket": "acme-dev-a001-us-east-1-templates",
+        "teams": [
+            {"name": t, "personas": ["data-scientist", "ml-engineer", "viewer"]} for t in teams
+        ],
+        "trusted_accounts": [
+            {"name": a, "account_id": f"{222233334444 + i}", "external_id": "x" * 16}
+            for i, a in enumerate(accounts)
+        ],
+    }
+    try:
+        config = SecConfig.model_validate(data)
+    except ValidationError:
+        assume(False)
+        return
+    if derived_problems(config):
+        return
+    plans = plan_stacks(config)
+    physical = [(r.type, r.physical_name) for p in plans for r in p.resources]
+    assert len(set(physical)) == len(physical)
+    logical = [r.logical_id for p in plans for r in p.resources]
+    assert len(set(logical)) == len(logical)

@@ -86,7 +86,59 @@ def test_persona_not_text_names_the_allowed_values(run_sec: CliRunner, workdir: 
 def test_trusted_account_is_own_account(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     data["trusted_accounts"][0]["account_id"] = data["account_id"]
-    rejected(run_sec, workdir, data, "tenant's own account")
+    err = rejected(
+        run_sec,
+        workdir,
+        data,
+        "trusted_accounts[0].account_id: 444455556666 is the tenant's own account; "
+        "cross-account roles are for other accounts",
+    )
+    assert "problems" not in err  # one message, not split in two
+
+
+def test_same_account_trusted_twice(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["trusted_accounts"][1]["account_id"] = data["trusted_accounts"][0]["account_id"]
+    rejected(
+        run_sec,
+        workdir,
+        data,
+        "trusted_accounts[1].account_id: account 999988887777 is already trusted as 'analytics'",
+    )
+
+
+def test_team_named_xacct_is_reserved(run_sec: CliRunner, workdir: Path) -> None:
+    # Unreserved, team xacct's data-scientist policy and SSM parameter would take the names of
+    # the cross-account policy and parameter of trusted accounts `ds` and `data-scientist`.
+    data = example()
+    data["teams"][2]["name"] = "xacct"
+    data["trusted_accounts"][1]["name"] = "data-scientist"
+    rejected(run_sec, workdir, data, "teams[2].name: 'xacct' is reserved")
+
+
+def test_team_and_trusted_account_with_one_derived_name(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["teams"][2]["name"] = "xacct-ds"
+    data["trusted_accounts"][1]["name"] = "ds-viewer"
+    rejected(
+        run_sec,
+        workdir,
+        data,
+        "trusted_accounts[1].name: team 'xacct-ds' and trusted account 'ds-viewer' would both "
+        "create IAM managed policy 'edge-prod-b001-policy-xacct-ds-viewer'",
+    )
+
+
+def test_teams_with_one_logical_id(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["teams"][2]["name"] = "a-1b"
+    data["teams"][3]["name"] = "a1b"
+    rejected(
+        run_sec,
+        workdir,
+        data,
+        "teams[3].name: team 'a-1b' and team 'a1b' would both use the CloudFormation logical id",
+    )
 
 
 def test_external_id_too_short(run_sec: CliRunner, workdir: Path) -> None:
@@ -113,13 +165,13 @@ def test_trusted_account_names_unknown_team(run_sec: CliRunner, workdir: Path) -
 def test_template_bucket_outside_scope(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     data["template_bucket"] = "somebody-elses-bucket"
-    rejected(run_sec, workdir, data, "template_bucket must be named edge-prod-b001-us-west-1-*")
+    rejected(run_sec, workdir, data, "template_bucket: must be named edge-prod-b001-us-west-1-*")
 
 
 def test_medium_tier_needs_template_bucket(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     del data["template_bucket"]
-    rejected(run_sec, workdir, data, "template_bucket is required for the medium tier")
+    rejected(run_sec, workdir, data, "template_bucket: required for the medium tier")
 
 
 def test_name_over_limit(run_sec: CliRunner, workdir: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from provisioner.aws_limits import AWS_REGIONS
+from provisioner.errors import Problem
 
 E = TypeVar("E", bound=Enum)
 
@@ -34,6 +35,15 @@ TagKey = Annotated[
 TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]*$", max_length=256)]
 
 RESERVED_TAG_KEYS = frozenset({"company", "env", "tenant", "use-case", "tier", "managed-by"})
+
+
+class FieldProblems(ValueError):
+    """Problems a model validator finds across fields, each with the field path it concerns
+    (relative to the model), so the loader can report them one by one where they are."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.render() for p in problems))
 
 
 class StrictModel(BaseModel):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from provisioner.config.common import FieldProblems
 from provisioner.errors import InputError, Problem
 from provisioner.yaml_loader import load_yaml_mapping
 
@@ -68,6 +69,10 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
         loc = tuple(item["loc"])
         kind = item["type"]
         field = _field_path(loc)
+        found = item.get("ctx", {}).get("error")
+        if kind == "value_error" and isinstance(found, FieldProblems):
+            problems += [_nested(loc, p) for p in found.problems]
+            continue
         if kind == "extra_forbidden":
             allowed = ", ".join(_allowed_fields(model, loc))
             message = f"unknown field; allowed fields here: {allowed}"
@@ -95,11 +100,22 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
     return problems
 
 
+def _nested(loc: tuple[int | str, ...], problem: Problem) -> Problem:
+    """A model validator's problem, its path made relative to the whole config."""
+    if not loc:
+        return problem
+    outer = _field_path(loc)
+    if not problem.field:
+        return Problem(outer, problem.message)
+    joiner = "" if problem.field.startswith("[") else "."
+    return Problem(f"{outer}{joiner}{problem.field}", problem.message)
+
+
 def load_config(
     path: Path,
     model: type[ModelT],
     expected_stem: Callable[[ModelT], str],
-    name_problems: Callable[[ModelT], list[str]],
+    name_problems: Callable[[ModelT], Sequence[str | Problem]],
 ) -> ModelT:
     """Load, validate, check derived names and check the file name against the contents."""
     data = load_yaml_mapping(path)
@@ -107,7 +123,7 @@ def load_config(
         config = model.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(path), problems_from(exc, model)) from None
-    problems = [Problem("", p) for p in name_problems(config)]
+    problems = [p if isinstance(p, Problem) else Problem("", p) for p in name_problems(config)]
     if problems:
         raise InputError(str(path), problems)
     stem = expected_stem(config)

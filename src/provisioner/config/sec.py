@@ -10,10 +10,12 @@ from pydantic import BeforeValidator, Field, StringConstraints, field_validator,
 from provisioner.config.common import (
     AccountId,
     CommonConfig,
+    FieldProblems,
     StrictModel,
     enum_from_text,
     reserved_tag_problems,
 )
+from provisioner.errors import Problem
 
 
 class SecTier(StrEnum):
@@ -58,12 +60,27 @@ def _persona(value: object) -> object:
     return enum_from_text(Persona, value)
 
 
+# Cross-account roles, policies and SSM parameters are named `…-xacct-{account name}` and
+# `/xacct/…`: a team of this name would take the same names.
+RESERVED_TEAM_NAMES = frozenset({"xacct"})
+
+
 class Team(StrictModel):
     name: TeamName = Field(description="Team name, e.g. fraud")
     # Validated one by one so that a bad entry is reported with its index.
     personas: list[Annotated[Persona, BeforeValidator(_persona)]] = Field(
         description="Personas in the team"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_TEAM_NAMES:
+            raise ValueError(
+                f"{value!r} is reserved: the cross-account roles, policies and parameters are "
+                f"named with it; choose another team name"
+            )
+        return value
 
     @field_validator("personas")
     @classmethod
@@ -109,49 +126,89 @@ class SecConfig(CommonConfig):
 
     @model_validator(mode="after")
     def _cross_field(self) -> SecConfig:
-        problems = reserved_tag_problems(self.tags)
+        problems = [Problem("tags", m) for m in reserved_tag_problems(self.tags)]
         names = [t.name for t in self.teams]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            problems.append(f"duplicate team names: {', '.join(duplicates)}")
+            problems.append(Problem("teams", f"duplicate team names: {', '.join(duplicates)}"))
         if len(self.teams) > self.tier.max_teams:
             problems.append(
-                f"{len(self.teams)} teams exceed the {self.tier.value} tier's limit of "
-                f"{self.tier.max_teams}; move up a tier"
+                Problem(
+                    "teams",
+                    f"{len(self.teams)} teams exceed the {self.tier.value} tier's limit of "
+                    f"{self.tier.max_teams}; move up a tier",
+                )
             )
         if len(self.trusted_accounts) > self.tier.max_trusted_accounts:
             problems.append(
-                f"{len(self.trusted_accounts)} trusted accounts exceed the {self.tier.value} "
-                f"tier's limit of {self.tier.max_trusted_accounts}"
+                Problem(
+                    "trusted_accounts",
+                    f"{len(self.trusted_accounts)} trusted accounts exceed the "
+                    f"{self.tier.value} tier's limit of {self.tier.max_trusted_accounts}",
+                )
             )
-        trusted_names = [a.name for a in self.trusted_accounts]
-        if len(set(trusted_names)) != len(trusted_names):
-            problems.append("trusted account names must be distinct")
-        for account in self.trusted_accounts:
-            if account.account_id == self.account_id:
-                problems.append(
-                    f"trusted account {account.name!r} is the tenant's own account "
-                    f"{self.account_id}; cross-account roles are for other accounts"
-                )
-            unknown = sorted(set(account.teams or []) - set(names))
-            if unknown:
-                problems.append(
-                    f"trusted account {account.name!r} names unknown teams: {', '.join(unknown)}"
-                )
+        problems += self._trusted_account_problems(names)
         prefix = f"{self.company_prefix}-{self.env}-{self.tenant_id}-{self.region}-"
         if self.tier is SecTier.SMALL and self.template_bucket is not None:
-            problems.append("template_bucket is not used by the small tier")
+            problems.append(Problem("template_bucket", "not used by the small tier"))
         if self.tier is not SecTier.SMALL:
             if self.template_bucket is None:
                 problems.append(
-                    f"template_bucket is required for the {self.tier.value} tier "
-                    f"(an existing bucket named {prefix}*)"
+                    Problem(
+                        "template_bucket",
+                        f"required for the {self.tier.value} tier "
+                        f"(an existing bucket named {prefix}*)",
+                    )
                 )
             elif not self.template_bucket.startswith(prefix):
                 problems.append(
-                    f"template_bucket must be named {prefix}* to match the operator policy, "
-                    f"got {self.template_bucket!r}"
+                    Problem(
+                        "template_bucket",
+                        f"must be named {prefix}* to match the operator policy, "
+                        f"got {self.template_bucket!r}",
+                    )
                 )
         if problems:
-            raise ValueError("; ".join(problems))
+            raise FieldProblems(problems)
         return self
+
+    def _trusted_account_problems(self, team_names: list[str]) -> list[Problem]:
+        problems = []
+        first_by_name: dict[str, int] = {}
+        first_by_id: dict[str, int] = {}
+        for index, account in enumerate(self.trusted_accounts):
+            at = f"trusted_accounts[{index}]"
+            if account.name in first_by_name:
+                problems.append(
+                    Problem(
+                        f"{at}.name",
+                        f"{account.name!r} is already the name of "
+                        f"trusted_accounts[{first_by_name[account.name]}]; names must be distinct",
+                    )
+                )
+            first_by_name.setdefault(account.name, index)
+            if account.account_id == self.account_id:
+                problems.append(
+                    Problem(
+                        f"{at}.account_id",
+                        f"{account.account_id} is the tenant's own account; cross-account "
+                        "roles are for other accounts",
+                    )
+                )
+            elif account.account_id in first_by_id:
+                first = first_by_id[account.account_id]
+                problems.append(
+                    Problem(
+                        f"{at}.account_id",
+                        f"account {account.account_id} is already trusted as "
+                        f"{self.trusted_accounts[first].name!r} (trusted_accounts[{first}]); "
+                        "give each account one entry, listing every team it may read",
+                    )
+                )
+            first_by_id.setdefault(account.account_id, index)
+            unknown = sorted(set(account.teams or []) - set(team_names))
+            if unknown:
+                problems.append(
+                    Problem(f"{at}.teams", f"names unknown teams: {', '.join(unknown)}")
+                )
+        return problems

@@ -6,15 +6,19 @@ from pathlib import Path
 
 from provisioner.config.loader import load_config
 from provisioner.config.sec import SecConfig, SecTier
+from provisioner.errors import Problem
 from provisioner.naming.sec import config_file_stem, name_problems
 
 
-def _problems(config: SecConfig) -> list[str]:
-    problems = name_problems(config)
+def derived_problems(config: SecConfig) -> list[str | Problem]:
+    """What the config's derived names and stacks would break: AWS limits, two things of one
+    name, a small-tier stack too big to deploy by TemplateBody."""
+    from provisioner.sec.plan import duplicate_name_problems, plan_stacks
+
+    problems: list[str | Problem] = [*name_problems(config), *duplicate_name_problems(config)]
     if problems or config.tier is not SecTier.SMALL:
         return problems
     from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
-    from provisioner.sec.plan import plan_stacks
 
     for plan in plan_stacks(config):
         if plan.needs_template_url:
@@ -27,4 +31,4 @@ def _problems(config: SecConfig) -> list[str]:
 
 
 def load_sec_config(path: Path) -> SecConfig:
-    return load_config(path, SecConfig, config_file_stem, _problems)
+    return load_config(path, SecConfig, config_file_stem, derived_problems)

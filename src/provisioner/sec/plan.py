@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provisioner.cfn.template import Output, PlannedResource, StackPlan
 from provisioner.config.sec import SecConfig
+from provisioner.errors import Problem
 from provisioner.naming.sec import SecNames, team_chunks
 from provisioner.sec.resources import team_resources, xacct_resources
 
@@ -47,3 +48,47 @@ def plan_stacks(config: SecConfig, suffix: str | None = None) -> list[StackPlan]
             )
         )
     return plans
+
+
+_KIND_LABELS = {
+    "AWS::IAM::Role": "IAM role",
+    "AWS::IAM::Group": "IAM group",
+    "AWS::IAM::ManagedPolicy": "IAM managed policy",
+    "AWS::SSM::Parameter": "SSM parameter",
+}
+
+
+def duplicate_name_problems(config: SecConfig) -> list[Problem]:
+    """Two teams or trusted accounts whose derived names coincide (e.g. team `xacct-ds` and
+    trusted account `ds-viewer` both give policy `…-policy-xacct-ds-viewer`): CloudFormation
+    would fail, or one stack would take over the other's resource. Logical ids must be unique
+    across the whole config too, since which teams share a stack can change."""
+    names = SecNames(config)
+    owners: list[tuple[str, str, list[PlannedResource]]] = [
+        (f"teams[{i}].name", f"team {t.name!r}", team_resources(names, t)[0])
+        for i, t in enumerate(config.teams)
+    ]
+    owners += [
+        (f"trusted_accounts[{i}].name", f"trusted account {a.name!r}", xacct_resources(names, a)[0])
+        for i, a in enumerate(config.trusted_accounts)
+    ]
+    physical: dict[tuple[str, str], int] = {}
+    logical: dict[str, int] = {}
+    clashes: dict[tuple[int, int], str] = {}
+    for index, (_, _, resources) in enumerate(owners):
+        for r in resources:
+            first = physical.setdefault((r.type, r.physical_name), index)
+            if first != index and (first, index) not in clashes:
+                kind = _KIND_LABELS.get(r.type, r.type)
+                clashes[first, index] = f"create {kind} {r.physical_name!r}"
+        for r in resources:
+            first = logical.setdefault(r.logical_id, index)
+            if first != index and (first, index) not in clashes:
+                clashes[first, index] = f"use the CloudFormation logical id {r.logical_id!r}"
+    return [
+        Problem(
+            owners[second][0],
+            f"{owners[first][1]} and {owners[second][1]} would both {what}; rename one of them",
+        )
+        for (first, second), what in clashes.items()
+    ]
