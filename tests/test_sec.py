@@ -187,7 +187,7 @@ def test_every_persona_statement_is_scoped_to_its_team(sec_config: SecConfig) ->
                     assert all(a in UNSCOPABLE_LIST_ACTIONS for a in s["Action"]), s["Sid"]
                 elif any(r.startswith("arn:aws:s3:::") for r in resources):
                     assert all(
-                        r.startswith(f"arn:aws:s3:::{regional}-{team.name}-") for r in resources
+                        r.startswith(f"arn:aws:s3:::{regional}-{team.name}--") for r in resources
                     )
                 elif s["Action"] == ["iam:PassRole"]:
                     assert resources == [
@@ -198,6 +198,55 @@ def test_every_persona_statement_is_scoped_to_its_team(sec_config: SecConfig) ->
                     assert '"iam:PassedToService": "sagemaker.amazonaws.com"' in condition
                 else:
                     assert f'/team": "{team.name}"' in condition, s["Sid"]
+
+
+def s3_patterns(document: dict[str, Any], action: str) -> list[str]:
+    found = []
+    for s in document["Statement"]:
+        if action in s["Action"] and "Condition" not in s:
+            found += s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+    return found
+
+
+def test_a_team_cannot_reach_the_data_of_a_team_named_like_it() -> None:
+    """Team `fraud` must not write `fraud-ops`' buckets, though one name begins the other."""
+    teams = ["fraud", "fraud-ops", "fraud-ops-eu", "ops"]
+    config = SecConfig.model_validate(
+        {
+            **json.loads(largest_sec_config("medium").model_dump_json()),
+            "teams": [
+                {"name": t, "personas": ["data-scientist", "ml-engineer", "viewer"]} for t in teams
+            ],
+            "trusted_accounts": [
+                {
+                    "name": "audit",
+                    "account_id": "210987654300",
+                    "external_id": "x" * 16,
+                    "teams": ["fraud"],
+                }
+            ],
+        }
+    )
+    regional = "bigcorp-prod-z999-eu-central-1"
+    documents = {
+        r.physical_name: r.properties["PolicyDocument"]
+        for p in plan_stacks(config)
+        for r in p.resources
+        if r.type == "AWS::IAM::ManagedPolicy"
+    }
+    owner_of_policy = {name: name.rsplit("-policy-", 1)[1] for name in documents}
+    checked = 0
+    for policy_name, document in documents.items():
+        owner = owner_of_policy[policy_name]
+        may_read = ["fraud"] if owner.startswith("xacct-") else [owner.rsplit("-", 1)[0]]
+        for action, suffix in [("s3:GetObject", "/train.csv"), ("s3:PutObject", "/model.tar.gz")]:
+            patterns = s3_patterns(document, action)
+            for team in teams:
+                bucket = f"arn:aws:s3:::{regional}-{team}--datasets{suffix}"
+                allowed = any(glob_matches(p, bucket) for p in patterns)
+                assert allowed == (bool(patterns) and team in may_read), (policy_name, bucket)
+                checked += allowed
+    assert checked > 0
 
 
 UNSCOPABLE_LIST_ACTIONS = {

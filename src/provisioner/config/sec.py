@@ -49,6 +49,8 @@ class Persona(StrEnum):
         return {"data-scientist": "ds", "ml-engineer": "mle", "viewer": "viewer"}[self.value]
 
 
+# No two hyphens in a row: `--` ends the team name in its data buckets' names
+# (naming/sec.py, team_data_bucket_pattern), so no team's pattern matches another's buckets.
 TeamName = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16)
 ]

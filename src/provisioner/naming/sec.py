@@ -93,8 +93,12 @@ class SecNames:
         return "/".join([self.ssm_root, *parts])
 
     def team_data_bucket_pattern(self, team: str) -> str:
-        """Buckets a team owns are named `{prefix}-{env}-{tenant}-{region}-{team}-*`."""
-        return f"{self.regional}-{team}-*"
+        """Buckets a team owns are named `{prefix}-{env}-{tenant}-{region}-{team}--*`.
+
+        The `--` ends the team name (team names cannot hold two hyphens in a row): with a single
+        hyphen, team `fraud`'s pattern `…-fraud-*` would also match team `fraud-ops`' buckets.
+        """
+        return f"{self.regional}-{team}--*"
 
     def iam_arn(self, resource: str) -> str:
         return f"arn:aws:iam::{self.account}:{resource}"

@@ -2,7 +2,7 @@
 
 Team ownership is the `team` tag on SageMaker and CodePipeline resources (creation must carry
 it: `aws:RequestTag/team`; later use requires it: `aws:ResourceTag/team`) and the bucket name
-prefix `{prefix}-{env}-{tenant}-{region}-{team}-*` for data. Personas are cumulative:
+prefix `{prefix}-{env}-{tenant}-{region}-{team}--*` for data. Personas are cumulative:
 
 - viewer: reads the team's registry, pipelines, jobs, endpoints and data. For reviewers,
   auditors, product owners: see everything of the team, change nothing.
