@@ -523,3 +523,24 @@ def test_reading_a_stack_mid_create_does_not_disturb_it(cloud: Any, workdir: Pat
     assert seen_in_progress and status == "CREATE_COMPLETE"
     outputs = cloud.stack(plan.stack_name)["Outputs"]
     assert {o["OutputKey"] for o in outputs} == {o.logical_id for o in plan.outputs}
+
+
+def test_unreachable_endpoint_is_bad_input(cloud: Any, run_ml: CliRunner,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://localhost:{port}")
+    result = expect(run_ml("-con", STARTER, "-act", "status"), 2)
+    assert f"cannot reach http://localhost:{port}" in result.err and "Traceback" not in result.err
+
+
+def test_deploy_dry_run_is_show_changes(cloud: Any, run_ml: CliRunner, workdir: Path) -> None:
+    result = expect(run_ml("-con", STARTER, "-act", "deploy", "--dry-run"), 0)
+    assert "would create" in result.out
+    assert cloud.stacks() == {}
+    assert report(workdir, STARTER.removesuffix(".yaml"), "show-changes")["action"] == (
+        "show-changes"
+    )

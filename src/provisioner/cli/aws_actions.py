@@ -7,6 +7,7 @@ import json
 import secrets
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,7 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
 
     def deploy(inv: Invocation) -> int:
         if inv.dry_run:
-            return show_changes(inv)
+            return show_changes(replace(inv, action="show-changes"))
         target = load(inv, None)
         _refuse_without_force(inv, f"changes {', '.join(target.stack_names)} in AWS")
         from provisioner.deploy.apply import deploy as run

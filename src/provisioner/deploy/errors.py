@@ -13,6 +13,10 @@ class CredentialsProblem(InputError):
     """No usable credentials for the profile: exit 2, like any other bad input."""
 
 
+class EndpointUnreachable(InputError):
+    """The AWS endpoint (or the emulator) does not answer: exit 2, nothing was changed."""
+
+
 class StackBusy(Exception):
     """CloudFormation refused because another operation runs on the stack."""
 

@@ -21,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
+    EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
@@ -28,7 +29,12 @@ from botocore.exceptions import (
     TokenRetrievalError,
 )
 
-from provisioner.deploy.errors import AwsFailure, CredentialsProblem, StackBusy
+from provisioner.deploy.errors import (
+    AwsFailure,
+    CredentialsProblem,
+    EndpointUnreachable,
+    StackBusy,
+)
 
 T = TypeVar("T")
 
@@ -183,7 +189,7 @@ class AwsGateway:
         profile: str | None = None,
         action: str = "",
         retry_mode: str = "standard",
-        max_attempts: int = 8,
+        max_attempts: int = 5,
     ) -> None:
         self.session = session
         self.region = region
@@ -232,6 +238,13 @@ class AwsGateway:
             ):
                 raise StackBusy(message) from exc
             raise AwsFailure(f"{what}: {code}: {message}") from exc
+        except EndpointConnectionError as exc:
+            where = self.endpoint_url or f"AWS in {self.region}"
+            raise EndpointUnreachable(
+                self.action or "aws action",
+                f"cannot reach {where} ({exc}); check --endpoint-url / AWS_ENDPOINT_URL and "
+                "the network",
+            ) from exc
         except BotoCoreError as exc:
             raise AwsFailure(f"{what}: {exc}") from exc
 

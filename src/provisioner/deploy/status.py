@@ -25,8 +25,9 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
         )
         say(f"  termination protection  {'on' if stack.termination_protection else 'off'}")
         say(f"  last changed            {changed.isoformat() if changed else '-'}")
+        width = max((len(key) for key in stack.outputs), default=0)
         for key, value in sorted(stack.outputs.items()):
-            say(f"  output {key:<18} {value}")
+            say(f"  output {key:<{width}}  {value}")
         stacks.append(
             {
                 "stack": stack.name,
