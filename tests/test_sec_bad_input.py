@@ -186,6 +186,24 @@ def test_name_over_limit(run_sec: CliRunner, workdir: Path) -> None:
     assert "averyverylongcom-productionstage-b001-role-fraud-detection1-sagemaker" in err
 
 
+def test_more_tags_than_a_resource_takes(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {f"t{i}": "v" for i in range(45)}
+    rejected(run_sec, workdir, data, "tags: 45 tags is too many", "so at most 44")
+
+
+def test_tag_keys_the_tool_sets_on_team_resources(run_sec: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {"team": "platform", "trusted-account": "x"}
+    rejected(
+        run_sec,
+        workdir,
+        data,
+        "tags: tag key 'team' is set by the tool itself",
+        "tags: tag key 'trusted-account' is set by the tool itself",
+    )
+
+
 def test_wrong_types_and_unknown_keys(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     data["teams"] = "fraud"

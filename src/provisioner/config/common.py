@@ -35,6 +35,9 @@ TagKey = Annotated[
 TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]*$", max_length=256)]
 
 RESERVED_TAG_KEYS = frozenset({"company", "env", "tenant", "use-case", "tier", "managed-by"})
+# Every resource type either tool tags takes at most 50 tags (IAM, SSM, S3, KMS, SageMaker,
+# CodeBuild, CodePipeline, CodeCommit, EventBridge, Logs, SNS, EC2, CloudWatch).
+MAX_TAGS_PER_RESOURCE = 50
 
 
 class FieldProblems(ValueError):
@@ -67,9 +70,23 @@ class CommonConfig(StrictModel):
         return self.env == "prod"
 
 
-def reserved_tag_problems(tags: dict[str, str]) -> list[str]:
-    clash = sorted(set(tags) & RESERVED_TAG_KEYS)
-    return [f"tag key {k!r} is set by the tool itself" for k in clash]
+def tag_problems(
+    tags: dict[str, str], reserved: frozenset[str], own_per_resource: int
+) -> list[str]:
+    """The config's extra tags against the tool's own and AWS's limit per resource."""
+    problems = [f"tag key {k!r} is set by the tool itself" for k in sorted(set(tags) & reserved)]
+    problems += [
+        f"tag key {k!r}: keys beginning with 'aws:' are reserved by AWS"
+        for k in sorted(tags)
+        if k.lower().startswith("aws:")
+    ]
+    room = MAX_TAGS_PER_RESOURCE - own_per_resource
+    if len(tags) > room:
+        problems.append(
+            f"{len(tags)} tags is too many: AWS allows {MAX_TAGS_PER_RESOURCE} per resource and "
+            f"the tool adds up to {own_per_resource} of its own, so at most {room}"
+        )
+    return problems
 
 
 def is_slug(value: str) -> bool:

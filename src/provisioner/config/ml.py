@@ -8,12 +8,20 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from provisioner.config.common import (
+    RESERVED_TAG_KEYS,
     CommonConfig,
+    FieldProblems,
     Slug,
     StrictModel,
     enum_from_text,
-    reserved_tag_problems,
+    tag_problems,
 )
+from provisioner.errors import Problem
+
+# The tool's tags (ml/context.py): the common six on every resource, and `Name` on the EC2
+# resources, which show it in the console.
+ML_RESERVED_TAG_KEYS = RESERVED_TAG_KEYS | {"Name"}
+ML_OWN_TAGS_PER_RESOURCE = len(ML_RESERVED_TAG_KEYS)
 
 
 class MlTier(StrEnum):
@@ -141,23 +149,32 @@ class MlConfig(CommonConfig):
 
     @model_validator(mode="after")
     def _tier_fields(self) -> MlConfig:
-        problems: list[str] = reserved_tag_problems(self.tags)
+        problems = [
+            Problem("tags", m)
+            for m in tag_problems(self.tags, ML_RESERVED_TAG_KEYS, ML_OWN_TAGS_PER_RESOURCE)
+        ]
         if self.tier is MlTier.STARTER and self.artifact_bucket is None:
             problems.append(
-                "artifact_bucket is required for the starter tier "
-                "(an existing S3 bucket for pipeline artifacts)"
+                Problem(
+                    "artifact_bucket",
+                    "required for the starter tier (an existing S3 bucket for pipeline artifacts)",
+                )
             )
         if self.tier is not MlTier.STARTER and self.artifact_bucket is not None:
             problems.append(
-                f"artifact_bucket is only for the starter tier; the {self.tier.value} tier "
-                "creates its own bucket"
+                Problem(
+                    "artifact_bucket",
+                    f"only for the starter tier; the {self.tier.value} tier creates its own bucket",
+                )
             )
         if self.tier is MlTier.ENTERPRISE and self.network is None:
             problems.append(
-                "network (vpc_id, vpc_cidr, subnet_ids) is required for the enterprise tier"
+                Problem(
+                    "network", "(vpc_id, vpc_cidr, subnet_ids) is required for the enterprise tier"
+                )
             )
         if self.tier is not MlTier.ENTERPRISE and self.network is not None:
-            problems.append("network is only for the enterprise tier")
+            problems.append(Problem("network", "only for the enterprise tier"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise FieldProblems(problems)
         return self

@@ -8,14 +8,20 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from provisioner.config.common import (
+    RESERVED_TAG_KEYS,
     AccountId,
     CommonConfig,
     FieldProblems,
     StrictModel,
     enum_from_text,
-    reserved_tag_problems,
+    tag_problems,
 )
 from provisioner.errors import Problem
+
+# The tool's tags (sec/resources.py): company, env, tenant, tier, managed-by on every resource,
+# plus `team` on a team's resources or `trusted-account` on a cross-account role's.
+SEC_RESERVED_TAG_KEYS = RESERVED_TAG_KEYS | {"team", "trusted-account"}
+SEC_OWN_TAGS_PER_RESOURCE = 6
 
 
 class SecTier(StrEnum):
@@ -128,7 +134,10 @@ class SecConfig(CommonConfig):
 
     @model_validator(mode="after")
     def _cross_field(self) -> SecConfig:
-        problems = [Problem("tags", m) for m in reserved_tag_problems(self.tags)]
+        problems = [
+            Problem("tags", m)
+            for m in tag_problems(self.tags, SEC_RESERVED_TAG_KEYS, SEC_OWN_TAGS_PER_RESOURCE)
+        ]
         names = [t.name for t in self.teams]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
