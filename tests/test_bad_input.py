@@ -9,6 +9,9 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES, CliRunner
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
+from provisioner.config.ml import MlConfig
+from provisioner.ml.plan import plan_stack
 
 TECHCORP = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
 GLOBALBANK = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
@@ -139,6 +142,46 @@ def test_name_fits_live_but_not_in_test_deploy_form(run_ml: CliRunner, workdir: 
     name = "techcorp-prod-a001-us-west-2-customer-churn-predictor-ml-codecommit.yaml"
     err = assert_rejected(run_ml, workdir, write(workdir, data, name), "test-deploy form")
     assert "is 66 characters; AWS allows at most 63" in err
+
+
+def test_tags_that_take_the_template_over_template_body(run_ml: CliRunner, workdir: Path) -> None:
+    # The reviewer's case: the enterprise example with eight more tags was 51,941 bytes, which
+    # validation accepted and CloudFormation would refuse (the ML tool has no template bucket).
+    data = example(GLOBALBANK)
+    data["tags"].update({f"cost-allocation-{i}": "x" * 50 for i in range(8)})
+    config = MlConfig.model_validate(data)  # nothing wrong with each field on its own...
+    assert plan_stack(config).body_bytes > TEMPLATE_BODY_MAX_BYTES  # ...but it cannot deploy
+    err = assert_rejected(
+        run_ml,
+        workdir,
+        write(workdir, data, GLOBALBANK),
+        "tags: the template of stack globalbank-prod-c001-us-west-2-demand-forecasting-ml-stack "
+        f"would be {plan_stack(config).body_bytes:,} bytes, over CloudFormation's 51,200-byte "
+        "TemplateBody limit",
+        "the 9 extra tags",
+    )
+    assert "problems" not in err  # one message
+
+
+def test_more_tags_than_a_resource_takes(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {f"t{i}": "v" for i in range(44)}
+    assert_rejected(
+        run_ml, workdir, write(workdir, data), "tags: 44 tags is too many", "so at most 43"
+    )
+
+
+def test_tag_keys_the_tool_or_aws_reserve(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {"Name": "mine", "aws:createdBy": "me", "tier": "gold"}
+    assert_rejected(
+        run_ml,
+        workdir,
+        write(workdir, data),
+        "tags: tag key 'Name' is set by the tool itself",
+        "tags: tag key 'tier' is set by the tool itself",
+        "tags: tag key 'aws:createdBy': keys beginning with 'aws:' are reserved by AWS",
+    )
 
 
 def test_file_name_disagrees_with_contents(run_ml: CliRunner, workdir: Path) -> None:

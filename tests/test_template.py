@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import all_ml_configs, cfn_lint, resource_schema
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
-from provisioner.config.ml import MlConfig, MlTier
+from provisioner.config.ml import ML_OWN_TAGS_PER_RESOURCE, MlConfig, MlTier
+from provisioner.config.ml_loader import derived_problems
+from provisioner.errors import Problem
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames, ml_name
@@ -84,6 +88,36 @@ def test_within_template_body_limit_every_tier(ml_config: MlConfig) -> None:
         plan = plan_stack(ml_config, suffix)
         assert plan.body_bytes <= TEMPLATE_BODY_MAX_BYTES
         assert not plan.needs_template_url
+
+
+tag_text = st.text("abcdefghij-", min_size=1, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tags=st.dictionaries(tag_text, tag_text, max_size=40), tier=st.sampled_from(list(MlTier)))
+def test_every_config_that_validates_fits_template_body(tags: dict[str, str], tier: MlTier) -> None:
+    """Tags are copied onto every resource: validation must turn away any that would take the
+    template past TemplateBody, live or in test-deploy form, and only those."""
+    base = next(c for c in all_ml_configs() if c.tier is tier)
+    data = {**json.loads(base.model_dump_json()), "tags": tags}
+    config = MlConfig.model_validate(data)
+    sizes = [plan_stack(config, s).body_bytes for s in (None, "tffff")]
+    problems = derived_problems(config)
+    assert bool(problems) == (max(sizes) > TEMPLATE_BODY_MAX_BYTES)
+    if problems:
+        (problem,) = problems
+        assert isinstance(problem, Problem) and problem.field == "tags"
+        assert "51,200-byte TemplateBody limit" in problem.message
+
+
+def test_most_tags_allowed_stay_within_the_tag_limit() -> None:
+    from conftest import max_tags
+
+    for base in all_ml_configs():
+        config = base.model_copy(update={"tags": max_tags(ML_OWN_TAGS_PER_RESOURCE)})
+        for resource in plan_stack(config).resources:
+            tags = resource.properties.get("Tags", [])
+            assert len(tags) <= 50, resource.logical_id
 
 
 def test_operator_cannot_upload_templates(ml_config: MlConfig) -> None:

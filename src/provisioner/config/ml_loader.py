@@ -4,10 +4,50 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
 from provisioner.config.loader import load_config
 from provisioner.config.ml import MlConfig
-from provisioner.naming.ml import config_file_stem, name_problems
+from provisioner.errors import Problem
+from provisioner.naming.ml import WIDEST_TEST_SUFFIX, config_file_stem, name_problems
+
+
+def template_size_problems(config: MlConfig) -> list[Problem]:
+    """ml-provisioner deploys its one stack by TemplateBody (the operator has no template
+    bucket, nor S3 upload permission), so the template must fit CloudFormation's 51,200 bytes:
+    live and in the test-deploy form, whose names are longer."""
+    from provisioner.ml.plan import plan_stack
+
+    for suffix, form in ((None, ""), (WIDEST_TEST_SUFFIX, " in its test-deploy form")):
+        plan = plan_stack(config, suffix)
+        size = plan.body_bytes
+        if size <= TEMPLATE_BODY_MAX_BYTES:
+            continue
+        over = size - TEMPLATE_BODY_MAX_BYTES
+        message = (
+            f"the template of stack {plan.stack_name}{form} would be {size:,} bytes, over "
+            f"CloudFormation's {TEMPLATE_BODY_MAX_BYTES:,}-byte TemplateBody limit "
+            "(ml-provisioner deploys without a template bucket)"
+        )
+        untagged = plan_stack(config.model_copy(update={"tags": {}}), suffix).body_bytes
+        if config.tags and untagged <= TEMPLATE_BODY_MAX_BYTES:
+            tagged = sum("Tags" in r.properties for r in plan.resources)
+            return [
+                Problem(
+                    "tags",
+                    f"{message}: the {len(config.tags)} extra tags, copied onto each of its "
+                    f"{tagged} tagged resources, add {size - untagged:,} bytes; use fewer or "
+                    f"shorter tags (at least {over:,} bytes fewer)",
+                )
+            ]
+        return [Problem("", f"{message}; shorten the names or use fewer tags")]
+    return []
+
+
+def derived_problems(config: MlConfig) -> list[str | Problem]:
+    """Derived names over AWS's limits, or a template too big to deploy."""
+    problems: list[str | Problem] = [*name_problems(config)]
+    return problems or [*template_size_problems(config)]
 
 
 def load_ml_config(path: Path) -> MlConfig:
-    return load_config(path, MlConfig, config_file_stem, name_problems)
+    return load_config(path, MlConfig, config_file_stem, derived_problems)
