@@ -125,10 +125,20 @@ def all_sec_configs() -> list[Any]:
     return [load_sec_config(p) for p in SEC_EXAMPLES]
 
 
+def max_tags(own_per_resource: int) -> dict[str, str]:
+    """As many extra tags as a config may give, each at AWS's longest key (128) and value (256):
+    the most bytes tags can add to a template."""
+    from provisioner.config.common import MAX_TAGS_PER_RESOURCE
+
+    count = MAX_TAGS_PER_RESOURCE - own_per_resource
+    return {f"tag-{i:02d}-".ljust(128, "k"): "v" * 256 for i in range(count)}
+
+
 def largest_sec_config(tier: str) -> Any:
     """The largest config a SEC tier allows: every team at the longest name with every
-    persona, every trusted account reading every team."""
-    from provisioner.config.sec import SecConfig, SecTier
+    persona, every trusted account reading every team, every resource with as many and as
+    long tags as allowed."""
+    from provisioner.config.sec import SEC_OWN_TAGS_PER_RESOURCE, SecConfig, SecTier
 
     t = SecTier(tier)
     teams = [
@@ -154,6 +164,7 @@ def largest_sec_config(tier: str) -> Any:
             }
             for i in range(t.max_trusted_accounts)
         ],
+        "tags": max_tags(SEC_OWN_TAGS_PER_RESOURCE),
     }
     if t is not SecTier.SMALL:
         data["template_bucket"] = "bigcorp-prod-z999-eu-central-1-templates"

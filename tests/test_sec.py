@@ -343,13 +343,50 @@ def test_largest_config_of_each_tier_fits_cloudformation(tier: str) -> None:
         assert len(plan.resources) <= STACK_MAX_RESOURCES
         assert plan.body_bytes <= TEMPLATE_URL_MAX_BYTES
         assert len(plan.outputs) <= 200  # CloudFormation's outputs-per-stack quota
+        assert plan.resources
+    test_deploy = plan_stacks(config, "tffff")  # longer names, same stacks, all within limits
+    assert len(test_deploy) == len(plans)
+    assert all(p.body_bytes <= TEMPLATE_URL_MAX_BYTES for p in test_deploy)
+    every = [r for p in plans for r in p.resources]
+    assert len(every) == len({r.logical_id for r in every})  # nothing lost or repeated
     if config.tier is SecTier.SMALL:
-        assert not any(p.needs_template_url for p in plans)
+        # So many tags take the small tier past TemplateBody: validation says to move up...
+        assert any(p.needs_template_url for p in plans)
+        assert "move up to the medium tier" in str(derived_problems(config))
+        # ...while the most teams and accounts it allows, without extra tags, always fit.
+        untagged = config.model_copy(update={"tags": {}})
+        assert not any(p.needs_template_url for p in plan_stacks(untagged))
     else:
+        assert derived_problems(config) == []
         assert config.template_bucket is not None
     assert len({p.stack_name for p in plans}) == len(plans)
     lint_target = max(plans, key=lambda p: p.body_bytes)
     assert cfn_lint(lint_target.render(), config.region) == []
+
+
+def test_many_tags_split_teams_over_more_stacks_by_size() -> None:
+    tagged = largest_sec_config("enterprise")
+    untagged = tagged.model_copy(update={"tags": {}})
+    plain, heavy = plan_stacks(untagged), plan_stacks(tagged)
+    # Without tags: ten teams a stack; the teams stay in config order either way.
+    assert [len(p.metadata["Teams"]) for p in plain if "Teams" in p.metadata] == [10] * 5
+    teams = [t for p in heavy if "Teams" in p.metadata for t in p.metadata["Teams"]]
+    assert teams == [t.name for t in tagged.teams]
+    assert len(heavy) > len(plain)
+    assert [p.stack_name.split("-")[-3] for p in heavy if "Teams" not in p.metadata] == [
+        "xacct",
+        "02",
+    ]
+    assert max(p.body_bytes for p in heavy) > 0.9 * TEMPLATE_URL_MAX_BYTES  # packed, not spread
+
+
+def test_every_resource_within_the_tag_limit_at_the_most_tags() -> None:
+    config = largest_sec_config("enterprise")
+    for plan in plan_stacks(config):
+        for r in plan.resources:
+            tags = r.properties.get("Tags", [])
+            assert len(tags) <= 50, (r.logical_id, len(tags))
+    assert len(plan_stacks(config)[0].resources[0].properties["Tags"]) == 50
 
 
 def test_small_tier_that_would_not_fit_is_told_to_move_up(tmp_path: Path) -> None:
@@ -456,12 +493,12 @@ def test_every_iam_document_within_iam_quotas_at_largest_size(tier: str) -> None
             for kind, doc in docs:
                 size = len(json.dumps(doc, separators=(",", ":")))
                 assert size <= IAM_SIZE_LIMITS[kind], (r.physical_name, kind, size)
-    roles = [r for p in plan_stacks(config) for r in p.resources if r.type == "AWS::IAM::Role"]
+    resources = [r for p in plan_stacks(config) for r in p.resources]
+    roles = [r for r in resources if r.type == "AWS::IAM::Role"]
     for role in roles:  # IAM's default quota of managed policies per role
         attached = [
             r
-            for p in plan_stacks(config)
-            for r in p.resources
+            for r in resources
             if r.type == "AWS::IAM::ManagedPolicy"
             and {"Ref": role.logical_id} in r.properties["Roles"]
         ]

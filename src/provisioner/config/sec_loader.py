@@ -13,9 +13,12 @@ from provisioner.naming.sec import config_file_stem, name_problems
 def derived_problems(config: SecConfig) -> list[str | Problem]:
     """What the config's derived names and stacks would break: AWS limits, two things of one
     name, a small-tier stack too big to deploy by TemplateBody."""
-    from provisioner.sec.plan import duplicate_name_problems, plan_stacks
+    from provisioner.sec.plan import duplicate_name_problems, plan_stacks, stack_parts
 
-    problems: list[str | Problem] = [*name_problems(config), *duplicate_name_problems(config)]
+    problems: list[str | Problem] = [
+        *name_problems(config, stack_parts(config)),
+        *duplicate_name_problems(config),
+    ]
     if problems or config.tier is not SecTier.SMALL:
         return problems
     from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES

@@ -8,6 +8,7 @@ With a test-deploy suffix, the suffix follows the kind word (`-role-t3f9a-...`),
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,7 +16,6 @@ from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.sec import Persona, SecConfig
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, WIDEST_TEST_SUFFIX
 
-TEAMS_PER_STACK = 10
 # Teams one cross-account read policy covers (about 170 characters each, within 6,144).
 TEAMS_PER_XACCT_POLICY = 20
 
@@ -107,21 +107,10 @@ class SecNames:
         return f"arn:aws:{service}:{self.region}:{self.account}:{resource}"
 
 
-def team_chunks(config: SecConfig) -> list[list[str]]:
-    names = [t.name for t in config.teams]
-    return [names[i : i + TEAMS_PER_STACK] for i in range(0, len(names), TEAMS_PER_STACK)]
-
-
-def stack_parts(config: SecConfig) -> list[str]:
-    parts = [f"teams-{i + 1:02d}" for i in range(len(team_chunks(config)))]
-    if config.trusted_accounts:
-        parts.append("xacct")
-    return parts
-
-
-def named_things(names: SecNames) -> list[NamedThing]:
+def named_things(names: SecNames, stack_parts: Sequence[str]) -> list[NamedThing]:
+    """Every derived name; `stack_parts` tell the stacks apart (see sec/plan.py)."""
     config = names.config
-    things = [NamedThing(NameKind.STACK, names.stack(p)) for p in stack_parts(config)]
+    things = [NamedThing(NameKind.STACK, names.stack(p)) for p in stack_parts]
     for team in config.teams:
         for persona in team.personas:
             things.append(NamedThing(NameKind.IAM_GROUP, names.group(team.name, persona)))
@@ -137,9 +126,10 @@ def named_things(names: SecNames) -> list[NamedThing]:
     return things
 
 
-def name_problems(config: SecConfig) -> list[str]:
-    problems = [p for t in named_things(SecNames(config)) if (p := t.problem())]
+def name_problems(config: SecConfig, stack_parts: Sequence[str]) -> list[str]:
+    live = named_things(SecNames(config), stack_parts)
+    problems = [p for t in live if (p := t.problem())]
     if problems:
         return problems
-    test_names = SecNames(config, WIDEST_TEST_SUFFIX)
-    return [f"{p} (test-deploy form)" for t in named_things(test_names) if (p := t.problem())]
+    test = named_things(SecNames(config, WIDEST_TEST_SUFFIX), stack_parts)
+    return [f"{p} (test-deploy form)" for t in test if (p := t.problem())]
