@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
 from provisioner.cfn.template import StackPlan
 from provisioner.cli.app import Invocation
-from provisioner.cli.outputs import remove_stale, write_all
+from provisioner.cli.outputs import stale_outputs, write_all
 from provisioner.policy.document import PolicyDocument, split_to_fit
 
 
@@ -65,8 +65,9 @@ def write_policy(inv: Invocation, policy_stem: str, policy: PolicyDocument, tier
         files = {directory / f"{policy_stem}.json": parts[0].render()}
     else:
         files = {directory / f"{policy_stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)}
-    written = write_all(files)
-    remove_stale(directory, f"{policy_stem}*.json", set(written))
+    # The parts of an earlier, differently split policy go in the same all-or-nothing step.
+    stale = stale_outputs(directory, f"{policy_stem}*.json", files)
+    written = write_all(files, remove=stale)
     for path, part in zip(written, parts, strict=True):
         inv.say(f"wrote {path} ({part.size:,} of {MANAGED_POLICY_MAX_CHARS:,} characters)")
     if len(parts) > 1:
