@@ -10,7 +10,7 @@ from provisioner.config.ml import MlConfig
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.permission_summary import COLUMNS, permission_summary
 from provisioner.ml.plan import plan_stack
-from provisioner.naming.ml import ml_name
+from provisioner.naming.ml import MlNames, ml_name
 from provisioner.policy.document import split_to_fit
 from provisioner.report.diagram import plan_diagram, render_mermaid, render_svg
 from provisioner.report.page import html_page, html_table, md_table
@@ -22,6 +22,7 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
     policy = operator_policy(config)
     parts = split_to_fit(policy)
     diagram = plan_diagram(plan)
+    iam_root = MlNames(config).iam_base  # IAM names repeat this instead of the ml_name
     summary = [
         ("ml_name", name),
         ("tier", config.tier.value),
@@ -56,12 +57,14 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
             "<h2>Permission summary by action</h2><p>✓: the action needs permissions of this "
             "service for this config (local actions need none).</p>",
             html_table(summary_headers, summary_rows),
-            "<h2>Diagram</h2><p>Arrows point from a resource to the resources that use it.</p>",
-            f'<div class="scroll">{render_svg(diagram, title)}</div>',
+            "<h2>Diagram</h2><p>Arrows point from a resource to the resources that use it. "
+            f"In the boxes, <code>…</code> stands for <code>{escape(name)}</code> "
+            f"(IAM names: <code>{escape(iam_root)}</code>); hover a box for its full name.</p>",
+            f'<div class="scroll">{render_svg(diagram, title, [name, iam_root])}</div>',
             "<h2>Resources</h2>",
-            html_table(resource_headers, resource_rows),
+            html_table(resource_headers, resource_rows, "names"),
             "<h2>Operator policy</h2>",
-            html_table(policy_headers, policy_rows),
+            html_table(policy_headers, policy_rows, "names"),
         ]
     )
     markdown = "\n\n".join(

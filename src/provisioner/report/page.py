@@ -9,11 +9,14 @@ CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px;color:#1d2733}
 h1{font-size:22px;margin:0 0 4px}
 h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d7dde4}
-table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid #d7dde4;padding:4px 8px;
-text-align:left;vertical-align:top}th{background:#eef2f6}code{font-size:12px}
+table{border-collapse:collapse;margin:6px 0 12px;max-width:100%}td,th{border:1px solid #d7dde4;
+padding:4px 8px;text-align:left;vertical-align:top}th{background:#eef2f6}
+table.names td{overflow-wrap:anywhere}code{font-size:12px;overflow-wrap:anywhere}
 .yes{color:#137333;font-weight:bold;text-align:center}.no{color:#a50e0e;text-align:center}
 .meta td:first-child{font-weight:600}.scroll{overflow-x:auto;border:1px solid #d7dde4;padding:6px}
-svg.diagram rect{fill:#f4f7fb;stroke:#5b6b7f}svg.diagram .t{font:600 12px system-ui,sans-serif}
+svg.diagram{display:block;max-width:100%;height:auto}
+svg.diagram rect{fill:#f4f7fb;stroke:#5b6b7f}svg.diagram .t{font:600 11px system-ui,sans-serif}
+svg.diagram .k{font:10px system-ui,sans-serif;fill:#5b6b7f}
 svg.diagram .s{font:11px ui-monospace,monospace;fill:#44515e}
 svg.diagram .edge{fill:none;stroke:#8996a5;stroke-width:1.2}
 """

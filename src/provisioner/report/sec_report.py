@@ -9,7 +9,7 @@ from typing import Any
 
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.sec import SecConfig
-from provisioner.naming.sec import config_file_stem
+from provisioner.naming.sec import config_file_stem, tenant_prefix
 from provisioner.report.diagram import Node, columns_diagram, render_mermaid, render_svg
 from provisioner.report.page import html_page, html_table, md_table
 from provisioner.sec.operator_policy import operator_policy
@@ -133,6 +133,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         for p in plans
     ]
     policy = operator_policy(config)
+    tenant = tenant_prefix(config)
     title = f"{config_file_stem(config)}: ML team IAM report"
     summary = [
         ("tier", config.tier.value),
@@ -151,13 +152,15 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             "generated policies. Every permission is limited to the team's own resources.</p>",
             html_table(matrix_headers, matrix_rows),
             "<h2>Trust relationships</h2>",
-            html_table(trust_headers, trust_rows),
+            html_table(trust_headers, trust_rows, "names"),
             "<h2>Groups</h2>",
             html_table(["Group", "May assume", "Condition"], group_rows),
             "<h2>Stacks</h2>",
             html_table(["Stack", "Resources", "Bytes", "Deployed with"], stack_rows),
-            "<h2>Diagram</h2><p>Principals and groups → roles → managed policies.</p>",
-            f'<div class="scroll">{render_svg(diagram, title)}</div>',
+            "<h2>Diagram</h2><p>Principals and groups → roles → managed policies. In the boxes, "
+            f"<code>…</code> stands for <code>{escape(tenant)}</code>; hover a box for its full "
+            "name.</p>",
+            f'<div class="scroll">{render_svg(diagram, title, [tenant])}</div>',
         ]
     )
     markdown = "\n\n".join(
