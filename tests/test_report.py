@@ -82,6 +82,51 @@ def test_sec_report_matrix_and_trust() -> None:
         assert "<svg" in html and "```mermaid" in markdown
 
 
+def test_sec_report_permission_summary_by_action() -> None:
+    from provisioner.cli.sec import ACTIONS
+    from provisioner.config.sec import SecTier
+    from provisioner.sec.operator_policy import operator_policy as sec_policy
+
+    cli_actions = {n for a in ACTIONS for n in (a.name, *a.aliases)}
+    for config in all_sec_configs():
+        html, markdown = render_sec_report(config)
+        policy = sec_policy(config)
+        lines = markdown.split("## Permission summary by action", 1)[1].splitlines()
+        header = next(line for line in lines if line.startswith("| Action"))
+        assert header == "| Action | IAM | CloudFormation | S3 | SSM |"  # the seed's columns
+        body = lines[lines.index(header) + 2 :]
+        body = body[: body.index("")]  # the table ends at the first blank line
+        rows = {
+            cells[0]: cells[1:]
+            for line in body
+            for cells in [[c.strip() for c in line.strip("|").split("|")]]
+        }
+        assert set(rows) == cli_actions  # one row per action the CLI takes, no more
+        for action, marks in rows.items():
+            assert all(m in ("✓", "✗") for m in marks)
+            if action in ("validate", "create-template", "export-iam-policy", "create-report"):
+                assert set(marks) == {"✗"}  # local: no AWS call at all
+        services = {a.split(":")[0] for a in policy.actions}
+        uploads = config.tier is not SecTier.SMALL
+        assert rows["deploy"] == [
+            "✓" if s in services else "✗" for s in ("iam", "cloudformation", "s3", "ssm")
+        ]
+        assert (rows["deploy"][2] == "✓") == uploads
+        assert (rows["show-changes"][2] == "✓") == uploads  # change sets need the upload too
+        assert rows["delete"][2] == rows["status"][0] == rows["status"][2] == "✗"
+        assert rows["detect-drift"] == ["✓", "✓", "✗", "✓"]
+        if uploads:  # the ✓ is real: the policy lets the operator upload to the bucket
+            bucket = config.template_bucket
+            assert policy.allows("s3:PutObject", f"arn:aws:s3:::{bucket}/templates/x.json")
+        else:
+            assert not any(a.startswith("s3:") for a in policy.actions)
+        # The HTML carries the same table.
+        table = html.split("Permission summary by action", 1)[1].split("</table>", 1)[0]
+        assert table.count("<tr>") == len(rows) + 1
+        deploy = table.split("<td>deploy</td>", 1)[1].split("</tr>", 1)[0]
+        assert deploy.count("✓") == rows["deploy"].count("✓")
+
+
 def test_cli_writes_both_reports(run_ml: CliRunner, workdir: Path) -> None:
     for config in all_ml_configs()[:1]:
         name = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"

@@ -9,9 +9,8 @@ the caller's credentials).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from provisioner.policy.document import PolicyDocument
+from provisioner.policy.permission_summary import SummaryRow, services_in, summary_rows
 
 # Column order of the seed's table, then the services our tiers add that it has no column for.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -42,16 +41,6 @@ LOCAL_ACTIONS = (
 AWS_ACTIONS = ("show-changes", "status", "detect-drift", "deploy", "test-deploy", "delete")
 
 
-@dataclass(frozen=True)
-class SummaryRow:
-    action: str
-    needs: tuple[bool, ...]  # one per COLUMNS entry
-
-
-def services_in(policy: PolicyDocument) -> set[str]:
-    return {action.split(":", 1)[0] for action in policy.actions}
-
-
 def permission_summary(policy: PolicyDocument) -> list[SummaryRow]:
     tier_services = services_in(policy)
     needs_by_action: dict[str, set[str]] = {action: set() for action in LOCAL_ACTIONS}
@@ -65,7 +54,7 @@ def permission_summary(policy: PolicyDocument) -> list[SummaryRow]:
             "delete": tier_services,
         }
     )
-    return [
-        SummaryRow(action, tuple(service in needs for service, _ in COLUMNS))
-        for action, needs in needs_by_action.items()
-    ]
+    return summary_rows(policy, COLUMNS, needs_by_action)
+
+
+__all__ = ["AWS_ACTIONS", "COLUMNS", "LOCAL_ACTIONS", "SummaryRow", "permission_summary"]
