@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 import pytest
 
-from conftest import all_ml_configs, catalogue_entry, handler_permissions, resource_schema
+from conftest import (
+    all_ml_configs,
+    all_sec_configs,
+    catalogue_entry,
+    handler_permissions,
+    largest_sec_config,
+    resource_schema,
+)
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
+from provisioner.cfn.template import PlannedResource
 from provisioner.config.ml import MlConfig, MlTier
+from provisioner.config.sec import SecTier
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
@@ -16,6 +26,7 @@ from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
 from provisioner.proof.handler_exclusions import EXCLUSIONS
 from provisioner.proof.policy_proofs import HandlerPermissions, gaps
 from provisioner.proof.reviewed_handlers import REVIEWED_HANDLERS
+from provisioner.sec.plan import plan_stacks
 
 SEED_SIDS = {
     MlTier.STARTER: [
@@ -230,15 +241,35 @@ def test_exclusion_is_still_true(exclusion) -> None:  # type: ignore[no-untyped-
     if exclusion.unused_property:
         schema = resource_schema(region, exclusion.resource_type)
         assert exclusion.unused_property in schema["properties"]
-        for config in all_ml_configs():
-            for tier in MlTier:
-                variant = config.model_copy(update={"tier": tier})
-                if tier is MlTier.ENTERPRISE and variant.network is None:
-                    continue
-                for resource in plan_stack(variant).resources:
-                    if resource.type == exclusion.resource_type:
-                        assert exclusion.unused_property not in resource.properties
+        checked = 0
+        for resource in every_planned_resource():
+            if resource.type == exclusion.resource_type:
+                assert exclusion.unused_property not in resource.properties, resource.logical_id
+                checked += 1
+        assert checked, f"no generated template holds {exclusion.resource_type}: stale exclusion"
     assert exclusion.reason
+
+
+@cache
+def every_planned_resource() -> tuple[PlannedResource, ...]:
+    """Every resource either tool can generate: each ML example at each tier it can take, each
+    SEC example and the largest config of each SEC tier; live and in test-deploy form."""
+    plans = []
+    for config in all_ml_configs():
+        for tier in MlTier:
+            variant = config.model_copy(update={"tier": tier})
+            if tier is MlTier.ENTERPRISE and variant.network is None:
+                continue
+            plans += [plan_stack(variant, suffix) for suffix in (None, "tffff")]
+    sec_configs = [*all_sec_configs(), *(largest_sec_config(t.value) for t in SecTier)]
+    for sec_config in sec_configs:
+        plans += [*plan_stacks(sec_config), *plan_stacks(sec_config, "tffff")]
+    return tuple(r for plan in plans for r in plan.resources)
+
+
+def test_exclusions_are_checked_against_both_tools() -> None:
+    types = {r.type for r in every_planned_resource()}
+    assert {"AWS::IAM::Group", "AWS::SSM::Parameter", "AWS::CodeBuild::Project"} <= types
 
 
 def test_scoped_statements_hold_only_scopable_actions(ml_config: MlConfig) -> None:
