@@ -21,6 +21,7 @@ from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import SecTier
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
+from provisioner.naming.ml import MlNames
 from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
 from provisioner.proof.handler_exclusions import EXCLUSIONS
@@ -98,6 +99,19 @@ def test_seed_resource_scoping_for_starter_example() -> None:
     }
     for sid, resources in expected.items():
         assert policy.statement(sid).resources == resources, sid
+
+
+def test_iam_is_scoped_by_the_short_prefix_not_the_ml_name() -> None:
+    """The seed's IAMRoleManagement names `{ml_name}-*`; its scoping section, and this project,
+    the short prefix (docs/operator-policy.md): role names with the ml_name would not fit."""
+    config = next(c for c in all_ml_configs() if c.company_prefix == "globalbank")
+    names = MlNames(config)
+    assert len(f"{names.ml_name}-sagemaker-role") > 64  # IAM's role name limit
+    roles = [r for r in plan_stack(config, "tffff").resources if r.type == "AWS::IAM::Role"]
+    assert roles and all(len(r.physical_name) <= 64 for r in roles)
+    assert all(config.region not in r.physical_name for r in roles)  # IAM is global
+    statement = operator_policy(config).statement("IAMRoleManagement")
+    assert all(names.ml_name not in pattern for pattern in statement.resources)
 
 
 def test_professional_and_enterprise_scoping() -> None:
