@@ -294,3 +294,24 @@ def test_scoped_statements_hold_only_scopable_actions(ml_config: MlConfig) -> No
             for action in statement.actions:
                 entry = catalogue_entry(action)
                 assert entry is not None and entry.get("Resources"), (statement.sid, action)
+
+
+def test_every_call_of_the_deploy_engine_is_granted() -> None:
+    """What the engine calls with the operator's credentials (deploy/gateway.py), beyond what
+    CloudFormation's handlers do, must be in the operator policy of the tool that makes it."""
+    import re
+
+    from conftest import ROOT
+    from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
+
+    source = (ROOT / "src" / "provisioner" / "deploy" / "gateway.py").read_text()
+    services = {"cloudformation", "s3", "ssm"}  # what its _call()s go to
+    calls = set(re.findall(r'_call\(\s*f?"([A-Z][A-Za-z]+)', source))
+    reads = set(re.findall(r'_read\(\s*"(\w+)",\s*f?"([A-Z][A-Za-z]+)', source))
+    assert len(calls) > 10 and len(reads) > 10  # the patterns still find the calls
+    ml = set().union(*(operator_policy(c).actions for c in all_ml_configs()))
+    sec = set().union(*(sec_operator_policy(c).actions for c in all_sec_configs()))
+    missing = [c for c in sorted(calls) if not any(f"{s}:{c}" in ml | sec for s in services)]
+    missing += [f"{s}:{c}" for s, c in sorted(reads) if f"{s}:{c}" not in ml | sec]
+    assert missing == []
+    assert "ssm:DeleteParameters" in ml and "ssm:DeleteParameters" in sec  # delete's clean-up

@@ -25,13 +25,16 @@ CLOUDFORMATION_STACK_ACTIONS = (
     "cloudformation:GetTemplate",
 )
 
-# The seeds' SSM actions plus what the parameter handler needs for tags on read and update.
+# The seeds' SSM actions plus what the parameter handler needs for tags on read and update, and
+# the batch delete the delete action uses.
 SSM_PARAMETER_ACTIONS = (
     "ssm:PutParameter",
     "ssm:GetParameter",
     "ssm:GetParameters",
     "ssm:GetParametersByPath",
     "ssm:DeleteParameter",
+    # delete: the parameters its stacks leave behind go ten at a time (DeleteParameters)
+    "ssm:DeleteParameters",
     "ssm:AddTagsToResource",
     "ssm:ListTagsForResource",
     "ssm:RemoveTagsFromResource",
