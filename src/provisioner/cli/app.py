@@ -35,7 +35,12 @@ class Invocation:
     disable_termination_protection: bool = False
 
     def say(self, text: str) -> None:
-        print(text, file=self.stdout)
+        try:
+            print(text, file=self.stdout, flush=True)
+        except BrokenPipeError:
+            # The reader went away (`| head`): an AWS action must still finish what it started
+            # (and write its report), so carry on without printing.
+            object.__setattr__(self, "stdout", open(os.devnull, "w"))  # noqa: SIM115
 
     def path(self, *parts: str) -> Path:
         return self.cwd.joinpath(*parts)

@@ -75,6 +75,15 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
         "started": started.isoformat(),
     }
     code: int
+    if target.account_id is not None:
+        acting = gateway.caller_account()
+        if acting != target.account_id:
+            raise InputError(
+                inv.config,
+                f"the credentials act in account {acting}, but the config is for account "
+                f"{target.account_id}; use credentials for {target.account_id} (--profile) or "
+                "fix account_id (nothing was changed)",
+            )
     try:
         result = run(gateway, inv.say)
         report.update(result.report)

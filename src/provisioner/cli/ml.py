@@ -78,6 +78,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         stacks=(StackTemplate(plan.stack_name, plan.render()),),
         ssm_path=names.path_root,
         production=config.env == "prod" and suffix is None,
+        account_id=config.account_id,
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
     )
 

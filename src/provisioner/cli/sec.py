@@ -85,6 +85,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         stacks=tuple(stacks),
         ssm_path=SecNames(config, suffix).ssm_root,
         production=config.env == "prod" and suffix is None,
+        account_id=config.account_id,
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
     )
 

@@ -160,5 +160,9 @@ def _protect(gateway: AwsGateway, target: DeployTarget, stack: StackInfo | None,
 
 def _report_failure(name: str, outcome: Outcome, say: Say) -> None:
     say(f"FAILED: {name} ended in {outcome.final_status}")
+    shown = set()
     for event in outcome.failures:
-        say(f"  {event.logical_id} ({event.resource_type}) {event.status}: {event.reason}")
+        line = f"  {event.logical_id} ({event.resource_type}) {event.status}: {event.reason}"
+        if line not in shown:
+            shown.add(line)
+            say(line)

@@ -9,7 +9,6 @@ from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
-from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 
 
@@ -18,10 +17,14 @@ def detect_drift(
 ) -> ActionResult:
     report: dict[str, Any] = {"stacks": []}
     drifted_any = False
+    missing = []
     for template in target.stacks:
         stack = gateway.describe_stack(template.stack_name)
         if stack is None or stack.status == "DELETE_COMPLETE":
-            raise InputError(template.stack_name, "stack is not deployed; nothing to compare")
+            say(f"{template.stack_name}: not deployed; nothing to compare")
+            report["stacks"].append({"stack": template.stack_name, "status": "NOT_DEPLOYED"})
+            missing.append(template.stack_name)
+            continue
         detection_id = gateway.start_drift_detection(stack.stack_id)
         wait = poller or Poller()
         while (detection := gateway.drift_detection(detection_id)).detection_status == (
@@ -59,6 +62,10 @@ def detect_drift(
                 ],
             }
         )  # fmt: skip
-    code = ExitCode.DRIFT if drifted_any else ExitCode.OK
     report["drifted"] = drifted_any
-    return ActionResult(code, report)
+    if drifted_any:
+        return ActionResult(ExitCode.DRIFT, report)
+    if missing:  # in sync as far as it goes, but part of the config is not deployed at all
+        say(f"error: not deployed: {', '.join(missing)} (deploy first)")
+        return ActionResult(ExitCode.BAD_INPUT, report)
+    return ActionResult(ExitCode.OK, report)

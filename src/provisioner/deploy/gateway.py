@@ -249,13 +249,24 @@ class AwsGateway:
             raise AwsFailure(f"{what}: {exc}") from exc
 
     def _credentials(self, detail: str) -> CredentialsProblem:
-        profile = self.profile or "default"
         where = f" at {self.endpoint_url}" if self.endpoint_url else ""
         return CredentialsProblem(
             f"{self.action or 'aws action'}",
-            f"{detail}; profile {profile!r}{where}. Set AWS_PROFILE / --profile, or "
-            "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and try again",
+            f"{detail}; credentials from {self.credential_source}{where}. Set AWS_PROFILE / "
+            "--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and try again",
         )
+
+    @property
+    def credential_source(self) -> str:
+        if self.profile:
+            return f"profile {self.profile!r}"
+        credentials = self.session.get_credentials()
+        method = getattr(credentials, "method", "") if credentials else ""
+        if method == "env":
+            return "AWS_ACCESS_KEY_ID in the environment"
+        if method in ("explicit", ""):  # handed over by the CLI from its environment
+            return "the environment" if credentials else "profile 'default'"
+        return f"profile 'default' ({method})"
 
     @staticmethod
     def _missing(exc: AwsFailure) -> bool:
@@ -355,7 +366,12 @@ class AwsGateway:
 
     def execute_change_set(self, change_set_id: str) -> None:
         cf = self.client("cloudformation")
-        self._call("ExecuteChangeSet", lambda: cf.execute_change_set(ChangeSetName=change_set_id))
+        # RetainExceptOnCreate: a failed first create removes what it made, retained or not,
+        # so fixing the cause and running again is not blocked by an orphaned bucket or key.
+        self._call(
+            "ExecuteChangeSet",
+            lambda: cf.execute_change_set(ChangeSetName=change_set_id, RetainExceptOnCreate=True),
+        )
 
     def delete_change_set(self, change_set_id: str) -> None:
         cf = self.client("cloudformation")
@@ -450,6 +466,12 @@ class AwsGateway:
             token = raw.get("NextToken")
             if not token:
                 return drifts
+
+    # -- STS: whose account the credentials act in -------------------------------------------
+    def caller_account(self) -> str:
+        sts = self.client("sts")
+        raw = self._call("GetCallerIdentity", lambda: sts.get_caller_identity())
+        return str(raw["Account"])
 
     # -- S3: templates over the TemplateBody limit ------------------------------------------
     def upload_template(self, bucket: str, key: str, body: str) -> str:

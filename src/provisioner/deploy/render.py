@@ -40,5 +40,7 @@ def security_table(diff: SecurityDiff, *, new_stack: bool = False) -> list[str]:
     for sign, grants in (("+", diff.added), ("-", diff.removed)):
         for grant in grants:
             mark = "BROADENS ACCESS" if grant in wide else ""
-            rows.append((sign, grant.resource, grant.document, grant.describe(), mark))
+            text = grant.describe()  # in full in the JSON report
+            text = text if len(text) <= 110 else text[:109] + "…"
+            rows.append((sign, grant.resource, grant.document, text, mark))
     return table(rows)

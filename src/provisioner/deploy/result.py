@@ -10,5 +10,5 @@ from provisioner.exit_codes import ExitCode
 
 @dataclass
 class ActionResult:
-    code: ExitCode = ExitCode.OK
+    code: int = ExitCode.OK
     report: dict[str, Any] = field(default_factory=dict)

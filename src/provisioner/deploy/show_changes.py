@@ -28,7 +28,6 @@ def show_changes(
             existing = None
         access = change_sets.access_change(gateway, template, existing)
         verb = "create" if existing is None else "update"
-        say(f"{name}: would {verb}" + (f" ({note})" if note else ""))
         if note:  # a change set cannot be made beside the dead stack: everything is added
             changes = tuple(
                 ResourceChange("Add", logical_id, body.get("Type", ""))
@@ -41,8 +40,12 @@ def show_changes(
                 changes, no_changes = planned.change_set.changes, planned.no_changes
             finally:
                 change_sets.discard(gateway, planned)
-        for line in ["  no changes"] if no_changes else change_table(changes):
-            say(line)
+        if no_changes:
+            say(f"{name}: no changes")
+        else:
+            say(f"{name}: would {verb}" + (f" ({note})" if note else ""))
+            for line in change_table(changes):
+                say(line)
         say(f"{name}: security changes")
         for line in security_table(access, new_stack=existing is None):
             say(line)

@@ -40,9 +40,11 @@ def ready_for_change(
     stack = wait_until_idle(gateway, name, say, poller)
     if stack is None:
         return None
-    if stack.status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED") or (
-        stack.status == "REVIEW_IN_PROGRESS"
-    ):
+    if stack.status == "REVIEW_IN_PROGRESS":
+        # Never exists yet: a CREATE change set attaches to it (another run's, maybe — it
+        # must not be deleted under that run's feet).
+        return None
+    if stack.status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
         say(f"{name}: left in {stack.status} by an earlier create; deleting it to create it anew")
         delete_and_follow(gateway, stack, say, poller)
         return None

@@ -45,6 +45,7 @@ class DeployTarget:
     stacks: tuple[StackTemplate, ...]  # in deploy order; deleted in reverse
     ssm_path: str  # the outputs' parameters live under this path
     production: bool
+    account_id: str | None = None  # the credentials must act in this account
     tags: dict[str, str] = field(default_factory=dict)
     # Live targets skip the parameters of test-deploys, which live in child paths of theirs.
     foreign_children: str | None = None

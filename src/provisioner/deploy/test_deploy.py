@@ -8,12 +8,15 @@ from typing import Any
 
 from provisioner.deploy.apply import deploy
 from provisioner.deploy.delete import delete
+from provisioner.deploy.errors import Interrupted
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.smoke import smoke_check
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
+
+INTERRUPTED = 130  # as a shell reports a process stopped by SIGINT
 
 
 def test_deploy(
@@ -26,7 +29,7 @@ def test_deploy(
     poller: Poller | None = None,
 ) -> ActionResult:
     report: dict[str, Any] = {"suffix": suffix, "stacks": target.stack_names}
-    code = ExitCode.OK
+    code: int = ExitCode.OK
     say(f"test-deploy under suffix {suffix}: {', '.join(target.stack_names)}")
     try:
         deployed = deploy(gateway, target, say, allow_broadening=True, poller=poller)
@@ -45,6 +48,11 @@ def test_deploy(
                 say(f"  {mark} {result.type:<34} {result.logical_id}: {result.detail}")
             if failed:
                 code = ExitCode.AWS_FAILURE
+    except Interrupted as stopped:
+        # Unlike a deploy, a test-deploy is not left running: it is cleaned up below.
+        say(f"interrupted during the {stopped.operation} of {stopped.stack}: cleaning up")
+        report["interrupted"] = str(stopped)
+        code = INTERRUPTED
     finally:
         if keep:
             say(f"kept (--keep): {', '.join(target.stack_names)}; delete them with the same "

@@ -30,8 +30,9 @@ class MlContext:
 
     @property
     def retain(self) -> bool:
-        """Data-bearing resources are retained on delete in prod (SPEC §1.4)."""
-        return self.config.is_prod
+        """Data-bearing resources are retained on delete in prod (SPEC §1.4); a test-deploy's
+        copy is cleaned up entirely, so it retains nothing."""
+        return self.config.is_prod and self.names.suffix is None
 
     @cached_property
     def tags(self) -> dict[str, str]:

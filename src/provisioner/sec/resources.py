@@ -284,7 +284,10 @@ def xacct_resources(
                 names.xacct_policy(account.name, part),
                 personas.read_statements(names, chunk),
                 role_id,
-                f"What {account.name} may read of teams {', '.join(chunk)}",
+                # Fixed text: a managed policy's Description cannot change without replacing
+                # it, so naming the teams here would make every change of `teams` fail.
+                f"What trusted account {account.name} may read of the tenant's teams"
+                + ("" if part == 1 else f" (part {part})"),
             )
         )
     output_id = logical("xacct", account.name, "role-arn")
