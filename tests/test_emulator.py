@@ -12,6 +12,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -844,6 +845,49 @@ def test_change_sets_give_current_outputs(emulator: Any, plain_moto: str) -> Non
     finally:
         _cf(plain_moto).delete_stack(StackName="cs-stack")
     assert plain != [{"Value": "one", "Name": "/cs/p"}, {"Value": "two", "Name": "/cs/p"}]
+
+
+def change_sets_under_review(url: str) -> list[str]:
+    """Two CREATE change sets for one new stack; the stack ids they name."""
+    cf = _cf(url)
+    made = [cf.create_change_set(StackName="reviewed", ChangeSetName=f"cs-{n}",
+                                 ChangeSetType="CREATE",
+                                 TemplateBody=_template(n, "/reviewed/p"))
+            for n in ("one", "two")]  # fmt: skip
+    return [m["StackId"] for m in made]
+
+
+def test_a_create_change_set_joins_the_stack_under_review(emulator: Any, plain_moto: str) -> None:
+    """CloudFormation attaches a second CREATE change set to the REVIEW_IN_PROGRESS stack the
+    first one made; moto makes a second stack of the same name."""
+    emulator.reset()
+    cf = _cf(emulator.url)
+    one, two = change_sets_under_review(emulator.url)
+    assert one == two
+    listed = [s for s in cf.list_stacks()["StackSummaries"] if s["StackName"] == "reviewed"]
+    assert [s["StackStatus"] for s in listed] == ["REVIEW_IN_PROGRESS"]
+    assert cf.describe_change_set(ChangeSetName="cs-two", StackName="reviewed")["StackId"] == one
+    cf.execute_change_set(ChangeSetName="cs-one", StackName="reviewed")
+    assert wait(cf, "reviewed") == "CREATE_COMPLETE"
+    with pytest.raises(ClientError) as refused:  # the other was computed for no stack at all
+        cf.execute_change_set(ChangeSetName="cs-two", StackName="reviewed")
+    assert refused.value.response["Error"]["Code"] == "InvalidChangeSetStatus"
+
+    # Concurrent calls for a new stack make one stack between them.
+    def create(n: int) -> str:
+        made = cf.create_change_set(
+            StackName="raced",
+            ChangeSetName=f"cs-{n}",
+            ChangeSetType="CREATE",
+            TemplateBody=_template("x", "/raced/p"),
+        )
+        return str(made["StackId"])
+
+    with ThreadPoolExecutor(4) as pool:
+        assert len(set(pool.map(create, range(4)))) == 1
+    reset(plain_moto)
+    one, two = change_sets_under_review(plain_moto)
+    assert one != two
 
 
 def protected_delete(url: str) -> str:
