@@ -297,14 +297,16 @@ def test_scoped_statements_hold_only_scopable_actions(ml_config: MlConfig) -> No
 
 
 def test_every_call_of_the_deploy_engine_is_granted() -> None:
-    """What the engine calls with the operator's credentials (deploy/gateway.py), beyond what
+    """What the engine calls with the operator's credentials (deploy/gateway.py and
+    service_reads.py), beyond what
     CloudFormation's handlers do, must be in the operator policy of the tool that makes it."""
     import re
 
     from conftest import ROOT
     from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
 
-    source = (ROOT / "src" / "provisioner" / "deploy" / "gateway.py").read_text()
+    engine = ROOT / "src" / "provisioner" / "deploy"
+    source = (engine / "gateway.py").read_text() + (engine / "service_reads.py").read_text()
     services = {"cloudformation", "s3", "ssm"}  # what its _call()s go to
     calls = set(re.findall(r'_call\(\s*f?"([A-Z][A-Za-z]+)', source))
     calls.discard("GetCallerIdentity")  # sts: AWS requires no permission for it

@@ -7,8 +7,9 @@ from typing import Any
 from provisioner.cfn.security_diff import SecurityDiff
 from provisioner.deploy import change_sets
 from provisioner.deploy.errors import StackBusy
-from provisioner.deploy.gateway import AwsGateway, EventMark, StackInfo
+from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Outcome, Poller, Say, follow
+from provisioner.deploy.records import EventMark, StackInfo
 from provisioner.deploy.render import change_table
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import ready_for_change, wait_until_idle

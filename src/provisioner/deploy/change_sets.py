@@ -9,8 +9,9 @@ from typing import Any
 
 from provisioner.cfn.security_diff import SecurityDiff, security_diff
 from provisioner.deploy.errors import AwsFailure
-from provisioner.deploy.gateway import AwsGateway, ChangeSetInfo, StackInfo
+from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller
+from provisioner.deploy.records import ChangeSetInfo, StackInfo
 from provisioner.deploy.target import DeployTarget, StackTemplate
 
 _PENDING = {"CREATE_PENDING", "CREATE_IN_PROGRESS"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from provisioner.deploy.gateway import AwsGateway, StackInfo
+from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.records import StackInfo
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import delete_and_follow, wait_until_idle
 from provisioner.deploy.target import DeployTarget

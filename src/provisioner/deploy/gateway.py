@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
@@ -35,6 +34,19 @@ from provisioner.deploy.errors import (
     EndpointUnreachable,
     StackBusy,
 )
+from provisioner.deploy.records import (
+    ChangeSetInfo,
+    DriftDetection,
+    EventMark,
+    ResourceChange,
+    ResourceDrift,
+    StackEvent,
+    StackInfo,
+    StackResource,
+    change_from_api,
+    event_from_api,
+    stack_from_api,
+)
 
 T = TypeVar("T")
 
@@ -50,135 +62,8 @@ _CREDENTIAL_CODES = {
 }
 
 
-@dataclass(frozen=True)
-class StackInfo:
-    stack_id: str
-    name: str
-    status: str
-    status_reason: str
-    outputs: dict[str, str]
-    termination_protection: bool
-    created: datetime | None
-    last_updated: datetime | None
-
-    @property
-    def busy(self) -> bool:
-        """Another operation is running (a change set under review is not one)."""
-        return self.status.endswith("_IN_PROGRESS") and self.status != "REVIEW_IN_PROGRESS"
-
-
-@dataclass(frozen=True)
-class StackEvent:
-    event_id: str
-    logical_id: str
-    physical_id: str
-    resource_type: str
-    status: str
-    reason: str
-    timestamp: datetime
-
-    @property
-    def is_stack(self) -> bool:
-        return self.resource_type == "AWS::CloudFormation::Stack"
-
-
-@dataclass(frozen=True)
-class EventMark:
-    """A point in a stack's event history: events at or after `since` not in `seen` are new."""
-
-    since: datetime | None
-    seen: frozenset[str]
-
-
-@dataclass(frozen=True)
-class ResourceChange:
-    action: str  # Add | Modify | Remove | Import | Dynamic
-    logical_id: str
-    resource_type: str
-    physical_id: str = ""
-    replacement: str = ""  # True | False | Conditional, when CloudFormation says
-
-
-@dataclass(frozen=True)
-class ChangeSetInfo:
-    change_set_id: str
-    stack_id: str
-    status: str
-    status_reason: str
-    execution_status: str
-    created: datetime | None
-    changes: tuple[ResourceChange, ...] = ()
-
-    @property
-    def has_no_changes(self) -> bool:
-        reason = self.status_reason.lower()
-        return self.status == "FAILED" and (
-            "didn't contain changes" in reason or "no updates" in reason
-        )
-
-
-@dataclass(frozen=True)
-class StackResource:
-    logical_id: str
-    physical_id: str
-    resource_type: str
-    status: str
-
-
-@dataclass(frozen=True)
-class DriftDetection:
-    detection_status: str  # DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED
-    stack_drift_status: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class ResourceDrift:
-    logical_id: str
-    physical_id: str
-    resource_type: str
-    status: str  # IN_SYNC | MODIFIED | DELETED | NOT_CHECKED
-    differences: tuple[dict[str, str], ...] = field(default_factory=tuple)
-
-
-def _stack_info(raw: dict[str, Any]) -> StackInfo:
-    return StackInfo(
-        stack_id=raw["StackId"],
-        name=raw["StackName"],
-        status=raw["StackStatus"],
-        status_reason=raw.get("StackStatusReason", "") or "",
-        outputs={o["OutputKey"]: o.get("OutputValue", "") for o in raw.get("Outputs", [])},
-        termination_protection=bool(raw.get("EnableTerminationProtection", False)),
-        created=raw.get("CreationTime"),
-        last_updated=raw.get("LastUpdatedTime"),
-    )
-
-
-def _event(raw: dict[str, Any]) -> StackEvent:
-    return StackEvent(
-        event_id=raw["EventId"],
-        logical_id=raw.get("LogicalResourceId", ""),
-        physical_id=raw.get("PhysicalResourceId", "") or "",
-        resource_type=raw.get("ResourceType", ""),
-        status=raw.get("ResourceStatus", ""),
-        reason=raw.get("ResourceStatusReason", "") or "",
-        timestamp=raw["Timestamp"],
-    )
-
-
-def _change(raw: dict[str, Any]) -> ResourceChange:
-    rc = raw.get("ResourceChange", {})
-    return ResourceChange(
-        action=rc.get("Action", ""),
-        logical_id=rc.get("LogicalResourceId", ""),
-        resource_type=rc.get("ResourceType", ""),
-        physical_id=rc.get("PhysicalResourceId", "") or "",
-        replacement=rc.get("Replacement", "") or "",
-    )
-
-
 class AwsGateway:
-    """Typed calls to CloudFormation, S3, SSM and the services smoke checks read."""
+    """Typed calls to CloudFormation, STS, S3 and SSM; other services' reads: service_reads."""
 
     def __init__(
         self,
@@ -283,7 +168,7 @@ class AwsGateway:
                 return None
             raise
         stacks = raw.get("Stacks", [])
-        return _stack_info(stacks[0]) if stacks else None
+        return stack_from_api(stacks[0]) if stacks else None
 
     def events_since(
         self, stack_id: str, since: datetime | None, seen: set[str]
@@ -299,7 +184,7 @@ class AwsGateway:
             page = self._call("DescribeStackEvents", partial(cf.describe_stack_events, **kwargs))
             done = False
             for raw in page.get("StackEvents", []):  # newest first
-                event = _event(raw)
+                event = event_from_api(raw)
                 if event.event_id in seen or (since is not None and event.timestamp < since):
                     done = True
                     break
@@ -316,7 +201,7 @@ class AwsGateway:
         page = self._call(
             "DescribeStackEvents", lambda: cf.describe_stack_events(StackName=stack_id)
         )
-        events = [_event(raw) for raw in page.get("StackEvents", [])]
+        events = [event_from_api(raw) for raw in page.get("StackEvents", [])]
         if not events:
             return EventMark(None, frozenset())
         return EventMark(events[0].timestamp, frozenset(e.event_id for e in events))
@@ -350,7 +235,7 @@ class AwsGateway:
             if token:
                 kwargs["NextToken"] = token
             raw = self._call("DescribeChangeSet", partial(cf.describe_change_set, **kwargs))
-            changes += [_change(c) for c in raw.get("Changes", [])]
+            changes += [change_from_api(c) for c in raw.get("Changes", [])]
             token = raw.get("NextToken")
             if not token:
                 break
@@ -510,119 +395,7 @@ class AwsGateway:
             batch = names[start : start + 10]
             self._call("DeleteParameters", lambda b=batch: ssm.delete_parameters(Names=b))  # type: ignore[misc]
 
-    # -- reads for smoke checks, one typed method per service API ------------------------------
-    def _read(self, service: str, what: str, call: Callable[[Any], dict[str, Any]]) -> Any:
+    def read(self, service: str, what: str, call: Callable[[Any], dict[str, Any]]) -> Any:
+        """One read-only call of a service's own API (the typed methods are in service_reads)."""
         client = self.client(service)
         return self._call(what, lambda: call(client))
-
-    def get_role(self, name: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetRole {name}", lambda c: c.get_role(RoleName=name))
-        return dict(raw["Role"])
-
-    def attached_role_policies(self, name: str) -> list[str]:
-        raw = self._read(
-            "iam", f"ListAttachedRolePolicies {name}",
-            lambda c: c.list_attached_role_policies(RoleName=name),
-        )  # fmt: skip
-        return [p["PolicyArn"] for p in raw.get("AttachedPolicies", [])]
-
-    def get_group(self, name: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetGroup {name}", lambda c: c.get_group(GroupName=name))
-        return dict(raw["Group"])
-
-    def get_managed_policy(self, arn: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetPolicy {arn}", lambda c: c.get_policy(PolicyArn=arn))
-        return dict(raw["Policy"])
-
-    def get_repository(self, name: str) -> dict[str, Any]:
-        raw = self._read(
-            "codecommit", f"GetRepository {name}",
-            lambda c: c.get_repository(repositoryName=name),
-        )  # fmt: skip
-        return dict(raw["repositoryMetadata"])
-
-    def get_build_project(self, name: str) -> dict[str, Any] | None:
-        raw = self._read(
-            "codebuild", f"BatchGetProjects {name}", lambda c: c.batch_get_projects(names=[name])
-        )
-        projects = raw.get("projects", [])
-        return dict(projects[0]) if projects else None
-
-    def get_pipeline(self, name: str) -> dict[str, Any]:
-        raw = self._read("codepipeline", f"GetPipeline {name}", lambda c: c.get_pipeline(name=name))
-        return dict(raw["pipeline"])
-
-    def get_model_package_group(self, name: str) -> dict[str, Any]:
-        return dict(
-            self._read(
-                "sagemaker", f"DescribeModelPackageGroup {name}",
-                lambda c: c.describe_model_package_group(ModelPackageGroupName=name),
-            )
-        )  # fmt: skip
-
-    def get_parameter(self, name: str) -> str:
-        raw = self._read("ssm", f"GetParameter {name}", lambda c: c.get_parameter(Name=name))
-        return str(raw["Parameter"]["Value"])
-
-    def bucket_versioning(self, bucket: str) -> str:
-        raw = self._read(
-            "s3", f"GetBucketVersioning {bucket}", lambda c: c.get_bucket_versioning(Bucket=bucket)
-        )
-        return str(raw.get("Status", ""))
-
-    def bucket_policy(self, bucket: str) -> dict[str, Any]:
-        raw = self._read(
-            "s3", f"GetBucketPolicy {bucket}", lambda c: c.get_bucket_policy(Bucket=bucket)
-        )
-        return dict(json.loads(raw["Policy"]))
-
-    def describe_key(self, key_id: str) -> dict[str, Any]:
-        raw = self._read("kms", f"DescribeKey {key_id}", lambda c: c.describe_key(KeyId=key_id))
-        return dict(raw["KeyMetadata"])
-
-    def key_rotation_enabled(self, key_id: str) -> bool:
-        raw = self._read(
-            "kms", f"GetKeyRotationStatus {key_id}",
-            lambda c: c.get_key_rotation_status(KeyId=key_id),
-        )  # fmt: skip
-        return bool(raw.get("KeyRotationEnabled"))
-
-    def log_group(self, name: str) -> dict[str, Any] | None:
-        raw = self._read(
-            "logs", f"DescribeLogGroups {name}",
-            lambda c: c.describe_log_groups(logGroupNamePrefix=name),
-        )  # fmt: skip
-        return next((dict(g) for g in raw.get("logGroups", []) if g["logGroupName"] == name), None)
-
-    def topic_attributes(self, arn: str) -> dict[str, str]:
-        raw = self._read(
-            "sns", f"GetTopicAttributes {arn}", lambda c: c.get_topic_attributes(TopicArn=arn)
-        )
-        return dict(raw.get("Attributes", {}))
-
-    def events_rule(self, name: str) -> dict[str, Any]:
-        return dict(
-            self._read("events", f"DescribeRule {name}", lambda c: c.describe_rule(Name=name))
-        )
-
-    def dashboard(self, name: str) -> dict[str, Any]:
-        return dict(
-            self._read(
-                "cloudwatch", f"GetDashboard {name}",
-                lambda c: c.get_dashboard(DashboardName=name),
-            )
-        )  # fmt: skip
-
-    def security_group(self, group_id: str) -> dict[str, Any]:
-        raw = self._read(
-            "ec2", f"DescribeSecurityGroups {group_id}",
-            lambda c: c.describe_security_groups(GroupIds=[group_id]),
-        )  # fmt: skip
-        return dict(raw["SecurityGroups"][0])
-
-    def vpc_endpoint(self, endpoint_id: str) -> dict[str, Any]:
-        raw = self._read(
-            "ec2", f"DescribeVpcEndpoints {endpoint_id}",
-            lambda c: c.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id]),
-        )  # fmt: skip
-        return dict(raw["VpcEndpoints"][0])

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from provisioner.deploy.errors import Interrupted
-from provisioner.deploy.gateway import AwsGateway, EventMark, StackEvent
+from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.records import EventMark, StackEvent
 
 FINAL_STACK_STATUSES = frozenset(
     {

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from provisioner.cfn.security_diff import SecurityDiff
-from provisioner.deploy.gateway import ResourceChange
+from provisioner.deploy.records import ResourceChange
 
 
 def table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from provisioner.deploy import change_sets
-from provisioner.deploy.gateway import AwsGateway, ResourceChange
+from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.records import ResourceChange
 from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import wait_until_idle

@@ -13,6 +13,7 @@ from typing import Any
 
 from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.service_reads import ServiceReads
 from provisioner.deploy.target import StackTemplate
 
 
@@ -61,7 +62,7 @@ class SmokeResult:
         }  # fmt: skip
 
 
-Check = Callable[[AwsGateway, Declared], str]  # returns what it saw; raises SmokeMismatch
+Check = Callable[[ServiceReads, Declared], str]  # returns what it saw; raises SmokeMismatch
 
 
 class SmokeMismatch(Exception):
@@ -102,7 +103,7 @@ def _condition_keys(trust: dict[str, Any]) -> set[str]:
     }
 
 
-def _role(gateway: AwsGateway, r: Declared) -> str:
+def _role(gateway: ServiceReads, r: Declared) -> str:
     role = gateway.get_role(r.name("RoleName"))
     declared = r.properties.get("AssumeRolePolicyDocument", {})
     actual = _policy(role.get("AssumeRolePolicyDocument", {}))
@@ -115,30 +116,30 @@ def _role(gateway: AwsGateway, r: Declared) -> str:
     return f"trusts {trusted}" + (f" if {', '.join(conditions)}" if conditions else "")
 
 
-def _group(gateway: AwsGateway, r: Declared) -> str:
+def _group(gateway: ServiceReads, r: Declared) -> str:
     return f"group {gateway.get_group(r.name('GroupName'))['GroupName']} exists"
 
 
-def _managed_policy(gateway: AwsGateway, r: Declared) -> str:
+def _managed_policy(gateway: ServiceReads, r: Declared) -> str:
     policy = gateway.get_managed_policy(r.physical_id)
     name = r.literal("ManagedPolicyName")
     _expect(name is None or policy["PolicyName"] == name, f"named {policy['PolicyName']}")
     return f"policy {policy['PolicyName']} exists"
 
 
-def _repository(gateway: AwsGateway, r: Declared) -> str:
+def _repository(gateway: ServiceReads, r: Declared) -> str:
     repo = gateway.get_repository(r.name("RepositoryName"))
     return f"repository {repo['repositoryName']} exists"
 
 
-def _build_project(gateway: AwsGateway, r: Declared) -> str:
+def _build_project(gateway: ServiceReads, r: Declared) -> str:
     project = gateway.get_build_project(r.name("Name"))
     _expect(project is not None, "project not found")
     assert project is not None
     return f"project {project['name']} exists"
 
 
-def _pipeline(gateway: AwsGateway, r: Declared) -> str:
+def _pipeline(gateway: ServiceReads, r: Declared) -> str:
     pipeline = gateway.get_pipeline(r.name("Name"))
     declared = [s.get("Name") for s in r.properties.get("Stages", [])]
     actual = [s.get("name") for s in pipeline.get("stages", [])]
@@ -146,33 +147,33 @@ def _pipeline(gateway: AwsGateway, r: Declared) -> str:
     return f"stages {' → '.join(str(s) for s in actual)}"
 
 
-def _model_package_group(gateway: AwsGateway, r: Declared) -> str:
+def _model_package_group(gateway: ServiceReads, r: Declared) -> str:
     group = gateway.get_model_package_group(r.name("ModelPackageGroupName"))
     return f"model package group {group['ModelPackageGroupName']} exists"
 
 
-def _parameter(gateway: AwsGateway, r: Declared) -> str:
+def _parameter(gateway: ServiceReads, r: Declared) -> str:
     value = gateway.get_parameter(r.name("Name"))
     declared = r.literal("Value")
     _expect(declared is None or value == declared, f"value {value!r}, declared {declared!r}")
     return f"value {value}"
 
 
-def _bucket(gateway: AwsGateway, r: Declared) -> str:
+def _bucket(gateway: ServiceReads, r: Declared) -> str:
     declared = (r.properties.get("VersioningConfiguration") or {}).get("Status")
     status = gateway.bucket_versioning(r.name("BucketName"))
     _expect(declared is None or status == declared, f"versioning {status!r}, declared {declared!r}")
     return f"bucket exists, versioning {status or 'off'}"
 
 
-def _bucket_policy(gateway: AwsGateway, r: Declared) -> str:
+def _bucket_policy(gateway: ServiceReads, r: Declared) -> str:
     bucket = r.literal("Bucket")
     _expect(isinstance(bucket, str), "bucket not known")
     policy = gateway.bucket_policy(str(bucket))
     return f"{len(policy.get('Statement', []))} statements"
 
 
-def _key(gateway: AwsGateway, r: Declared) -> str:
+def _key(gateway: ServiceReads, r: Declared) -> str:
     key = gateway.describe_key(r.physical_id)
     _expect(key.get("Enabled", True), "key disabled")
     if r.properties.get("EnableKeyRotation"):
@@ -180,12 +181,12 @@ def _key(gateway: AwsGateway, r: Declared) -> str:
     return f"key {key['KeyId']} enabled"
 
 
-def _alias(gateway: AwsGateway, r: Declared) -> str:
+def _alias(gateway: ServiceReads, r: Declared) -> str:
     key = gateway.describe_key(r.name("AliasName"))
     return f"points at {key['KeyId']}"
 
 
-def _log_group(gateway: AwsGateway, r: Declared) -> str:
+def _log_group(gateway: ServiceReads, r: Declared) -> str:
     group = gateway.log_group(r.name("LogGroupName"))
     _expect(group is not None, "log group not found")
     assert group is not None
@@ -195,12 +196,12 @@ def _log_group(gateway: AwsGateway, r: Declared) -> str:
     return f"retention {kept} days"
 
 
-def _topic(gateway: AwsGateway, r: Declared) -> str:
+def _topic(gateway: ServiceReads, r: Declared) -> str:
     attributes = gateway.topic_attributes(r.physical_id)
     return f"topic {attributes.get('TopicArn', r.physical_id)} exists"
 
 
-def _topic_policy(gateway: AwsGateway, r: Declared) -> str:
+def _topic_policy(gateway: ServiceReads, r: Declared) -> str:
     topics = r.properties.get("Topics", [])
     arns = [r.physical_ids.get(t["Ref"]) if isinstance(t, dict) else t for t in topics]
     for arn in arns:
@@ -210,24 +211,24 @@ def _topic_policy(gateway: AwsGateway, r: Declared) -> str:
     return f"policy on {len(arns)} topic(s)"
 
 
-def _rule(gateway: AwsGateway, r: Declared) -> str:
+def _rule(gateway: ServiceReads, r: Declared) -> str:
     rule = gateway.events_rule(r.name("Name"))
     declared = r.literal("State")
     _expect(declared is None or rule.get("State") == declared, f"state {rule.get('State')}")
     return f"rule {rule.get('Name')} {rule.get('State')}"
 
 
-def _dashboard(gateway: AwsGateway, r: Declared) -> str:
+def _dashboard(gateway: ServiceReads, r: Declared) -> str:
     dashboard = gateway.dashboard(r.name("DashboardName"))
     return f"dashboard {dashboard.get('DashboardName')} exists"
 
 
-def _security_group(gateway: AwsGateway, r: Declared) -> str:
+def _security_group(gateway: ServiceReads, r: Declared) -> str:
     group = gateway.security_group(r.physical_id)
     return f"security group {group['GroupId']} in {group.get('VpcId')}"
 
 
-def _vpc_endpoint(gateway: AwsGateway, r: Declared) -> str:
+def _vpc_endpoint(gateway: ServiceReads, r: Declared) -> str:
     endpoint = gateway.vpc_endpoint(r.physical_id)
     declared = r.literal("ServiceName")
     _expect(declared is None or endpoint.get("ServiceName") == declared,
@@ -260,6 +261,7 @@ CHECKS: dict[str, Check] = {
 
 def smoke_check(gateway: AwsGateway, template: StackTemplate) -> list[SmokeResult]:
     physical = {r.logical_id: r.physical_id for r in gateway.stack_resources(template.stack_name)}
+    reads = ServiceReads(gateway)
     results = []
     for logical_id, body in sorted(template.document.get("Resources", {}).items()):
         kind = body["Type"]
@@ -274,7 +276,7 @@ def smoke_check(gateway: AwsGateway, template: StackTemplate) -> list[SmokeResul
             results.append(result)
             continue
         try:
-            ok, detail = True, check(gateway, declared)
+            ok, detail = True, check(reads, declared)
         except (SmokeMismatch, AwsFailure) as problem:
             ok, detail = False, str(problem)
         results.append(SmokeResult(template.stack_name, logical_id, kind, declared.physical_id,

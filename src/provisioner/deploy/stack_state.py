@@ -8,8 +8,9 @@ so it is deleted (and said so) before it is created again.
 from __future__ import annotations
 
 from provisioner.deploy.errors import AwsFailure
-from provisioner.deploy.gateway import AwsGateway, StackInfo
+from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say, follow
+from provisioner.deploy.records import StackInfo
 
 _UNRECOVERABLE = {"UPDATE_ROLLBACK_FAILED", "DELETE_FAILED", "ROLLBACK_FAILED", "UPDATE_FAILED"}
 

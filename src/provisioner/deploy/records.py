@@ -1,0 +1,134 @@
+"""What the gateway hands back: typed, immutable records of CloudFormation's answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    stack_id: str
+    name: str
+    status: str
+    status_reason: str
+    outputs: dict[str, str]
+    termination_protection: bool
+    created: datetime | None
+    last_updated: datetime | None
+
+    @property
+    def busy(self) -> bool:
+        """Another operation is running (a change set under review is not one)."""
+        return self.status.endswith("_IN_PROGRESS") and self.status != "REVIEW_IN_PROGRESS"
+
+
+@dataclass(frozen=True)
+class StackEvent:
+    event_id: str
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str
+    reason: str
+    timestamp: datetime
+
+    @property
+    def is_stack(self) -> bool:
+        return self.resource_type == "AWS::CloudFormation::Stack"
+
+
+@dataclass(frozen=True)
+class EventMark:
+    """A point in a stack's event history: events at or after `since` not in `seen` are new."""
+
+    since: datetime | None
+    seen: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    action: str  # Add | Modify | Remove | Import | Dynamic
+    logical_id: str
+    resource_type: str
+    physical_id: str = ""
+    replacement: str = ""  # True | False | Conditional, when CloudFormation says
+
+
+@dataclass(frozen=True)
+class ChangeSetInfo:
+    change_set_id: str
+    stack_id: str
+    status: str
+    status_reason: str
+    execution_status: str
+    created: datetime | None
+    changes: tuple[ResourceChange, ...] = ()
+
+    @property
+    def has_no_changes(self) -> bool:
+        reason = self.status_reason.lower()
+        return self.status == "FAILED" and (
+            "didn't contain changes" in reason or "no updates" in reason
+        )
+
+
+@dataclass(frozen=True)
+class StackResource:
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str
+
+
+@dataclass(frozen=True)
+class DriftDetection:
+    detection_status: str  # DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED
+    stack_drift_status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResourceDrift:
+    logical_id: str
+    physical_id: str
+    resource_type: str
+    status: str  # IN_SYNC | MODIFIED | DELETED | NOT_CHECKED
+    differences: tuple[dict[str, str], ...] = field(default_factory=tuple)
+
+
+def stack_from_api(raw: dict[str, Any]) -> StackInfo:
+    return StackInfo(
+        stack_id=raw["StackId"],
+        name=raw["StackName"],
+        status=raw["StackStatus"],
+        status_reason=raw.get("StackStatusReason", "") or "",
+        outputs={o["OutputKey"]: o.get("OutputValue", "") for o in raw.get("Outputs", [])},
+        termination_protection=bool(raw.get("EnableTerminationProtection", False)),
+        created=raw.get("CreationTime"),
+        last_updated=raw.get("LastUpdatedTime"),
+    )
+
+
+def event_from_api(raw: dict[str, Any]) -> StackEvent:
+    return StackEvent(
+        event_id=raw["EventId"],
+        logical_id=raw.get("LogicalResourceId", ""),
+        physical_id=raw.get("PhysicalResourceId", "") or "",
+        resource_type=raw.get("ResourceType", ""),
+        status=raw.get("ResourceStatus", ""),
+        reason=raw.get("ResourceStatusReason", "") or "",
+        timestamp=raw["Timestamp"],
+    )
+
+
+def change_from_api(raw: dict[str, Any]) -> ResourceChange:
+    rc = raw.get("ResourceChange", {})
+    return ResourceChange(
+        action=rc.get("Action", ""),
+        logical_id=rc.get("LogicalResourceId", ""),
+        resource_type=rc.get("ResourceType", ""),
+        physical_id=rc.get("PhysicalResourceId", "") or "",
+        replacement=rc.get("Replacement", "") or "",
+    )
