@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import all_ml_configs, all_sec_configs, resource_schema
@@ -888,6 +889,48 @@ def test_a_create_change_set_joins_the_stack_under_review(emulator: Any, plain_m
     reset(plain_moto)
     one, two = change_sets_under_review(plain_moto)
     assert one != two
+
+
+def delete_unknown_change_set(url: str) -> Any:
+    """The error DeleteChangeSet gives for a change set that does not exist."""
+    cf = boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",
+                      aws_access_key_id="t", aws_secret_access_key="t",
+                      config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
+    with pytest.raises(Exception) as refused:  # plain moto answers no ClientError: HTML
+        cf.delete_change_set(
+            ChangeSetName="arn:aws:cloudformation:us-west-2:123456789012:changeSet/none/0"
+        )
+    return refused.value
+
+
+def test_deleting_an_unknown_change_set_is_not_found(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    error = delete_unknown_change_set(emulator.url)
+    assert isinstance(error, ClientError)
+    assert error.response["Error"]["Code"] == "ChangeSetNotFound"
+    assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert not isinstance(delete_unknown_change_set(plain_moto), ClientError)  # HTTP 500
+
+
+def change_sets_listed(url: str) -> list[str]:
+    """A change set of the same name on two stacks; the stacks of those ListChangeSets gives
+    for the first."""
+    cf = _cf(url)
+    for stack in ("listed-a", "listed-b"):
+        cf.create_change_set(StackName=stack, ChangeSetName="cs", ChangeSetType="CREATE",
+                             TemplateBody=_template("x", f"/{stack}/p"))  # fmt: skip
+    return [c["StackName"] for c in cf.list_change_sets(StackName="listed-a")["Summaries"]]
+
+
+def test_list_change_sets_lists_the_named_stacks_only(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    assert change_sets_listed(emulator.url) == ["listed-a"]
+    cf = _cf(emulator.url)  # a change set named with its stack is that stack's one
+    cf.delete_change_set(ChangeSetName="cs", StackName="listed-b")
+    assert cf.list_change_sets(StackName="listed-b")["Summaries"] == []
+    assert len(cf.list_change_sets(StackName="listed-a")["Summaries"]) == 1
+    reset(plain_moto)
+    assert change_sets_listed(plain_moto) == ["listed-a", "listed-b"]
 
 
 def protected_delete(url: str) -> str:

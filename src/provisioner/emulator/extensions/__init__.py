@@ -40,6 +40,8 @@ EXTENSIONS = (
     "cfn_ec2_security_group_rules",
     "cfn_ec2_vpc_endpoint_tags",
     "change_set_outputs",
+    "change_set_delete_not_found",
+    "change_set_list_by_stack",
     "stack_template_body_limit",
     "stack_termination_protection",
     # Before stack_operations, which wraps the per-resource update and reports its failure.
