@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -809,6 +811,13 @@ def _cf(url: str) -> Any:
                         aws_access_key_id="t", aws_secret_access_key="t")  # fmt: skip
 
 
+def _cf_once(url: str) -> Any:
+    """A client that does not retry (botocore retries 5xx answers, with back-off)."""
+    return boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",
+                        aws_access_key_id="t", aws_secret_access_key="t",
+                        config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
+
+
 def _template(value: str, name: str = "/cs/p") -> str:
     # Each test names its own parameter: plain moto is shared by a worker's tests, and its
     # stacks are not always deleted (a failed delete there is the gap shown).
@@ -893,9 +902,7 @@ def test_a_create_change_set_joins_the_stack_under_review(emulator: Any, plain_m
 
 def delete_unknown_change_set(url: str) -> Any:
     """The error DeleteChangeSet gives for a change set that does not exist."""
-    cf = boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",
-                      aws_access_key_id="t", aws_secret_access_key="t",
-                      config=Config(retries={"total_max_attempts": 1}))  # fmt: skip
+    cf = _cf_once(url)
     with pytest.raises(Exception) as refused:  # plain moto answers no ClientError: HTML
         cf.delete_change_set(
             ChangeSetName="arn:aws:cloudformation:us-west-2:123456789012:changeSet/none/0"
@@ -1248,6 +1255,69 @@ def test_async_mode_passes_through_in_progress(emulator: Any, slow_resources: An
         "DELETE_IN_PROGRESS"
     )
     assert wait(cf, stack_id) == "DELETE_COMPLETE"
+
+
+# -- the server -------------------------------------------------------------------------------
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.requests: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "POST / HTTP" in record.getMessage():
+            self.requests.append(record.getMessage())
+
+
+def test_requests_are_logged_only_when_verbose(emulator: Any) -> None:
+    """werkzeug's access log (one line per request, hundreds per deploy) stays off unless
+    asked for; server errors are still logged."""
+    from provisioner.emulator.faults import FAULTS, Fault
+    from provisioner.emulator.server import Emulator
+
+    werkzeug = logging.getLogger("werkzeug")
+    records, level = _Records(), werkzeug.level
+    werkzeug.addHandler(records)
+    werkzeug.setLevel(logging.INFO)
+    try:
+        _cf(emulator.url).list_stacks()
+        assert records.requests == []
+        FAULTS.add(Fault("ListStacks", status=500, code="InternalFailure"))
+        with pytest.raises(ClientError):
+            _cf_once(emulator.url).list_stacks()
+        assert [r.split('" ')[1] for r in records.requests] == ["500 -"]
+        records.requests.clear()
+        with Emulator(verbose=True) as verbose:
+            _cf(verbose.url).list_stacks()
+        assert len(records.requests) == 1
+    finally:
+        werkzeug.removeHandler(records)
+        werkzeug.setLevel(level)
+
+
+def test_the_command_passes_verbose_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from provisioner.emulator import __main__ as command
+
+    made: list[bool] = []
+
+    class Started:
+        url = "http://localhost:4566"
+
+        def __init__(self, port: int, verbose: bool) -> None:
+            made.append(verbose)
+
+        def start(self) -> Started:
+            return self
+
+        def stop(self) -> None:
+            pass
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "Emulator", Started)
+    monkeypatch.setattr(command, "time", SimpleNamespace(sleep=interrupted))
+    assert command.main([]) == 0 and command.main(["--verbose"]) == 0
+    assert made == [False, True]
 
 
 # -- drift detection ----------------------------------------------------------------------------

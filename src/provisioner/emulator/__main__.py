@@ -1,5 +1,5 @@
-"""`provisioner-emulator [--port 4566] [--resource-delay SECONDS]`: run the emulator in the
-foreground."""
+"""`provisioner-emulator [--port 4566] [--resource-delay SECONDS] [--verbose]`: run the emulator
+in the foreground."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from provisioner.emulator.server import Emulator
 from provisioner.emulator.settings import SETTINGS
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="provisioner-emulator", description=__doc__)
     parser.add_argument("--port", type=int, default=4566, help="port on 127.0.0.1 (4566)")
     parser.add_argument(
@@ -21,9 +21,12 @@ def main() -> int:
         help="seconds each resource takes, so stacks pass through *_IN_PROGRESS as in AWS "
         "(default: $PROVISIONER_EMULATOR_RESOURCE_DELAY or 0, synchronous)",
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--verbose", action="store_true", help="log every request (by default only errors)"
+    )
+    args = parser.parse_args(argv)
     SETTINGS.resource_delay = args.resource_delay
-    emulator = Emulator(port=args.port).start()
+    emulator = Emulator(port=args.port, verbose=args.verbose).start()
     print(f"AWS emulator on {emulator.url}: export AWS_ENDPOINT_URL={emulator.url}", flush=True)
     print("any access key works; Ctrl-C stops it", flush=True)
     try:
