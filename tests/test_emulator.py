@@ -1133,6 +1133,55 @@ def test_a_real_failure_is_reported_once_on_its_own_resource(emulator: Any) -> N
             "[Role]. Rollback requested by user.") in seen  # fmt: skip
 
 
+def test_reading_a_failed_or_deleted_stack_creates_nothing(emulator: Any) -> None:
+    """moto makes a stack's resources on first read; after a rollback or a delete, a read
+    would re-run the failed creation or re-create what was deleted (and leak it)."""
+    emulator.reset()
+    url = emulator.url
+    cf, ssm = _cf(url), _client(url, "ssm")
+
+    def param(name: str) -> dict[str, Any]:
+        return _with(PARAM, Name=name)
+
+    def outputs(*names: str, export: bool = False) -> dict[str, Any]:
+        exported = lambda n: {"Export": {"Name": f"{n}-export"}} if export else {}  # noqa: E731
+        return {n: {"Value": {"Ref": n}, **exported(n)} for n in names}
+
+    def gone(name: str) -> bool:
+        return not ssm.get_parameters(Names=[name])["Parameters"]
+
+    _client(url, "iam").create_role(
+        RoleName="taken-role", AssumeRolePolicyDocument=json.dumps(_trusting("codebuild"))
+    )
+    cf.create_stack(StackName="rolled-back", Capabilities=["CAPABILITY_NAMED_IAM"],
+                    TemplateBody=json.dumps({
+                        "Resources": {"Param": param("/rolled-back"),
+                                      "Role": _with(ROLE, RoleName="taken-role")},
+                        "Outputs": outputs("Param", "Role")}))  # fmt: skip
+    assert wait(cf, "rolled-back") == "ROLLBACK_COMPLETE"
+    seen = events(cf, "rolled-back")
+    assert "Outputs" not in cf.describe_stacks(StackName="rolled-back")["Stacks"][0]
+    assert cf.describe_stack_resources(StackName="rolled-back")["StackResources"] == []
+    assert events(cf, "rolled-back") == seen and gone("/rolled-back")
+    # A failed delete keeps the stack, and what it deleted stays deleted.
+    bucket = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "read-full-bucket"}}
+    cf.create_stack(StackName="half-deleted", TemplateBody=json.dumps({
+        "Resources": {"Bucket": bucket, "Param": param("/half-deleted")},
+        "Outputs": outputs("Param")}))  # fmt: skip
+    _client(url, "s3").put_object(Bucket="read-full-bucket", Key="k", Body=b"data")
+    cf.delete_stack(StackName="half-deleted")
+    assert wait(cf, "half-deleted") == "DELETE_FAILED"
+    cf.describe_stacks(StackName="half-deleted")
+    listed = cf.describe_stack_resources(StackName="half-deleted")["StackResources"]
+    assert [r["LogicalResourceId"] for r in listed] == ["Bucket"] and gone("/half-deleted")
+    # Deleting a stack with exports removes them without re-creating what they name.
+    cf.create_stack(StackName="exporting", TemplateBody=json.dumps({
+        "Resources": {"Param": param("/exporting")},
+        "Outputs": outputs("Param", export=True)}))  # fmt: skip
+    cf.delete_stack(StackName="exporting")
+    assert gone("/exporting") and cf.list_exports()["Exports"] == []
+
+
 def _retained_bucket(name: str) -> dict[str, Any]:
     return {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
             "Properties": {"BucketName": name}}  # fmt: skip

@@ -155,12 +155,12 @@ def _failure_reason(failed: list[tuple[str, str]], error: Exception) -> str:
 _SUB_NAME = re.compile(r"\$\{([^!}][^}]*)\}")
 
 
-def _references(node: Any) -> list[str]:
+def references(node: Any) -> list[str]:
     """The names a template fragment refers to (Ref, Fn::GetAtt, Fn::Sub), in order."""
     found: list[str] = []
     if isinstance(node, list):
         for item in node:
-            found += _references(item)
+            found += references(item)
     elif isinstance(node, dict):
         for key, value in node.items():
             if key == "Ref" and isinstance(value, str):
@@ -171,9 +171,9 @@ def _references(node: Any) -> list[str]:
             elif key == "Fn::Sub":
                 text, names = (*value, {})[:2] if isinstance(value, list) else (value, {})
                 found += [n.split(".")[0] for n in _SUB_NAME.findall(str(text)) if n not in names]
-                found += _references(names)
+                found += references(names)
             else:
-                found += _references(value)
+                found += references(value)
     return found
 
 
@@ -184,7 +184,7 @@ def _create_dependencies_first(
     CloudFormation does. moto creates them from inside the resource's own creation (resolving
     its properties), so their events would nest in its own and a failing one would fail both."""
     depends_on = resource_json.get("DependsOn", [])
-    names = _references(resource_json.get("Properties")) + (
+    names = references(resource_json.get("Properties")) + (
         [depends_on] if isinstance(depends_on, str) else list(depends_on)
     )
     declared = resources_map._resource_json_map
@@ -193,7 +193,7 @@ def _create_dependencies_first(
             resources_map[name]  # moto's lazy map creates it on first access
 
 
-def _skipped(resource_json: dict[str, Any], resources_map: Any) -> bool:
+def conditioned_out(resource_json: dict[str, Any], resources_map: Any) -> bool:
     """moto "creates" a resource whose Condition is false as nothing; CloudFormation does not
     report it at all."""
     condition = resource_json.get("Condition")
@@ -206,7 +206,7 @@ def _traced(verb: str, call: Callable[..., Any]) -> Callable[..., Any]:
     def traced(logical_id: str, resource_json: dict[str, Any], resources_map: Any,
                *args: Any, **kwargs: Any) -> Any:  # fmt: skip
         stack = _stack_of(resources_map)
-        if stack is None or (verb == "CREATE" and _skipped(resource_json, resources_map)):
+        if stack is None or (verb == "CREATE" and conditioned_out(resource_json, resources_map)):
             return call(logical_id, resource_json, resources_map, *args, **kwargs)
         if verb == "CREATE":
             _create_dependencies_first(logical_id, resource_json, resources_map)
@@ -423,8 +423,10 @@ def install() -> None:
                     failed = _operation(stack).report_failures(stack)
                     _stack_event(stack, "DELETE_FAILED", _failure_reason(failed, error))
                     return
-                for export in stack.exports:
-                    self.exports.pop(export.name, None)
+                # By owner: evaluating the stack's exports now would re-create what they name.
+                for name, export in list(self.exports.items()):
+                    if export.exporting_stack_id == stack.stack_id:
+                        self.exports.pop(name, None)
                 _stack_event(stack, "DELETE_COMPLETE")
                 self.stacks.pop(stack.stack_id, None)
                 self.deleted_stacks[stack.stack_id] = stack
