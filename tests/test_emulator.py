@@ -1038,6 +1038,32 @@ def test_failed_update_rolls_back(emulator: Any) -> None:
     assert any(e[1] == "CREATE_FAILED" and e[0] == "Broken" for e in events(cf, "upd"))
 
 
+def test_a_failed_update_keeps_what_it_would_have_removed(emulator: Any) -> None:
+    """moto deletes what an update drops before updating the rest; CloudFormation deletes it
+    last (cleanup), so when the rest fails the dropped resource is still there."""
+    emulator.reset()
+    cf = _cf(emulator.url)
+    gateway = {"Type": "AWS::EC2::InternetGateway",
+               "Properties": {"Tags": [{"Key": "team", "Value": "one"}]}}  # fmt: skip
+    dropped = _with(PARAM, Name="/dropped")
+    cf.create_stack(StackName="dropping", TemplateBody=json.dumps({"Resources": {
+        "Gateway": gateway, "Dropped": dropped}}))  # fmt: skip
+    cannot = _with(gateway, Tags=[{"Key": "team", "Value": "two"}])  # no update in the emulator
+    cf.update_stack(StackName="dropping", TemplateBody=json.dumps({"Resources": {
+        "Gateway": cannot}}))  # fmt: skip
+    assert wait(cf, "dropping") == "UPDATE_ROLLBACK_COMPLETE"
+    assert _client(emulator.url, "ssm").get_parameter(Name="/dropped")["Parameter"]["Value"] == "v"
+    assert ("Dropped", "DELETE_IN_PROGRESS") not in [(e[0], e[1]) for e in events(cf, "dropping")]
+    # A successful update deletes it in the cleanup phase, after the rest.
+    cf.update_stack(StackName="dropping", TemplateBody=json.dumps({"Resources": {
+        "Gateway": gateway, "Param": PARAM}}))  # fmt: skip
+    assert wait(cf, "dropping") == "UPDATE_COMPLETE"
+    seen = [(e[0], e[1]) for e in events(cf, "dropping")]
+    cleanup = seen.index(("dropping", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"))
+    assert seen.index(("Param", "CREATE_COMPLETE")) < cleanup
+    assert cleanup < seen.index(("Dropped", "DELETE_COMPLETE"))
+
+
 def test_failed_delete_keeps_the_stack(emulator: Any) -> None:
     emulator.reset()
     cf = _cf(emulator.url)
