@@ -107,8 +107,8 @@ class _Operation:
         if all(error is not seen for seen in self.errors.values()):
             self.errors[logical_id] = error
 
-    def done(self, stack: Stack, logical_id: str, physical: str) -> None:
-        verb, kind, _ = self.open.pop(logical_id)
+    def done(self, stack: Stack, logical_id: str, verb: str, kind: str, physical: str) -> None:
+        self.open.pop(logical_id, None)
         self.errors.pop(logical_id, None)
         resource_event(stack, logical_id, kind, f"{verb}_COMPLETE", None, physical)
 
@@ -119,7 +119,7 @@ class _Operation:
         failed = []
         for logical_id, (verb, kind, physical) in self.open.items():
             error = self.errors.get(logical_id)
-            reason = _reason(error) if error else f"Resource {_NOUN[verb]} cancelled"
+            reason = _reason(error) if error is not None else f"Resource {_NOUN[verb]} cancelled"
             resource_event(stack, logical_id, kind, f"{verb}_FAILED", reason, physical)
             if error is not None:
                 failed.append((verb, logical_id))
@@ -219,7 +219,7 @@ def _traced(verb: str, call: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as error:
             operation.attempt_failed(logical_id, error)
             raise
-        operation.done(stack, logical_id, _physical(resource))
+        operation.done(stack, logical_id, verb, kind, _physical(resource))
         return resource
 
     traced.__wrapped__ = call  # type: ignore[attr-defined]
@@ -251,7 +251,7 @@ def _delete_traced(call: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as error:
             operation.attempt_failed(logical_id, error)
             raise
-        operation.done(stack, logical_id, physical)
+        operation.done(stack, logical_id, "DELETE", kind, physical)
         return result
 
     delete_resource.__wrapped__ = call  # type: ignore[attr-defined]
