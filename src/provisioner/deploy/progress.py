@@ -34,6 +34,8 @@ FINAL_STACK_STATUSES = frozenset(
         "IMPORT_ROLLBACK_FAILED",
     }
 )
+# A resource is done when it completed, failed or was skipped (DELETE_SKIPPED: retained).
+_RESOURCE_DONE = ("_COMPLETE", "_FAILED", "_SKIPPED")
 SUCCESS_STATUSES = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE"})
 
 
@@ -110,7 +112,7 @@ def follow(
                 events.append(event)
                 if event.status == "REVIEW_IN_PROGRESS":
                     continue
-                if not event.is_stack and event.status.endswith(("_COMPLETE", "_FAILED")):
+                if not event.is_stack and event.status.endswith(_RESOURCE_DONE):
                     finished.add(event.logical_id)
                 say(_line(event, len(finished), total, started))
                 if event.is_stack and event.status in FINAL_STACK_STATUSES:
