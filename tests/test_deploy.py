@@ -628,3 +628,16 @@ def test_failed_first_create_in_prod_leaves_nothing_retained(
     buckets = [b["Name"] for b in cloud.client("s3").list_buckets()["Buckets"]]
     assert bucket.physical_name not in buckets
     expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force"), 0)
+
+
+def test_deploy_warns_of_a_parameter_changed_out_of_band(cloud: Any, run_ml: CliRunner,
+                                                         workdir: Path) -> None:  # fmt: skip
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    name = plan_stack(ml_config(workdir, STARTER)).stack_name.removesuffix("-stack")
+    edited = f"/ml/{name}/pipeline-name"
+    cloud.client("ssm").put_parameter(Name=edited, Value="hacked", Type="String", Overwrite=True)
+    again = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    assert "no changes" in again.out
+    assert re.search(rf"warning: 1 SSM parameter\(s\) .*\({re.escape(edited)}\)", again.out)
+    assert report(workdir, STARTER.removesuffix(".yaml"), "deploy")[
+        "parameters_not_matching_outputs"] == [edited]  # fmt: skip

@@ -116,12 +116,11 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
     return code
 
 
-def _refuse_without_force(inv: Invocation, what: str) -> None:
+def _refuse_without_force(inv: Invocation, what: str, hint: str) -> None:
     if not inv.force:
         raise InputError(
             inv.config,
-            f"{inv.action} {what}; nothing was changed. Run it again with --force "
-            "(or see what would change first with --action show-changes)",
+            f"{inv.action} {what}; nothing was changed. Run it again with --force ({hint})",
         )
 
 
@@ -138,7 +137,11 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         if inv.dry_run:
             return show_changes(replace(inv, action="show-changes"))
         target = load(inv, None)
-        _refuse_without_force(inv, f"changes {', '.join(target.stack_names)} in AWS")
+        _refuse_without_force(
+            inv,
+            f"changes {', '.join(target.stack_names)} in AWS",
+            "see what would change first with --action show-changes",
+        )
         from provisioner.deploy.apply import deploy as run
 
         return run_aws_action(
@@ -169,7 +172,11 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
 
     def delete(inv: Invocation) -> int:
         target = load(inv, None)
-        _refuse_without_force(inv, f"deletes {', '.join(target.stack_names)}")
+        _refuse_without_force(
+            inv,
+            f"deletes {', '.join(target.stack_names)}",
+            "see what is deployed first with --action status",
+        )
         from provisioner.deploy.delete import delete as run
 
         return run_aws_action(

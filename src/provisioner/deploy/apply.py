@@ -80,6 +80,19 @@ def deploy(
     say(f"{len(parameters)} SSM parameters under {target.ssm_path}")
     for name, value in parameters.items():
         say(f"  {name} = {value}")
+    outputs = {
+        value
+        for template in target.stacks
+        if (stack := gateway.describe_stack(template.stack_name)) is not None
+        for value in stack.outputs.values()
+    }
+    strays = sorted(name for name, value in parameters.items() if value not in outputs)
+    if strays:  # CloudFormation leaves a parameter edited out of band as it is
+        report["parameters_not_matching_outputs"] = strays
+        say(
+            f"warning: {len(strays)} SSM parameter(s) hold a value no stack output has "
+            f"({', '.join(strays)}): changed outside CloudFormation? see --action detect-drift"
+        )
     return ActionResult(ExitCode.OK, report)
 
 

@@ -64,6 +64,11 @@ def delete(
     report["deleted_parameters"] = leftovers
     for kept in report["retained"]:
         say(f"kept (DeletionPolicy Retain): {kept['type']} {kept['name']}")
+    if report["retained"]:
+        say(
+            "note: deploying this config again will fail while these exist under the same "
+            "names; empty and delete them (or import them into the new stack) first"
+        )
     if not found:
         say("nothing to delete")
     return ActionResult(report=report)

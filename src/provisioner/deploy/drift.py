@@ -47,7 +47,7 @@ def detect_drift(
             for difference in drift.differences:
                 say(
                     f"      {difference['kind']:<9} {difference['path']}: expected "
-                    f"{difference['expected']!s:.120} actual {difference['actual']!s:.120}"
+                    f"{_short(difference['expected'])} actual {_short(difference['actual'])}"
                 )
         report["stacks"].append(
             {
@@ -69,3 +69,8 @@ def detect_drift(
         say(f"error: not deployed: {', '.join(missing)} (deploy first)")
         return ActionResult(ExitCode.BAD_INPUT, report)
     return ActionResult(ExitCode.OK, report)
+
+
+def _short(value: str, limit: int = 120) -> str:
+    """Long values are cut for the terminal (the JSON report has them whole)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
