@@ -28,7 +28,7 @@ def access_changes(
     diffs, live = {}, set()
     for template in target.stacks:
         existing = wait_until_idle(gateway, template.stack_name, say, poller)
-        if existing is not None and existing.status in ("ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"):
+        if existing is not None and existing.never_created:
             existing = None
         if existing is not None:
             live.add(template.stack_name)
@@ -71,21 +71,12 @@ def deploy(
         report["stacks"].append(entry)
         if entry["result"] == "failed":
             return ActionResult(ExitCode.AWS_FAILURE, report)
-    parameters = {
-        k: v
-        for k, v in gateway.parameters_under(target.ssm_path.rstrip("/")).items()
-        if target.owns_parameter(k)
-    }
+    parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
     report["ssm_parameters"] = parameters
     say(f"{len(parameters)} SSM parameters under {target.ssm_path}")
     for name, value in parameters.items():
         say(f"  {name} = {value}")
-    outputs = {
-        value
-        for template in target.stacks
-        if (stack := gateway.describe_stack(template.stack_name)) is not None
-        for value in stack.outputs.values()
-    }
+    outputs = {value for entry in report["stacks"] for value in entry["outputs"].values()}
     strays = sorted(name for name, value in parameters.items() if value not in outputs)
     if strays:  # CloudFormation leaves a parameter edited out of band as it is
         report["parameters_not_matching_outputs"] = strays
@@ -106,27 +97,25 @@ def _deploy_stack(
     name = template.stack_name
     for attempt in range(_BUSY_RETRIES + 1):
         existing = ready_for_change(gateway, name, say, poller)
-        try:
+        try:  # another run may get in first, at either step: wait for it, then plan again
             planned = change_sets.create(gateway, target, template, existing, poller)
-        except StackBusy as busy:
-            if attempt == _BUSY_RETRIES:
+            if planned.no_changes:
+                change_sets.discard(gateway, planned)
+                say(f"{name}: no changes")
+                _protect(gateway, target, existing, say)
+                outputs = existing.outputs if existing else {}
+                return {"stack": name, "result": "no changes", "outputs": outputs}
+            verb = "creating" if existing is None else "updating"
+            changes = planned.change_set.changes
+            say(f"{name}: {verb} ({len(changes)} resource changes)")
+            for line in change_table(changes):
+                say(line)
+            try:
+                gateway.execute_change_set(planned.change_set.change_set_id)
+            except StackBusy:
+                change_sets.discard(gateway, planned)
                 raise
-            say(f"{name}: {busy}; waiting for that operation, then trying again")
-            continue
-        if planned.no_changes:
-            change_sets.discard(gateway, planned)
-            say(f"{name}: no changes")
-            _protect(gateway, target, existing, say)
-            return {"stack": name, "result": "no changes"}
-        verb = "creating" if existing is None else "updating"
-        changes = planned.change_set.changes
-        say(f"{name}: {verb} ({len(changes)} resource changes)")
-        for line in change_table(changes):
-            say(line)
-        try:
-            gateway.execute_change_set(planned.change_set.change_set_id)
         except StackBusy as busy:
-            change_sets.discard(gateway, planned)
             if attempt == _BUSY_RETRIES:
                 raise
             say(f"{name}: {busy}; waiting for that operation, then trying again")
@@ -154,10 +143,12 @@ def _deploy_stack(
                 ],
             }  # fmt: skip
         say(f"{name}: {outcome.final_status}")
-        _protect(gateway, target, gateway.describe_stack(planned.stack_id), say)
+        deployed = gateway.describe_stack(planned.stack_id)
+        _protect(gateway, target, deployed, say)
         return {
             "stack": name,
             "result": outcome.final_status,
+            "outputs": deployed.outputs if deployed else {},
             "changes": [
                 {"action": c.action, "logical_id": c.logical_id, "type": c.resource_type}
                 for c in changes

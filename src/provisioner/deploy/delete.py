@@ -53,11 +53,7 @@ def delete(
         say(f"{stack.name}: {status}")
         report["stacks"].append({"stack": stack.name, "result": status})
         report["retained"] += retained
-    leftovers = [
-        name
-        for name in gateway.parameters_under(target.ssm_path.rstrip("/"))
-        if target.owns_parameter(name)
-    ]
+    leftovers = list(target.own_parameters(gateway.parameters_under(target.ssm_path)))
     if leftovers:
         gateway.delete_parameters(leftovers)
         say(f"deleted {len(leftovers)} SSM parameters left under {target.ssm_path}")

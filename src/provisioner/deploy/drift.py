@@ -7,6 +7,7 @@ from typing import Any
 
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.render import shorten
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
@@ -45,10 +46,10 @@ def detect_drift(
                 f"({drift.physical_id})"
             )
             for difference in drift.differences:
-                say(
-                    f"      {difference['kind']:<9} {difference['path']}: expected "
-                    f"{_short(difference['expected'])} actual {_short(difference['actual'])}"
-                )
+                expected = shorten(difference["expected"], 120)
+                actual = shorten(difference["actual"], 120)
+                say(f"      {difference['kind']:<9} {difference['path']}: expected {expected} "
+                    f"actual {actual}")  # fmt: skip
         report["stacks"].append(
             {
                 "stack": stack.name,
@@ -69,8 +70,3 @@ def detect_drift(
         say(f"error: not deployed: {', '.join(missing)} (deploy first)")
         return ActionResult(ExitCode.BAD_INPUT, report)
     return ActionResult(ExitCode.OK, report)
-
-
-def _short(value: str, limit: int = 120) -> str:
-    """Long values are cut for the terminal (the JSON report has them whole)."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -23,6 +23,11 @@ class StackInfo:
         """Another operation is running (a change set under review is not one)."""
         return self.status.endswith("_IN_PROGRESS") and self.status != "REVIEW_IN_PROGRESS"
 
+    @property
+    def never_created(self) -> bool:
+        """Under review, or rolled back from its first create: a deploy creates it (anew)."""
+        return self.status in ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
+
 
 @dataclass(frozen=True)
 class StackEvent:

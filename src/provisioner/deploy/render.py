@@ -9,6 +9,11 @@ from provisioner.cfn.security_diff import SecurityDiff
 from provisioner.deploy.records import ResourceChange
 
 
+def shorten(text: str, limit: int) -> str:
+    """Long values are cut for the terminal; the JSON reports hold them whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
@@ -40,7 +45,6 @@ def security_table(diff: SecurityDiff, *, new_stack: bool = False) -> list[str]:
     for sign, grants in (("+", diff.added), ("-", diff.removed)):
         for grant in grants:
             mark = "BROADENS ACCESS" if grant in wide else ""
-            text = grant.describe()  # in full in the JSON report
-            text = text if len(text) <= 110 else text[:109] + "…"
+            text = shorten(grant.describe(), 110)
             rows.append((sign, grant.resource, grant.document, text, mark))
     return table(rows)

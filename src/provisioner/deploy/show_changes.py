@@ -13,8 +13,6 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import wait_until_idle
 from provisioner.deploy.target import DeployTarget
 
-_RECREATED = {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "REVIEW_IN_PROGRESS"}
-
 
 def show_changes(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
@@ -24,7 +22,7 @@ def show_changes(
         name = template.stack_name
         existing = wait_until_idle(gateway, name, say, poller)
         note = ""
-        if existing is not None and existing.status in _RECREATED:
+        if existing is not None and existing.never_created:
             note = f"left in {existing.status}: deploy deletes it and creates it anew"
             existing = None
         access = change_sets.access_change(gateway, template, existing)

@@ -38,11 +38,7 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
                 "outputs": stack.outputs,
             }
         )
-    parameters = {
-        k: v
-        for k, v in gateway.parameters_under(target.ssm_path.rstrip("/")).items()
-        if target.owns_parameter(k)
-    }
+    parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
     say(f"SSM parameters under {target.ssm_path}: {len(parameters)}")
     for name, value in parameters.items():
         say(f"  {name} = {value}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -50,7 +51,11 @@ class DeployTarget:
     # Live targets skip the parameters of test-deploys, which live in child paths of theirs.
     foreign_children: str | None = None
 
-    def owns_parameter(self, name: str) -> bool:
+    def own_parameters(self, found: Mapping[str, str]) -> dict[str, str]:
+        """Of the parameters found under `ssm_path`, those of this target."""
+        return {name: value for name, value in found.items() if self._owns(name)}
+
+    def _owns(self, name: str) -> bool:
         if self.foreign_children is None:
             return True
         rest = name[len(self.ssm_path) :].lstrip("/")
