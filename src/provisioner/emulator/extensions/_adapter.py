@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from provisioner.emulator.extensions._patch import replacement_refused
+
 
 class Adapter:
     """A resource created through a moto backend, known by its physical name."""
@@ -66,10 +68,7 @@ class Adapter:
         name_property = cls.cloudformation_name_type()  # type: ignore[attr-defined]
         if name_property and new.get(name_property) == original_resource.name:
             # CloudFormation's own refusal: two resources cannot hold one custom name.
-            raise ValueError(
-                "CloudFormation cannot update a stack when a custom-named resource requires "
-                f"replacing. Rename {original_resource.name} and update the stack again."
-            )
+            raise replacement_refused(original_resource.name)
         replacement = cls.create_from_cloudformation_json(  # type: ignore[attr-defined]
             new_resource_name, cloudformation_json, account_id, region_name
         )

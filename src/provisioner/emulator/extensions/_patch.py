@@ -65,3 +65,12 @@ def retag_ec2(resource: Any, declared: dict[str, str]) -> None:
     stale = [k for k in current if k not in declared and not k.startswith("aws:")]
     ec2.delete_tag_keys([resource.id], stale)
     resource.add_tags(declared)
+
+
+def replacement_refused(name: str) -> ValueError:
+    """CloudFormation's refusal to replace a custom-named resource: the new one could not take
+    the name the old one still holds."""
+    return ValueError(
+        "CloudFormation cannot update a stack when a custom-named resource requires "
+        f"replacing. Rename {name} and update the stack again."
+    )

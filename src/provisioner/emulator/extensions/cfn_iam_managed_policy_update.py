@@ -14,6 +14,7 @@ from provisioner.emulator.extensions._patch import (
     UPDATE,
     arguments,
     properties,
+    replacement_refused,
     wrap_classmethod,
 )
 
@@ -42,10 +43,7 @@ def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
     wanted = (props.get("ManagedPolicyName", policy.name), props.get("Path", "/"),
               props.get("Description", policy.description))  # fmt: skip
     if wanted != created_as:
-        raise ValueError(  # create-only properties with a custom name: as CloudFormation
-            "CloudFormation cannot update a stack when a custom-named resource requires "
-            f"replacing. Rename {policy.name} and update the stack again."
-        )
+        raise replacement_refused(policy.name)  # create-only properties with a custom name
     iam = iam_backends[account_id]["aws"]
     document = props["PolicyDocument"]
     text = document if isinstance(document, str) else json.dumps(document)

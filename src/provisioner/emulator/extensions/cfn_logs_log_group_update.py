@@ -11,6 +11,7 @@ from provisioner.emulator.extensions._patch import (
     UPDATE,
     arguments,
     properties,
+    replacement_refused,
     tag_map,
     wrap_classmethod,
 )
@@ -20,10 +21,7 @@ def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
     group, _, template, account_id, region_name = arguments(UPDATE, args, kwargs)
     props = properties(template)
     if props.get("LogGroupName", group.name) != group.name:
-        raise ValueError(  # create-only with a custom name: as CloudFormation
-            "CloudFormation cannot update a stack when a custom-named resource requires "
-            f"replacing. Rename {group.name} and update the stack again."
-        )
+        raise replacement_refused(group.name)  # create-only with a custom name
     logs = logs_backends[account_id][region_name]
     if "RetentionInDays" in props:
         logs.put_retention_policy(group.name, props["RetentionInDays"])
