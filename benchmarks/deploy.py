@@ -15,7 +15,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 import boto3
 
 from provisioner.config.ml_loader import load_ml_config
+from provisioner.emulator.examples import use_account
 from provisioner.emulator.faults import REQUESTS
 from provisioner.emulator.server import Emulator
 from provisioner.emulator.settings import SETTINGS
@@ -88,8 +88,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="deploy-bench-"))
     shutil.copytree(ROOT / "examples" / "configs", work / "configs")
     config_path = work / "configs" / args.config
-    config_path.write_text(re.sub(r'account_id: "\d{12}"', 'account_id: "123456789012"',
-                                  config_path.read_text(), count=1))  # fmt: skip
+    use_account(config_path)
     plan = plan_stack(load_ml_config(config_path))
     template = work / "template.json"
     template.write_text(plan.render())

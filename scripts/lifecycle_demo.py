@@ -17,10 +17,9 @@ from pathlib import Path
 
 import boto3
 
+from provisioner.emulator.examples import add_tag, create_network, use_account
 from provisioner.emulator.server import Emulator
 from provisioner.emulator.settings import SETTINGS
-
-ACCOUNT = "123456789012"  # the emulator's account
 
 
 def run(env: dict[str, str], cwd: Path, *argv: str, expect: int = 0) -> None:
@@ -34,8 +33,8 @@ def prepare(configs: Path, url: str) -> None:
     """Point the examples at the emulator's account; make what they assume exists."""
     session = boto3.session.Session(aws_access_key_id="demo", aws_secret_access_key="demo")
     for path in configs.glob("*.yaml"):
-        text = re.sub(r'account_id: "\d{12}"', f'account_id: "{ACCOUNT}"', path.read_text(),
-                      count=1)  # fmt: skip
+        use_account(path)
+        text = path.read_text()
         region = re.search(r"^region: (\S+)", text, re.M)
         assert region is not None
         bucket = re.search(r"^template_bucket: (\S+)", text, re.M)
@@ -45,23 +44,8 @@ def prepare(configs: Path, url: str) -> None:
                 "CreateBucketConfiguration": {"LocationConstraint": region.group(1)}}  # fmt: skip
             s3.create_bucket(Bucket=bucket.group(1), **extra)
         if "vpc_id:" in text:
-            ec2 = session.client("ec2", endpoint_url=url, region_name=region.group(1))
-            vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-            text = re.sub(r"vpc-[0-9a-f]+", vpc, text)
-            for index, old in enumerate(re.findall(r"subnet-[0-9a-f]+", text)):
-                subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{index + 1}.0/24")
-                text = text.replace(old, subnet["Subnet"]["SubnetId"], 1)
-        path.write_text(text)
-
-
-def edit(config: Path) -> None:
-    """A harmless change for show-changes to find: one more tag."""
-    text = config.read_text()
-    if "\ntags:\n" in text:
-        text = text.replace("\ntags:\n", "\ntags:\n  demo-edit: second-pass\n", 1)
-    else:
-        text += "\ntags:\n  demo-edit: second-pass\n"
-    config.write_text(text)
+            create_network(path, session.client("ec2", endpoint_url=url,
+                                                region_name=region.group(1)))  # fmt: skip
 
 
 def main() -> int:
@@ -83,7 +67,7 @@ def main() -> int:
             print(f"\n===== {tool}: {name}")
             run(env, root, tool, "--config", name, "--action", "deploy", "--force")
             run(env, root, tool, "--config", name, "--action", "status")
-            edit(config)
+            add_tag(config, "demo-edit", "second-pass")
             run(env, root, tool, "--config", name, "--action", "show-changes")
             run(env, root, tool, "--config", name, "--action", "detect-drift")
             run(env, root, tool, "--config", name, "--action", "delete", "--force",

@@ -23,6 +23,7 @@ from conftest import CliResult, CliRunner
 from provisioner.cli import sec as sec_cli
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.config.sec_loader import load_sec_config
+from provisioner.emulator.examples import EMULATOR_ACCOUNT, add_tag, create_network, use_account
 from provisioner.emulator.faults import FAULTS, Fault
 from provisioner.emulator.settings import SETTINGS
 from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
@@ -30,7 +31,7 @@ from provisioner.ml.plan import plan_stack
 from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
 from provisioner.sec.plan import plan_stacks
 
-ACCOUNT = "123456789012"  # the emulator's account
+ACCOUNT = EMULATOR_ACCOUNT
 STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
 PROFESSIONAL = "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml"
 ENTERPRISE = "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml"
@@ -60,9 +61,7 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for config in (workdir / "configs").glob("*.yaml"):
-        pattern, ours = r'account_id: "\d{12}"', f'account_id: "{ACCOUNT}"'
-        text = re.sub(pattern, ours, config.read_text(), count=1)
-        config.write_text(text)
+        use_account(config, ACCOUNT)
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
 
     class Cloud:
@@ -94,25 +93,7 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 def enterprise_network(cloud: Any, workdir: Path) -> None:
     """The enterprise example names a VPC: make one in the emulator and point the config at it."""
-    ec2 = cloud.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24")["Subnet"]["SubnetId"]
-               for i in (1, 2)]  # fmt: skip
-    path = workdir / "configs" / ENTERPRISE
-    text = re.sub(r"vpc-[0-9a-f]+", vpc, path.read_text())
-    found = re.findall(r"subnet-[0-9a-f]+", text)
-    for old, new in zip(found, subnets + subnets[-1:] * len(found), strict=False):
-        text = text.replace(old, new, 1)
-    path.write_text(text)
-
-
-def add_tag(config: Path, key: str, value: str) -> None:
-    text = config.read_text()
-    if "\ntags:\n" in text:
-        text = text.replace("\ntags:\n", f"\ntags:\n  {key}: {value}\n", 1)
-    else:
-        text += f"\ntags:\n  {key}: {value}\n"
-    config.write_text(text)
+    create_network(workdir / "configs" / ENTERPRISE, cloud.client("ec2"))
 
 
 def ml_config(workdir: Path, name: str) -> Any:
