@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 MANAGED_BY = "managed-by"
+# The tag show-changes puts on a stack it creates only to review (REVIEW_IN_PROGRESS): the
+# reviewer policy may delete such stacks, and no other.
+REVIEW_STACK_TAG = "provisioner-review"
 
 
 def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:

@@ -28,13 +28,21 @@ Token = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$", min_length
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+$", min_length=2, max_length=8)]
 Slug = Annotated[str, StringConstraints(pattern=_SLUG, min_length=2, max_length=40)]
 Region = Annotated[str, AfterValidator(_known_region)]
-AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits into ARNs.
+AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
+# No two hyphens in a row: `--` ends the team name in its data buckets' names
+# (naming/sec.py, team_data_bucket_pattern), so no team's pattern matches another's buckets.
+TeamName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16)
+]
 TagKey = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]+$", min_length=1, max_length=128)
 ]
 TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]*$", max_length=256)]
 
-RESERVED_TAG_KEYS = frozenset({"company", "env", "tenant", "use-case", "tier", "managed-by"})
+RESERVED_TAG_KEYS = frozenset(
+    {"company", "env", "tenant", "use-case", "tier", "managed-by", "team"}
+)
 # Every resource type either tool tags takes at most 50 tags (IAM, SSM, S3, KMS, SageMaker,
 # CodeBuild, CodePipeline, CodeCommit, EventBridge, Logs, SNS, EC2, CloudWatch).
 MAX_TAGS_PER_RESOURCE = 50

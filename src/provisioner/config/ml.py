@@ -13,6 +13,7 @@ from provisioner.config.common import (
     FieldProblems,
     Slug,
     StrictModel,
+    TeamName,
     enum_from_text,
     tag_problems,
 )
@@ -120,6 +121,9 @@ class MlConfig(CommonConfig):
 
     use_case: Slug = Field(description="ML use case, e.g. customer-churn")
     workload: Slug | None = Field(default=None, description="Optional workload, e.g. realtime")
+    team: TeamName = Field(
+        description="The SEC team that owns the use case; its personas reach it by the team tag"
+    )
     scenario: Literal["codecommit"] = Field(description="Source scenario; codecommit")
     tier: MlTier = Field(description="starter | professional | enterprise")
     branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]+$", max_length=100)] = (
@@ -158,6 +162,16 @@ class MlConfig(CommonConfig):
                 Problem(
                     "artifact_bucket",
                     "required for the starter tier (an existing S3 bucket for pipeline artifacts)",
+                )
+            )
+        regional = f"{self.company_prefix}-{self.env}-{self.tenant_id}-{self.region}-"
+        if self.artifact_bucket is not None and not self.artifact_bucket.startswith(regional):
+            # The tenant's permission boundary allows its roles only the tenant's buckets.
+            problems.append(
+                Problem(
+                    "artifact_bucket",
+                    f"must be one of the tenant's buckets, named {regional}*; the tenant's "
+                    "permission boundary lets the pipeline's roles use no other bucket",
                 )
             )
         if self.tier is not MlTier.STARTER and self.artifact_bucket is not None:

@@ -13,6 +13,7 @@ from provisioner.config.common import (
     CommonConfig,
     FieldProblems,
     StrictModel,
+    TeamName,
     enum_from_text,
     tag_problems,
 )
@@ -55,11 +56,6 @@ class Persona(StrEnum):
         return {"data-scientist": "ds", "ml-engineer": "mle", "viewer": "viewer"}[self.value]
 
 
-# No two hyphens in a row: `--` ends the team name in its data buckets' names
-# (naming/sec.py, team_data_bucket_pattern), so no team's pattern matches another's buckets.
-TeamName = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16)
-]
 ExternalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@:/-]+$", max_length=1224)]
 MIN_EXTERNAL_ID = 16
 

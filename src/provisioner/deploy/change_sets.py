@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from provisioner.cfn.security_diff import SecurityDiff, security_diff
+from provisioner.cfn.tags import REVIEW_STACK_TAG
 from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller
@@ -52,7 +53,11 @@ def create(
     template: StackTemplate,
     existing: StackInfo | None,
     poller: Poller | None = None,
+    *,
+    review: bool = False,
 ) -> PlannedChange:
+    """`review`: for show-changes; a stack it must create to review is tagged so (see
+    cfn/tags.py), which lets the reviewer policy delete it again and no other stack."""
     url = None
     if template.upload_to is not None:
         bucket, key = template.upload_to
@@ -65,7 +70,9 @@ def create(
         body=None if url else template.body,
         url=url,
         description=f"{target.tool} {target.config_stem}",
-        tags=target.tags,
+        tags={**target.tags, REVIEW_STACK_TAG: "true"}
+        if review and kind == "CREATE"
+        else target.tags,
     )
     poller = poller or Poller()
     while True:

@@ -34,7 +34,7 @@ def show_changes(
             )
             no_changes = False
         else:
-            planned = change_sets.create(gateway, target, template, existing, poller)
+            planned = change_sets.create(gateway, target, template, existing, poller, review=True)
             try:
                 changes, no_changes = planned.change_set.changes, planned.no_changes
             finally:

@@ -42,6 +42,8 @@ class MlContext:
             "env": c.env,
             "tenant": c.tenant_id,
             "use-case": c.use_case,
+            # The owning SEC team: its personas reach the use case by this tag.
+            "team": c.team,
             "tier": c.tier.value,
             MANAGED_BY: TOOL_NAME,
         }

@@ -16,13 +16,22 @@ from __future__ import annotations
 
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames
+from provisioner.naming.tenant import ML_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
+from provisioner.policy.guardrails import pass_role, role_statements
 from provisioner.policy.operator_common import (
     CLOUDFORMATION_STACK_ACTIONS,
     SSM_PARAMETER_ACTIONS,
     cloudformation_unscoped,
 )
 from provisioner.policy.unscopable import unscoped_statement
+from provisioner.policy.variants import OperatorScope, Variant, operator_variant
+
+# The roles CloudFormation passes to a service: the build project's, the pipeline's and the
+# EventBridge rules' (professional+). The SageMaker execution role is passed by the build at run
+# time, never by the operator.
+_PASSED_ROLES = (("build", "codebuild"), ("pipeline", "codepipeline"), ("events", "events"))
+_PASSED_ROLE_TIER = {"events": MlTier.PROFESSIONAL}
 
 # The bucket's test-deploy name is `{ml_name}-t` + 4 hex digits (see naming.ml).
 _TEST_BUCKET_SUFFIX = "-t????"
@@ -33,7 +42,7 @@ def _s(sid: str, actions: list[str], resources: list[str]) -> Statement:
     return Statement(sid, tuple(actions), tuple(resources))
 
 
-def operator_policy(config: MlConfig) -> PolicyDocument:
+def _deployer(config: MlConfig) -> PolicyDocument:
     n = MlNames(config)
     region, account, ml = n.region, n.account, n.ml_name
     short = n.short_prefix
@@ -41,6 +50,13 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
 
     def regional(service: str, resource: str) -> str:
         return f"arn:aws:{service}:{region}:{account}:{resource}"
+
+    tenant = TenantNames.of(config)
+
+    def iam(resource: str) -> str:
+        return f"arn:aws:iam::{account}:{resource}"
+
+    roles, own_policies = iam(f"role/{short}-*"), iam(f"policy/{short}-*")
 
     statements = [
         _s(
@@ -115,27 +131,20 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
         _s(
             "IAMRoleManagement",
             [
-                "iam:CreateRole",
                 "iam:DeleteRole",
                 "iam:GetRole",
-                "iam:PassRole",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
                 "iam:CreatePolicy",
                 "iam:DeletePolicy",
                 "iam:GetPolicy",
                 "iam:TagRole",
                 "iam:TagPolicy",
-                # role handler: delete needs these lists; update changes trust and description
+                # role handler: delete needs these lists; update changes the description
                 "iam:ListAttachedRolePolicies",
                 "iam:ListRolePolicies",
                 "iam:GetRolePolicy",
-                "iam:PutRolePolicy",
-                "iam:DeleteRolePolicy",
                 "iam:UntagRole",
                 "iam:UpdateRole",
                 "iam:UpdateRoleDescription",
-                "iam:UpdateAssumeRolePolicy",
                 # managed-policy handler: versions on update, attachments on delete
                 "iam:GetPolicyVersion",
                 "iam:ListPolicyVersions",
@@ -144,12 +153,34 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
                 "iam:ListEntitiesForPolicy",
                 "iam:UntagPolicy",
             ],
-            [f"arn:aws:iam::{account}:role/{short}-*", f"arn:aws:iam::{account}:policy/{short}-*"],
+            [roles, own_policies],
+        ),
+        # The seed's CreateRole, AttachRolePolicy, DetachRolePolicy and PassRole, and the
+        # handlers' other role writes, only with the tenant's boundary, the tool's own
+        # policies, and each role passed to its own service (policy/guardrails.py).
+        *role_statements("IAM", [roles], tenant.boundary_arn(ML_BOUNDARY), [own_policies]),
+        *(
+            pass_role(
+                f"IAMPassRoleTo{service.title()}",
+                iam(f"role/{short}-*{purpose}-role"),
+                f"{service}.amazonaws.com",
+            )
+            for purpose, service in _PASSED_ROLES
+            if tier.includes(_PASSED_ROLE_TIER.get(purpose, MlTier.STARTER))
         ),
         _s(
             "SSMManageMlParameters",
             list(SSM_PARAMETER_ACTIONS),
             [regional("ssm", f"parameter/ml/{ml}/*")],
+        ),
+        # deploy: the tenant's trust root and the owning team must exist (SEC's parameters)
+        _s(
+            "SSMReadTenant",
+            ["ssm:GetParametersByPath"],
+            [
+                regional("ssm", f"parameter{tenant.bootstrap_path}"),
+                regional("ssm", f"parameter{tenant.team_path(config.team)}"),
+            ],
         ),
     ]
 
@@ -240,10 +271,19 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
         network = config.network
         assert network is not None
         statements += [
-            unscoped_statement("KMSKeyCreate", ["kms:CreateKey", "kms:ListAliases"]),
-            _s(
+            unscoped_statement("KMSListAliases", ["kms:ListAliases"]),
+            # A key has no name to scope by: it is this use case's by its tags, which it must
+            # carry from its creation on (aws:RequestTag) and which every later call checks
+            # (aws:ResourceTag). Tags cannot be put on another key: TagResource needs them too.
+            Statement(
+                "KMSKeyCreate",
+                ("kms:CreateKey", "kms:TagResource"),
+                ("*",),
+                {"StringEquals": _key_tags("aws:RequestTag", config)},
+            ),
+            Statement(
                 "KMSKeyManagement",
-                [
+                (
                     "kms:DescribeKey",
                     "kms:EnableKeyRotation",
                     "kms:ScheduleKeyDeletion",
@@ -261,8 +301,14 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
                     "kms:DisableKeyRotation",
                     "kms:UpdateKeyDescription",
                     "kms:UpdateAlias",
-                ],
-                [regional("kms", "key/*"), regional("kms", f"alias/{ml}*")],
+                ),
+                (regional("kms", "key/*"),),
+                {"StringEquals": _key_tags("aws:ResourceTag", config)},
+            ),
+            _s(
+                "KMSAliasManagement",
+                ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"],
+                [regional("kms", f"alias/{ml}*")],
             ),
             _s(
                 "CloudWatchLogsManagement",
@@ -348,3 +394,33 @@ def operator_policy(config: MlConfig) -> PolicyDocument:
         ]
 
     return build_document(statements)
+
+
+def _key_tags(key: str, config: MlConfig) -> dict[str, str]:
+    """The tags that make a KMS key this use case's (ml/context.py sets them on the key)."""
+    return {
+        f"{key}/company": config.company_prefix,
+        f"{key}/env": config.env,
+        f"{key}/tenant": config.tenant_id,
+        f"{key}/use-case": config.use_case,
+    }
+
+
+def operator_scope(config: MlConfig) -> OperatorScope:
+    n = MlNames(config)
+    return OperatorScope(
+        tenant=TenantNames.of(config),
+        production=config.is_prod,
+        deployer=_deployer(config).statements,
+        stack_statement="CloudFormationManagement",
+        live_stacks=(n.regional_arn("cloudformation", f"stack/{n.stack}/*"),),
+    )
+
+
+def operator_policy(config: MlConfig, variant: Variant = Variant.DEPLOYER) -> PolicyDocument:
+    return operator_variant(operator_scope(config), variant)
+
+
+def operator_policies(config: MlConfig) -> dict[Variant, PolicyDocument]:
+    scope = operator_scope(config)
+    return {v: operator_variant(scope, v) for v in Variant}

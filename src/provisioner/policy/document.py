@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -13,25 +13,64 @@ from provisioner.naming.arn import action_matches, glob_matches
 VERSION = "2012-10-17"
 
 
+ALLOW = "Allow"
+DENY = "Deny"
+# A statement's Condition block: operator → key → value(s), as IAM writes it.
+Condition = Mapping[str, Mapping[str, Any]]
+
+
 @dataclass(frozen=True)
 class Statement:
     sid: str
     actions: tuple[str, ...]
     resources: tuple[str, ...]
+    condition: Condition | None = None
+    effect: str = ALLOW
+    # `actions` are the statement's NotAction: it applies to every action but these.
+    not_actions: bool = False
 
     def to_json(self) -> dict[str, Any]:
         actions: Any = list(self.actions) if len(self.actions) > 1 else self.actions[0]
         resources: Any = list(self.resources) if len(self.resources) > 1 else self.resources[0]
-        return {"Sid": self.sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+        body: dict[str, Any] = {
+            "Sid": self.sid,
+            "Effect": self.effect,
+            "NotAction" if self.not_actions else "Action": actions,
+            "Resource": resources,
+        }
+        if self.condition:
+            body["Condition"] = {
+                op: {key: _condition_value(v) for key, v in sorted(keys.items())}
+                for op, keys in sorted(self.condition.items())
+            }
+        return body
 
-    def allows(self, action: str, resource_arn: str) -> bool:
-        return any(action_matches(a, action) for a in self.actions) and any(
+    def matches(self, action: str, resource_arn: str) -> bool:
+        """Action and resource match, conditions aside."""
+        named = any(action_matches(a, action) for a in self.actions)
+        return named != self.not_actions and any(
             glob_matches(r, resource_arn) for r in self.resources
         )
+
+    def allows(self, action: str, resource_arn: str) -> bool:
+        """An unconditional Allow that matches; conditional grants need the evaluator
+        (policy/evaluation.py), which knows the request's context."""
+        return self.is_allow and not self.condition and self.matches(action, resource_arn)
+
+    @property
+    def is_allow(self) -> bool:
+        return self.effect == ALLOW
 
     @property
     def is_unscoped(self) -> bool:
         return "*" in self.resources
+
+
+def _condition_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        items = sorted(set(value))
+        return items[0] if len(items) == 1 else items
+    return value
 
 
 @dataclass(frozen=True)
@@ -51,6 +90,11 @@ class PolicyDocument:
         return len(json.dumps(self.to_json(), separators=(",", ":")))
 
     def allows(self, action: str, resource_arn: str) -> bool:
+        """Granted unconditionally and not denied by a statement that matches (conditions
+        aside: a conditional Deny counts as denying). For conditional grants, evaluate the
+        document with policy/evaluation.py."""
+        if any(not s.is_allow and s.matches(action, resource_arn) for s in self.statements):
+            return False
         return any(s.allows(action, resource_arn) for s in self.statements)
 
     def statement(self, sid: str) -> Statement:
@@ -61,7 +105,12 @@ class PolicyDocument:
 
     @property
     def actions(self) -> set[str]:
-        return {a for s in self.statements for a in s.actions}
+        """Every action some statement allows (under its conditions)."""
+        return {a for s in self.statements if s.is_allow and not s.not_actions for a in s.actions}
+
+    @property
+    def allow_statements(self) -> tuple[Statement, ...]:
+        return tuple(s for s in self.statements if s.is_allow)
 
 
 def build_document(statements: Iterable[Statement]) -> PolicyDocument:
@@ -70,8 +119,12 @@ def build_document(statements: Iterable[Statement]) -> PolicyDocument:
     for statement in statements:
         if statement.sid in merged:
             old = merged[statement.sid]
-            if old.resources != statement.resources:
-                raise ValueError(f"statement {statement.sid} declared with different resources")
+            if (old.resources, old.condition, old.effect) != (
+                statement.resources,
+                statement.condition,
+                statement.effect,
+            ):
+                raise ValueError(f"statement {statement.sid} declared with different scope")
             statement = replace(old, actions=old.actions + statement.actions)
         merged[statement.sid] = statement
     return PolicyDocument(

@@ -9,19 +9,27 @@ from __future__ import annotations
 
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import regional_prefix, tenant_prefix
+from provisioner.naming.tenant import SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
+from provisioner.policy.guardrails import pass_role, role_statements
 from provisioner.policy.operator_common import (
     CLOUDFORMATION_STACK_ACTIONS,
     SSM_PARAMETER_ACTIONS,
     cloudformation_unscoped,
 )
 from provisioner.policy.unscopable import unscoped_statement
+from provisioner.policy.variants import OperatorScope, Variant, operator_variant
+
+SAGEMAKER = "sagemaker.amazonaws.com"
 
 
-def operator_policy(config: SecConfig) -> PolicyDocument:
+def _deployer(config: SecConfig) -> PolicyDocument:
     account, region = config.account_id, config.region
-    tenant, regional = tenant_prefix(config), regional_prefix(config)
+    tenant_p, regional = tenant_prefix(config), regional_prefix(config)
+    tenant = TenantNames.of(config)
     iam = f"arn:aws:iam::{account}"
+    roles = [f"{iam}:role/{tenant_p}-role-*", f"{iam}:role/{tenant_p}-xacct-*"]
+    own_policies = f"{iam}:policy/{tenant_p}-policy-*"
     statements = [
         Statement(
             "IAMManagement",
@@ -31,7 +39,6 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
                 "iam:GetGroup",
                 "iam:ListAttachedGroupPolicies",
                 "iam:ListGroupPolicies",
-                "iam:CreateRole",
                 "iam:DeleteRole",
                 "iam:GetRole",
                 "iam:ListAttachedRolePolicies",
@@ -43,35 +50,30 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
                 "iam:ListPolicyVersions",
                 "iam:AttachGroupPolicy",
                 "iam:DetachGroupPolicy",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
                 "iam:PutGroupPolicy",
                 "iam:DeleteGroupPolicy",
-                "iam:PutRolePolicy",
-                "iam:DeleteRolePolicy",
                 "iam:TagRole",
                 "iam:TagPolicy",
                 "iam:UntagRole",
                 "iam:UntagPolicy",
-                "iam:PassRole",
                 # handlers: inline-policy reads, updates of groups, roles and policy versions
                 "iam:GetGroupPolicy",
                 "iam:UpdateGroup",
                 "iam:GetRolePolicy",
                 "iam:UpdateRole",
                 "iam:UpdateRoleDescription",
-                "iam:UpdateAssumeRolePolicy",
                 "iam:CreatePolicyVersion",
                 "iam:DeletePolicyVersion",
                 "iam:ListEntitiesForPolicy",
             ),
-            (
-                f"{iam}:group/{tenant}-group-*",
-                f"{iam}:role/{tenant}-role-*",
-                f"{iam}:role/{tenant}-xacct-*",
-                f"{iam}:policy/{tenant}-policy-*",
-            ),
+            (f"{iam}:group/{tenant_p}-group-*", *roles, own_policies),
         ),
+        # The seed's CreateRole, Attach/DetachRolePolicy, Put/DeleteRolePolicy and the
+        # handlers' other role writes only with the tenant's boundary and the tool's own
+        # policies; PassRole only of a team's execution role, to SageMaker
+        # (policy/guardrails.py).
+        *role_statements("IAM", roles, tenant.boundary_arn(SEC_BOUNDARY), [own_policies]),
+        pass_role("IAMPassExecutionRoles", f"{iam}:role/{tenant_p}-role-*-sagemaker", SAGEMAKER),
         # The seed lists these in IAMManagement; IAM defines no resource for them.
         unscoped_statement("IAMUnscoped", ["iam:ListGroups", "iam:ListPolicies", "iam:ListRoles"]),
         Statement(
@@ -98,3 +100,28 @@ def operator_policy(config: SecConfig) -> PolicyDocument:
         )
     )
     return build_document(statements)
+
+
+def operator_scope(config: SecConfig) -> OperatorScope:
+    regional = regional_prefix(config)
+    stacks = f"arn:aws:cloudformation:{config.region}:{config.account_id}:stack"
+    return OperatorScope(
+        tenant=TenantNames.of(config),
+        production=config.is_prod,
+        deployer=_deployer(config).statements,
+        stack_statement="CloudFormationManagement",
+        live_stacks=(
+            f"{stacks}/{regional}-teams-*-sec-stack/*",
+            f"{stacks}/{regional}-xacct*-sec-stack/*",
+        ),
+        review_statements=("S3TemplateAccess", "S3BucketList"),
+    )
+
+
+def operator_policy(config: SecConfig, variant: Variant = Variant.DEPLOYER) -> PolicyDocument:
+    return operator_variant(operator_scope(config), variant)
+
+
+def operator_policies(config: SecConfig) -> dict[Variant, PolicyDocument]:
+    scope = operator_scope(config)
+    return {v: operator_variant(scope, v) for v in Variant}

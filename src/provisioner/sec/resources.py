@@ -9,6 +9,7 @@ from provisioner.cfn.tags import MANAGED_BY, tag_list, tag_map
 from provisioner.cfn.template import Output, PlannedResource
 from provisioner.config.sec import Persona, SecConfig, Team, TrustedAccount
 from provisioner.naming.sec import TEAMS_PER_XACCT_POLICY, SecNames
+from provisioner.naming.tenant import SEC_BOUNDARY, TenantNames
 from provisioner.sec import personas
 
 TOOL_NAME = "sec-provisioner"
@@ -96,6 +97,7 @@ def _role(
             "Description": description,
             "AssumeRolePolicyDocument": trust,
             "MaxSessionDuration": 3600,
+            "PermissionsBoundary": TenantNames.of(names.config).boundary_arn(SEC_BOUNDARY),
             "Tags": tag_list(tags),
         },
         physical_name=name,

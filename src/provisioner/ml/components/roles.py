@@ -5,6 +5,7 @@ from __future__ import annotations
 from provisioner.cfn.intrinsics import Json, ref
 from provisioner.cfn.template import PlannedResource
 from provisioner.ml.context import MlContext
+from provisioner.naming.tenant import ML_BOUNDARY, TenantNames
 from provisioner.policy.statements import allow_statement
 
 
@@ -39,6 +40,7 @@ def service_role(
             "Description": description,
             "AssumeRolePolicyDocument": trust,
             "MaxSessionDuration": 3600,
+            "PermissionsBoundary": TenantNames.of(ctx.config).boundary_arn(ML_BOUNDARY),
             "Tags": ctx.tag_list,
         },
         physical_name=role_name,
