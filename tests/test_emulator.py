@@ -115,8 +115,32 @@ def template(aws: Client, body: str) -> dict[str, str]:
     return {"TemplateURL": f"{s3.meta.endpoint_url}/{TEMPLATE_BUCKET}/{key}"}
 
 
+def create_boundaries(iam: Any, body: str) -> None:
+    """Make the permissions boundaries a template's roles name and it does not declare
+    itself, as they exist before a deploy in AWS (made by another stack or by hand): IAM
+    refuses a role whose boundary does not exist. Only the emulator's account's: a boundary
+    in another account is a mistake the deploy must show."""
+    resources = json.loads(body).get("Resources", {})
+    declared = {r.get("Properties", {}).get("ManagedPolicyName") for r in resources.values()
+                if r.get("Type") == "AWS::IAM::ManagedPolicy"}  # fmt: skip
+    existing = {p["Arn"] for p in iam.list_policies(Scope="Local")["Policies"]}
+    for resource in resources.values():
+        arn = resource.get("Properties", {}).get("PermissionsBoundary")
+        if resource.get("Type") != "AWS::IAM::Role" or not isinstance(arn, str):
+            continue
+        _, _, _, _, account, name = arn.split(":", 5)
+        path, _, name = name.removeprefix("policy").rpartition("/")
+        if account != EMULATOR_ACCOUNT or arn in existing or name in declared:
+            continue
+        iam.create_policy(PolicyName=name, Path=f"{path}/", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))  # fmt: skip
+        existing.add(arn)
+
+
 def deploy(aws: Client, region: str, plan: StackPlan) -> dict[str, str]:
     cf = aws("cloudformation", region)
+    create_boundaries(aws("iam"), plan.render())
     cf.create_stack(StackName=plan.stack_name, Capabilities=["CAPABILITY_NAMED_IAM"],
                     **template(aws, plan.render()))  # fmt: skip
     stack = cf.describe_stacks(StackName=plan.stack_name)["Stacks"][0]
@@ -1412,6 +1436,7 @@ def drift_scenario(url: str) -> tuple[str, str, list[dict[str, Any]]]:
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
                                     region_name=config.region)  # fmt: skip
     cf = session.client("cloudformation", endpoint_url=url)
+    create_boundaries(session.client("iam", endpoint_url=url), plan.render())
     cf.create_stack(StackName=plan.stack_name, TemplateBody=plan.render(),
                     Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
     before, _ = detect_drift(cf, plan.stack_name)
@@ -1449,6 +1474,227 @@ def test_drift_reported_after_out_of_band_change_and_not_before(
     assert by_id["SageMakerExecutionRole"]["StackResourceDriftStatus"] == "IN_SYNC"
     with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
         drift_scenario(plain_moto)
+
+
+# -- permissions boundaries ---------------------------------------------------------------------
+# The account's own boundary policy the tools name by a literal ARN, and one they would name in
+# the wrong account (the techcorp example's, deployed to the emulator's account): IAM has no
+# such policy in this account.
+BOUNDARY_ARN = f"arn:aws:iam::{EMULATOR_ACCOUNT}:policy/"
+FOREIGN_BOUNDARY = "arn:aws:iam::111122223333:policy/techcorp-prod-a001-us-west-2-ml-boundary"
+
+
+def _boundary_policy(iam: Any, name: str) -> str:
+    made = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(_doc("Bound", "*")))
+    return str(made["Policy"]["Arn"])
+
+
+def _bounded(name: str, boundary: str | None) -> dict[str, Any]:
+    bounded = _with(ROLE, RoleName=name)
+    if boundary is not None:
+        bounded = _with(bounded, PermissionsBoundary=boundary)
+    return bounded
+
+
+def _shown_boundary(iam: Any, name: str) -> Any:
+    return iam.get_role(RoleName=name)["Role"].get("PermissionsBoundary")
+
+
+def boundaries_shown(url: str) -> tuple[str, list[Any]]:
+    """A role with a PermissionsBoundary made by CreateStack, another by a CREATE change set;
+    the boundary policy's ARN and what GetRole shows of each role's boundary."""
+    iam, cf = _client(url, "iam"), _cf(url)
+    arn = _boundary_policy(iam, "pb-shown")
+
+    def body(n: int) -> str:
+        return json.dumps({"Resources": {"Role": _bounded(f"pb-shown-{n}", arn)}})
+
+    cf.create_stack(StackName="pb-shown-1", TemplateBody=body(1),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    made = cf.create_change_set(StackName="pb-shown-2", ChangeSetName="pb",
+                                ChangeSetType="CREATE", TemplateBody=body(2),
+                                Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    cf.execute_change_set(ChangeSetName=made["Id"])
+    for stack in ("pb-shown-1", "pb-shown-2"):
+        assert wait(cf, stack) == "CREATE_COMPLETE"
+    return arn, [_shown_boundary(iam, f"pb-shown-{n}") for n in (1, 2)]
+
+
+def test_a_roles_permissions_boundary_is_shown_as_iam_shows_it(
+    emulator: Any, plain_moto: str
+) -> None:
+    # IAM answers `Policy`; botocore's enum (and so moto) says `PermissionsBoundaryPolicy`.
+    emulator.reset()
+    arn, shown = boundaries_shown(emulator.url)
+    assert shown == [{"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": arn}] * 2
+    reset(plain_moto)
+    _, plain = boundaries_shown(plain_moto)
+    assert {b["PermissionsBoundaryType"] for b in plain} == {"PermissionsBoundaryPolicy"}
+
+
+def missing_boundary(url: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """A stack whose role names a boundary that does not exist (in this account)."""
+    cf = _cf(url)
+    template = {"Resources": {"Param": _with(PARAM, Name="/pb/missing"),
+                              "Role": _bounded("pb-missing", FOREIGN_BOUNDARY)}}  # fmt: skip
+    stack_id = cf.create_stack(StackName="pb-missing", TemplateBody=json.dumps(template),
+                               Capabilities=["CAPABILITY_NAMED_IAM"])["StackId"]  # fmt: skip
+    return wait(cf, stack_id), events(cf, stack_id)
+
+
+def test_a_role_whose_boundary_does_not_exist_fails_to_create(
+    emulator: Any, plain_moto: str
+) -> None:
+    emulator.reset()
+    status, seen = missing_boundary(emulator.url)
+    assert status == "ROLLBACK_COMPLETE"
+    failed = [(e[0], e[2]) for e in seen if e[1] == "CREATE_FAILED"]
+    assert failed == [("Role", f'Resource handler returned message: "Scope ARN: '
+                       f'{FOREIGN_BOUNDARY} does not exist or is not attachable."')]  # fmt: skip
+    with pytest.raises(ClientError, match="NoSuchEntity"):
+        _client(emulator.url, "iam").get_role(RoleName="pb-missing")
+    reset(plain_moto)
+    assert missing_boundary(plain_moto)[0] == "CREATE_COMPLETE"  # moto takes any policy ARN
+
+
+def boundary_updates(url: str) -> tuple[list[Any], set[str], list[tuple[str, str]]]:
+    """Update a role's boundary: added, changed, changed to one that does not exist (the
+    update fails and rolls back), removed. The boundary ARN after each step, the role ids
+    seen, and the role's update events."""
+    iam, cf = _client(url, "iam"), _cf(url)
+    one, two = _boundary_policy(iam, "pb-one"), _boundary_policy(iam, "pb-two")
+    seen: list[Any] = []
+    ids = set()
+    for step, boundary in enumerate((None, one, two, FOREIGN_BOUNDARY, None)):
+        body = json.dumps({"Resources": {"Role": _bounded("pb-updated", boundary)}})
+        call = cf.update_stack if step else cf.create_stack
+        call(StackName="pb-updated", TemplateBody=body, Capabilities=["CAPABILITY_NAMED_IAM"])
+        wait(cf, "pb-updated")
+        role_now = iam.get_role(RoleName="pb-updated")["Role"]
+        seen.append(role_now.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"))
+        ids.add(role_now["RoleId"])
+    updates = [(e[1], e[2]) for e in events(cf, "pb-updated")
+               if e[0] == "Role" and e[1].startswith(("UPDATE", "DELETE"))]  # fmt: skip
+    return seen, ids, updates
+
+
+def test_a_permissions_boundary_is_added_changed_and_removed_in_place(
+    emulator: Any, plain_moto: str
+) -> None:
+    """PermissionsBoundary is `Update requires: No interruption`: PutRolePermissionsBoundary
+    or DeleteRolePermissionsBoundary on the same role, never a replacement."""
+    emulator.reset()
+    seen, ids, updates = boundary_updates(emulator.url)
+    one, two = BOUNDARY_ARN + "pb-one", BOUNDARY_ARN + "pb-two"
+    assert seen == [None, one, two, two, None]  # the missing one rolled back to `two`
+    assert len(ids) == 1  # the same role throughout
+    assert [u[0] for u in updates].count("UPDATE_FAILED") == 1
+    assert f"Scope ARN: {FOREIGN_BOUNDARY} does not exist" in dict(updates)["UPDATE_FAILED"]
+    assert not [u for u in updates if u[0].startswith("DELETE")]
+    reset(plain_moto)
+    assert boundary_updates(plain_moto)[0][1] is None  # moto's update ignores the boundary
+
+
+def boundary_drift(url: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """Two roles with a boundary; out of band, one's is changed, the other's removed."""
+    iam, cf = _client(url, "iam"), _cf(url)
+    one, two = _boundary_policy(iam, "pb-drift-one"), _boundary_policy(iam, "pb-drift-two")
+    resources = {"Changed": _bounded("pb-drift-changed", one),
+                 "Removed": _bounded("pb-drift-removed", one)}  # fmt: skip
+    cf.create_stack(StackName="pb-drift", TemplateBody=json.dumps({"Resources": resources}),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    assert wait(cf, "pb-drift") == "CREATE_COMPLETE"
+    assert detect_drift(cf, "pb-drift")[0] == "IN_SYNC"
+    iam.put_role_permissions_boundary(RoleName="pb-drift-changed", PermissionsBoundary=two)
+    iam.delete_role_permissions_boundary(RoleName="pb-drift-removed")
+    status, drifts = detect_drift(cf, "pb-drift")
+    return status, {d["LogicalResourceId"]: d for d in drifts}
+
+
+def test_drift_reports_a_permissions_boundary_changed_or_removed_out_of_band(
+    emulator: Any, plain_moto: str
+) -> None:
+    emulator.reset()
+    status, by_id = boundary_drift(emulator.url)
+    one, two = BOUNDARY_ARN + "pb-drift-one", BOUNDARY_ARN + "pb-drift-two"
+    assert status == "DRIFTED"
+    assert {d["StackResourceDriftStatus"] for d in by_id.values()} == {"MODIFIED"}
+    assert by_id["Changed"]["PropertyDifferences"] == [{
+        "PropertyPath": "/PermissionsBoundary", "ExpectedValue": one, "ActualValue": two,
+        "DifferenceType": "NOT_EQUAL"}]  # fmt: skip
+    assert by_id["Removed"]["PropertyDifferences"] == [{
+        "PropertyPath": "/PermissionsBoundary", "ExpectedValue": one, "ActualValue": "null",
+        "DifferenceType": "REMOVE"}]  # fmt: skip
+    assert "PermissionsBoundary" not in json.loads(by_id["Removed"]["ActualProperties"])
+    reset(plain_moto)
+    with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
+        boundary_drift(plain_moto)
+
+
+def test_drift_ignores_policies_and_a_boundary_added_to_a_role_out_of_band(emulator: Any) -> None:
+    """CloudFormation checks only the properties a template declares. A role declared without
+    `Policies`, `ManagedPolicyArns` or `PermissionsBoundary` stays IN_SYNC when an inline
+    policy is put on it (PutRolePolicy), a managed policy attached (AttachRolePolicy) or a
+    boundary set outside the stack: AWS does not report those (coverage-roadmap #936), and
+    the emulator must not either. The tool has to detect them itself (ListRolePolicies,
+    ListAttachedRolePolicies, GetRole); this pins what CloudFormation gives it."""
+    emulator.reset()
+    iam, cf = _client(emulator.url, "iam"), _cf(emulator.url)
+    declared = _with(ROLE, RoleName="pb-undeclared", Description="d")
+    cf.create_stack(StackName="pb-undeclared", Capabilities=["CAPABILITY_NAMED_IAM"],
+                    TemplateBody=json.dumps({"Resources": {"Role": declared}}))  # fmt: skip
+    assert wait(cf, "pb-undeclared") == "CREATE_COMPLETE"
+    iam.put_role_policy(RoleName="pb-undeclared", PolicyName="added",
+                        PolicyDocument=json.dumps(_doc("Added", "s3:*")))  # fmt: skip
+    attached = _boundary_policy(iam, "pb-attached")
+    iam.attach_role_policy(RoleName="pb-undeclared", PolicyArn=attached)
+    iam.put_role_permissions_boundary(RoleName="pb-undeclared", PermissionsBoundary=attached)
+    status, drifts = detect_drift(cf, "pb-undeclared")
+    assert status == "IN_SYNC"
+    assert [(d["StackResourceDriftStatus"], d["PropertyDifferences"]) for d in drifts] == [
+        ("IN_SYNC", [])]  # fmt: skip
+
+
+def boundary_api(url: str) -> list[Any]:
+    """IAM's own boundary calls on a role made by CreateRole: what GetRole shows after each,
+    or the error code of a call IAM refuses."""
+    iam = _client(url, "iam")
+    one, two = _boundary_policy(iam, "pb-api-one"), _boundary_policy(iam, "pb-api-two")
+    trust = json.dumps(_trusting("codebuild"))
+    seen: list[Any] = []
+
+    def step(call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except ClientError as error:
+            seen.append(error.response["Error"]["Code"])
+            return
+        seen.append(_shown_boundary(iam, "pb-api"))
+
+    step(lambda: iam.create_role(RoleName="pb-api", AssumeRolePolicyDocument=trust,
+                                 PermissionsBoundary=one))  # fmt: skip
+    step(lambda: iam.put_role_permissions_boundary(RoleName="pb-api", PermissionsBoundary=two))
+    step(
+        lambda: iam.put_role_permissions_boundary(
+            RoleName="pb-api", PermissionsBoundary=FOREIGN_BOUNDARY
+        )
+    )
+    step(lambda: iam.delete_role_permissions_boundary(RoleName="pb-api"))
+    step(lambda: iam.create_role(RoleName="pb-api-missing", AssumeRolePolicyDocument=trust,
+                                 PermissionsBoundary=BOUNDARY_ARN + "pb-api-nope"))  # fmt: skip
+    return seen
+
+
+def test_iam_permissions_boundary_calls(emulator: Any, plain_moto: str) -> None:
+    emulator.reset()
+    one, two = BOUNDARY_ARN + "pb-api-one", BOUNDARY_ARN + "pb-api-two"
+    shown = [{"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": a} for a in (one, two)]
+    assert boundary_api(emulator.url) == [*shown, "NoSuchEntity", None, "NoSuchEntity"]
+    with pytest.raises(ClientError, match="NoSuchEntity"):  # the refused role was not made
+        _client(emulator.url, "iam").get_role(RoleName="pb-api-missing")
+    reset(plain_moto)
+    plain = boundary_api(plain_moto)
+    assert "NoSuchEntity" not in plain  # moto sets a boundary that names no policy
 
 
 # -- peers: the tools we benchmark against work unchanged -----------------------------------------
@@ -1495,6 +1741,7 @@ def test_aws_cli_cloudformation_deploy_works_unchanged(emulator: Any, tmp_path: 
         return str(_cf(emulator.url).describe_stacks(StackName=plan.stack_name)["Stacks"][0][
             "StackStatus"])  # fmt: skip
 
+    create_boundaries(_client(emulator.url, "iam"), plan.render())
     created = deploy(plan.render())
     assert created.returncode == 0, created.stderr
     assert status() == "CREATE_COMPLETE"
@@ -1528,6 +1775,7 @@ def test_sceptre_launch_works_unchanged(emulator: Any, tmp_path: Path) -> None:
     (tmp_path / "config" / "dev").mkdir(parents=True)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "starter.json").write_text(plan.render())
+    create_boundaries(_client(emulator.url, "iam"), plan.render())
     (tmp_path / "config" / "config.yaml").write_text(f"project_code: emulator\nregion: {region}\n")
     (tmp_path / "config" / "dev" / "starter.yaml").write_text(
         f"template:\n  path: starter.json\nstack_name: {plan.stack_name}\n"

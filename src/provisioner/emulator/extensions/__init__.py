@@ -1,5 +1,6 @@
 """Extensions to moto, one module per gap, each droppable once moto closes it: `cfn_*`
-modules add or fix a CloudFormation resource type; the others fix stack behaviour.
+modules add or fix a CloudFormation resource type; `iam_*` fix a service's own API (and so
+the CloudFormation resources made through it); the others fix stack behaviour.
 
 `install()` imports them (registering their CloudFormation models) and clears moto's cached
 type maps so CloudFormation sees the new types.
@@ -10,6 +11,7 @@ from __future__ import annotations
 import importlib
 
 EXTENSIONS = (
+    "iam_role_permissions_boundary",
     "cfn_iam_group",
     "cfn_sagemaker_model_package_group",
     "cfn_codecommit_repository",

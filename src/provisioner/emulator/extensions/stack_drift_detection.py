@@ -4,6 +4,13 @@
 Detection compares what the stack declared (its template's properties, intrinsics resolved)
 with what the service backends hold now, for the properties a reader below knows; other
 resource types are reported NOT_CHECKED, as CloudFormation does for types it cannot check.
+
+As in CloudFormation, only the properties the template declares are checked: a reader's
+property the template leaves out is never compared (a role's permissions boundary set outside
+the stack on a role declared without one is IN_SYNC), and a declared property the resource no
+longer has (a reader's None) is a REMOVE difference. A role's inline policies and managed
+policy attachments are not read at all: CloudFormation does not report those added outside
+the stack to a role whose template declares no `Policies` / `ManagedPolicyArns`.
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ def _role(resource: Any, account: str, region: str) -> dict[str, Any] | None:
     return {
         "AssumeRolePolicyDocument": _json(role.assume_role_policy_document),
         "Description": role.description,
+        "PermissionsBoundary": role.permissions_boundary_arn or None,
     }
 
 
@@ -138,7 +146,7 @@ def detect(stack: Any) -> list[dict[str, Any]]:
             results.append(drift)
             continue
         expected = {key: declared[key] for key in actual if key in declared}
-        actual = {key: actual[key] for key in expected}
+        actual = {key: actual[key] for key in expected if actual[key] is not None}
         found = differences(expected, actual)
         drift.update(
             ExpectedProperties=json.dumps(expected, sort_keys=True),
