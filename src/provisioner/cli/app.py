@@ -33,6 +33,7 @@ class Invocation:
     keep: bool = False
     allow_broadening: bool = False
     disable_termination_protection: bool = False
+    sec_config: str | None = None
 
     def say(self, text: str) -> None:
         try:
@@ -110,6 +111,11 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         action="store_true",
         help="delete: turn off production stacks' termination protection first",
     )
+    parser.add_argument(
+        "--sec-config",
+        metavar="FILE",
+        help="ml-provisioner validate: also check the use case against its tenant's SEC config",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -149,6 +155,7 @@ def run(
             keep=args.keep,
             allow_broadening=args.allow_broadening,
             disable_termination_protection=args.disable_termination_protection,
+            sec_config=args.sec_config,
         )
         return spec.handler(invocation)
     except InputError as exc:

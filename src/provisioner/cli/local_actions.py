@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
 from provisioner.cfn.template import StackPlan
@@ -58,23 +59,35 @@ def write_templates(
     return 0
 
 
-def write_policy(inv: Invocation, policy_stem: str, policy: PolicyDocument, tier: str) -> int:
-    parts = split_to_fit(policy)
+def write_policies(inv: Invocation, policies: Mapping[str, PolicyDocument], tier: str) -> int:
+    """Write each policy (file stem → document), split where IAM's size limit needs it, all
+    in one all-or-nothing step."""
     directory = inv.path("policies")
-    if len(parts) == 1:
-        files = {directory / f"{policy_stem}.json": parts[0].render()}
-    else:
-        files = {directory / f"{policy_stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)}
-    # The parts of an earlier, differently split policy go in the same all-or-nothing step.
-    stale = stale_outputs(directory, f"{policy_stem}*.json", files)
+    files: dict[Path, str] = {}
+    stale: list[Path] = []
+    split: dict[str, int] = {}
+    for policy_stem, policy in policies.items():
+        parts = split_to_fit(policy)
+        if len(parts) == 1:
+            mine = {directory / f"{policy_stem}.json": parts[0].render()}
+        else:
+            mine = {
+                directory / f"{policy_stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)
+            }
+            split[policy_stem] = len(parts)
+        files.update(mine)
+        # The parts of an earlier, differently split policy go in the same step.
+        stale += stale_outputs(directory, f"{policy_stem}.json", mine)
+        stale += stale_outputs(directory, f"{policy_stem}-[0-9]*.json", mine)
     written = write_all(files, remove=stale)
-    for path, part in zip(written, parts, strict=True):
-        inv.say(f"wrote {path} ({part.size:,} of {MANAGED_POLICY_MAX_CHARS:,} characters)")
-    if len(parts) > 1:
+    for path in written:
+        size = PolicyDocument.size_of(files[path])
+        inv.say(f"wrote {path} ({size:,} of {MANAGED_POLICY_MAX_CHARS:,} characters)")
+    for policy_stem, count in split.items():
         inv.say(
-            f"the {tier} tier's operator policy exceeds IAM's {MANAGED_POLICY_MAX_CHARS:,}-"
-            f"character managed-policy limit, so it is split into {len(parts)} policies: "
-            f"attach all {len(parts)} to the operator"
+            f"{policy_stem}: the {tier} tier's policy exceeds IAM's {MANAGED_POLICY_MAX_CHARS:,}-"
+            f"character managed-policy limit, so it is split into {count} policies: "
+            f"attach all {count} to the operator"
         )
     return 0
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
-from provisioner.cli.local_actions import summarize, write_policy, write_report, write_templates
+from provisioner.cli.local_actions import summarize, write_policies, write_report, write_templates
 from provisioner.cli.outputs import write_all
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
-from provisioner.deploy.target import DeployTarget, StackTemplate
+from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
+from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
-from provisioner.ml.operator_policy import operator_policy
+from provisioner.ml.operator_policy import operator_policies, operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
+from provisioner.naming.tenant import TenantNames
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -31,7 +33,32 @@ def validate(inv: Invocation) -> int:
     inv.say(f"  ml_name      {ml_name(config)}")
     inv.say(f"  tier         {config.tier.value}")
     summarize(inv, [plan], operator_policy(config))
+    if inv.sec_config is not None:
+        _check_against_sec(inv, config)
     return ExitCode.OK
+
+
+def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
+    """Offline, what deploy checks in AWS: the tenant's SEC config defines the owning team."""
+    assert inv.sec_config is not None
+    from provisioner.config.sec_loader import load_sec_config
+
+    sec = load_sec_config(resolve_config_path(inv.sec_config, inv.cwd))
+    mine, theirs = TenantNames.of(config), TenantNames.of(sec)
+    if mine != theirs:
+        raise InputError(
+            inv.sec_config,
+            f"is for tenant {theirs.regional} in account {theirs.account}, but "
+            f"{inv.config} is for {mine.regional} in account {mine.account}",
+        )
+    teams = [t.name for t in sec.teams]
+    if config.team not in teams:
+        raise InputError(
+            inv.config,
+            f"team: {config.team!r} is not a team of {inv.sec_config} "
+            f"(its teams: {', '.join(teams)})",
+        )
+    inv.say(f"  team         {config.team}, defined in {inv.sec_config}")
 
 
 def create_template(inv: Invocation) -> int:
@@ -40,9 +67,14 @@ def create_template(inv: Invocation) -> int:
 
 
 def create_policy(inv: Invocation) -> int:
+    """The operator's policy in its four variants (policy/variants.py)."""
     config = _load(inv)
-    stem = f"{config_file_stem(config)}-iam-policy"
-    return write_policy(inv, stem, operator_policy(config), config.tier.value)
+    stem = config_file_stem(config)
+    policies = {
+        f"{stem}{variant.file_infix}-iam-policy": policy
+        for variant, policy in operator_policies(config).items()
+    }
+    return write_policies(inv, policies, config.tier.value)
 
 
 def create_report(inv: Invocation) -> int:
@@ -80,6 +112,27 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         production=config.env == "prod" and suffix is None,
         account_id=config.account_id,
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
+        prerequisites=_tenant_prerequisites(config),
+    )
+
+
+def _tenant_prerequisites(config: MlConfig) -> tuple[Prerequisite, ...]:
+    """The use case's roles carry the tenant's ML boundary, and its team must exist."""
+    tenant = TenantNames.of(config)
+    sec_config = f"{tenant.regional}-sec.yaml"
+    return (
+        Prerequisite(
+            tenant.bootstrap_path,
+            f"the tenant's trust root ({tenant.bootstrap_stack}) is not deployed; an "
+            f"administrator runs: sec-provisioner --config {sec_config} --action bootstrap "
+            "--force",
+        ),
+        Prerequisite(
+            tenant.team_path(config.team),
+            f"team {config.team!r} is not deployed in the tenant's SEC stacks; add it to "
+            f"{sec_config} and run: sec-provisioner --config {sec_config} --action deploy "
+            "--force",
+        ),
     )
 
 

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from provisioner.bootstrap.admin_policy import bootstrap_policy
+from provisioner.bootstrap.plan import plan_bootstrap
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.local_actions import (
     summarize,
     template_key,
-    write_policy,
+    write_policies,
     write_report,
     write_templates,
 )
 from provisioner.config.sec import SecConfig
 from provisioner.config.sec_loader import load_sec_config
-from provisioner.deploy.target import DeployTarget, StackTemplate
+from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.sec import SecNames, config_file_stem
-from provisioner.sec.operator_policy import operator_policy
+from provisioner.naming.tenant import TenantNames
+from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
 
 PROG = "sec-provisioner"
@@ -51,9 +54,16 @@ def create_template(inv: Invocation) -> int:
 
 
 def export_iam_policy(inv: Invocation) -> int:
+    """The operator's policy in its four variants, and the bootstrap administrator's."""
     config = _load(inv)
-    stem = f"{config_file_stem(config)}-iam-policy"
-    return write_policy(inv, stem, operator_policy(config), config.tier.value)
+    stem = config_file_stem(config)
+    policies = {
+        f"{stem}{variant.file_infix}-iam-policy": policy
+        for variant, policy in operator_policies(config).items()
+    }
+    tenant = TenantNames.of(config)
+    policies[f"{tenant.config_stem}-iam-policy"] = bootstrap_policy(tenant, config.is_prod)
+    return write_policies(inv, policies, config.tier.value)
 
 
 def create_report(inv: Invocation) -> int:
@@ -86,8 +96,45 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         ssm_path=SecNames(config, suffix).ssm_root,
         production=config.env == "prod" and suffix is None,
         account_id=config.account_id,
-        foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
+        # Live targets leave alone the test-deploys' parameters and the bootstrap's.
+        foreign_children=None if suffix else f"{TEST_SUFFIX_PATTERN.pattern.strip('^$')}|bootstrap",
+        prerequisites=(_trust_root(inv, config),),
     )
+
+
+def _trust_root(inv: Invocation, config: SecConfig) -> Prerequisite:
+    tenant = TenantNames.of(config)
+    return Prerequisite(
+        tenant.bootstrap_path,
+        f"the tenant's trust root ({tenant.bootstrap_stack}: the permission boundaries every "
+        f"role carries) is not deployed; an administrator runs it once per tenant and region: "
+        f"sec-provisioner --config {inv.config} --action bootstrap --force",
+    )
+
+
+def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
+    if suffix is not None:
+        raise InputError(inv.config, "the bootstrap has no test-deploy")
+    config = _load(inv)
+    tenant = TenantNames.of(config)
+    plan = plan_bootstrap(tenant)
+    return DeployTarget(
+        tool=PROG,
+        config_stem=tenant.config_stem,
+        region=config.region,
+        stacks=(StackTemplate(plan.stack_name, plan.render()),),
+        ssm_path=tenant.bootstrap_path,
+        production=config.is_prod,
+        account_id=config.account_id,
+    )
+
+
+_BOOTSTRAP = {spec.name: spec.handler for spec in aws_action_specs(_bootstrap_target)}
+
+
+def bootstrap(inv: Invocation) -> int:
+    """Deploy the tenant's trust root (needs --force; --dry-run shows the changes)."""
+    return _BOOTSTRAP["deploy"](inv)
 
 
 ACTIONS = (
@@ -101,6 +148,12 @@ ACTIONS = (
     ),
     ActionSpec("create-report", "write the HTML and Markdown report", create_report),
     ActionSpec("list-resources", "print every resource and its physical name", list_resources),
+    ActionSpec(
+        "bootstrap",
+        "deploy the tenant's permission boundaries, once per tenant and region (administrator; "
+        "needs --force)",
+        bootstrap,
+    ),
     *aws_action_specs(_target),
 )
 

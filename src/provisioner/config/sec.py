@@ -65,8 +65,9 @@ def _persona(value: object) -> object:
 
 
 # Cross-account roles, policies and SSM parameters are named `…-xacct-{account name}` and
-# `/xacct/…`: a team of this name would take the same names.
-RESERVED_TEAM_NAMES = frozenset({"xacct"})
+# `/xacct/…`: a team of this name would take the same names. `bootstrap` is the trust root's
+# SSM path (`/security/{tenant}-{region}/bootstrap/`).
+RESERVED_TEAM_NAMES = frozenset({"xacct", "bootstrap"})
 
 
 class Team(StrictModel):

@@ -36,6 +36,14 @@ def access_changes(
     return diffs, live
 
 
+def check_prerequisites(gateway: AwsGateway, target: DeployTarget) -> None:
+    """The tenant's trust root (and, for ML, the owning team) must be deployed first: their
+    roles would otherwise fail on a boundary or team that does not exist, half-way through."""
+    for need in target.prerequisites:
+        if not gateway.parameters_under(need.path):
+            raise InputError(target.config_stem, f"{need.missing}; nothing was changed")
+
+
 def deploy(
     gateway: AwsGateway,
     target: DeployTarget,
@@ -44,6 +52,7 @@ def deploy(
     allow_broadening: bool = False,
     poller: Poller | None = None,
 ) -> ActionResult:
+    check_prerequisites(gateway, target)
     diffs, live = access_changes(gateway, target, say, poller)
     if target.production and not allow_broadening:
         # A first create is reviewed with show-changes; the flag guards changes to live stacks.

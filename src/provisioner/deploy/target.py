@@ -39,6 +39,14 @@ class StackTemplate:
 
 
 @dataclass(frozen=True)
+class Prerequisite:
+    """What must exist before a deploy: at least one SSM parameter under `path`."""
+
+    path: str
+    missing: str  # what to tell the user when it does not
+
+
+@dataclass(frozen=True)
 class DeployTarget:
     tool: str
     config_stem: str
@@ -50,6 +58,7 @@ class DeployTarget:
     tags: dict[str, str] = field(default_factory=dict)
     # Live targets skip the parameters of test-deploys, which live in child paths of theirs.
     foreign_children: str | None = None
+    prerequisites: tuple[Prerequisite, ...] = ()
 
     def own_parameters(self, found: Mapping[str, str]) -> dict[str, str]:
         """Of the parameters found under `ssm_path`, those of this target."""

@@ -18,7 +18,7 @@ from provisioner.config.ml import MlConfig, MlTier
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames
 from provisioner.naming.tenant import ML_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
-from provisioner.policy.guardrails import pass_role, role_statements
+from provisioner.policy.guardrails import CLOUDFORMATION, pass_role, role_statements
 from provisioner.policy.operator_common import (
     CLOUDFORMATION_STACK_ACTIONS,
     SSM_PARAMETER_ACTIONS,
@@ -274,12 +274,19 @@ def _deployer(config: MlConfig) -> PolicyDocument:
             unscoped_statement("KMSListAliases", ["kms:ListAliases"]),
             # A key has no name to scope by: it is this use case's by its tags, which it must
             # carry from its creation on (aws:RequestTag) and which every later call checks
-            # (aws:ResourceTag). Tags cannot be put on another key: TagResource needs them too.
+            # (aws:ResourceTag). Creating and tagging need "*" (KMS checks TagResource on every
+            # key); they are allowed only within a stack operation (aws:CalledVia), where
+            # CloudFormation tags only keys of its own stack, and the operator policies deny
+            # importing existing resources into a stack (DenyResourceImport), so no other key
+            # can be given this use case's tags.
             Statement(
                 "KMSKeyCreate",
                 ("kms:CreateKey", "kms:TagResource"),
                 ("*",),
-                {"StringEquals": _key_tags("aws:RequestTag", config)},
+                {
+                    "StringEquals": _key_tags("aws:RequestTag", config),
+                    "ForAnyValue:StringEquals": {"aws:CalledVia": [CLOUDFORMATION]},
+                },
             ),
             Statement(
                 "KMSKeyManagement",

@@ -89,6 +89,10 @@ class PolicyDocument:
         """Characters as IAM counts them for the managed-policy quota: whitespace excluded."""
         return len(json.dumps(self.to_json(), separators=(",", ":")))
 
+    @staticmethod
+    def size_of(rendered: str) -> int:
+        return len(json.dumps(json.loads(rendered), separators=(",", ":")))
+
     def allows(self, action: str, resource_arn: str) -> bool:
         """Granted unconditionally and not denied by a statement that matches (conditions
         aside: a conditional Deny counts as denying). For conditional grants, evaluate the

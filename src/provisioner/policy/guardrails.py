@@ -123,6 +123,18 @@ def trust_root_denies(t: TenantNames) -> list[Statement]:
     ]
 
 
+def deny_resource_import(stacks: Sequence[str]) -> Statement:
+    """No existing resource may be imported into the tool's stacks: an imported key or role
+    would come under the tags and names the operator policy trusts."""
+    return Statement(
+        "DenyResourceImport",
+        ("cloudformation:CreateChangeSet",),
+        tuple(stacks),
+        {"Null": {"cloudformation:ImportResourceTypes": "false"}},
+        effect=DENY,
+    )
+
+
 def require_mfa(services: Iterable[str]) -> Statement:
     """Production: deny everything but reads without MFA, unless CloudFormation makes the call
     within a stack operation (whose own start, a direct call, needed MFA). Written as NotAction

@@ -23,7 +23,12 @@ from enum import StrEnum
 from provisioner.cfn.tags import REVIEW_STACK_TAG
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.document import DENY, PolicyDocument, Statement, build_document
-from provisioner.policy.guardrails import is_read, require_mfa, trust_root_denies
+from provisioner.policy.guardrails import (
+    deny_resource_import,
+    is_read,
+    require_mfa,
+    trust_root_denies,
+)
 
 
 class Variant(StrEnum):
@@ -77,7 +82,8 @@ class OperatorScope:
 
 def operator_variant(scope: OperatorScope, variant: Variant) -> PolicyDocument:
     allows = list(scope.deployer)
-    denies = trust_root_denies(scope.tenant)
+    stacks = next(s for s in scope.deployer if s.sid == scope.stack_statement)
+    denies = [*trust_root_denies(scope.tenant), deny_resource_import(stacks.resources)]
     if variant is Variant.READ_ONLY:
         allows = _reads(allows)
     elif variant is Variant.REVIEWER:
@@ -108,6 +114,7 @@ def _reads(statements: Sequence[Statement]) -> list[Statement]:
 
 def _review(scope: OperatorScope) -> list[Statement]:
     stacks = next(s for s in scope.deployer if s.sid == scope.stack_statement)
+    # The reviewer's change sets are for looking at: review stacks only, nothing imported.
     extra = [
         replace(stacks, sid="ReviewChangeSets", actions=_REVIEW_STACK_ACTIONS),
         # A stack show-changes had to create for the review (REVIEW_IN_PROGRESS) is deleted
