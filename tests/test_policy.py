@@ -15,11 +15,12 @@ from conftest import (
     largest_sec_config,
     resource_schema,
 )
+from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import SecTier
-from provisioner.ml.operator_policy import operator_policy
+from provisioner.ml.operator_policy import operator_policies, operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames
 from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
@@ -159,13 +160,23 @@ def test_handler_gaps_the_seed_missed_are_included(ml_config: MlConfig) -> None:
 
 def test_sufficient(ml_config: MlConfig) -> None:
     found = gaps(
-        plans(ml_config), operator_policy(ml_config), handlers_for(ml_config), scoped=False
+        plans(ml_config),
+        operator_policy(ml_config),
+        handlers_for(ml_config),
+        scoped=False,
+        account=ml_config.account_id,
     )
     assert [g.render() for g in found] == []
 
 
 def test_scoped(ml_config: MlConfig) -> None:
-    found = gaps(plans(ml_config), operator_policy(ml_config), handlers_for(ml_config), scoped=True)
+    found = gaps(
+        plans(ml_config),
+        operator_policy(ml_config),
+        handlers_for(ml_config),
+        scoped=True,
+        account=ml_config.account_id,
+    )
     assert [g.render() for g in found] == []
 
 
@@ -178,7 +189,13 @@ def test_proofs_detect_a_missing_permission(ml_config: MlConfig) -> None:
             for s in policy.statements
         )
     )
-    found = gaps(plans(ml_config), weakened, handlers_for(ml_config), scoped=False)
+    found = gaps(
+        plans(ml_config),
+        weakened,
+        handlers_for(ml_config),
+        scoped=False,
+        account=ml_config.account_id,
+    )
     assert {g.permission for g in found} == {"iam:ListRolePolicies"}
     assert {g.resource_type for g in found} == {"AWS::IAM::Role"}
 
@@ -193,27 +210,19 @@ def test_proofs_detect_a_name_outside_the_scope(ml_config: MlConfig) -> None:
             for s in policy.statements
         )
     )
-    found = gaps(plans(ml_config), narrowed, handlers_for(ml_config), scoped=True)
+    found = gaps(
+        plans(ml_config),
+        narrowed,
+        handlers_for(ml_config),
+        scoped=True,
+        account=ml_config.account_id,
+    )
     assert found and {g.resource_type for g in found} == {"AWS::SSM::Parameter"}
 
 
-def test_valid_actions_without_wildcards(ml_config: MlConfig) -> None:
-    for statement in operator_policy(ml_config).statements:
-        for action in statement.actions:
-            assert "*" not in action and "?" not in action, action
-            assert catalogue_entry(action) is not None, f"{action} is not an IAM action"
-
-
-def test_star_only_for_unscopable_actions(ml_config: MlConfig) -> None:
-    for statement in operator_policy(ml_config).statements:
-        if statement.is_unscoped:
-            assert statement.resources == ("*",)
-            for action in statement.actions:
-                assert action in UNSCOPABLE_ACTIONS, action
-                entry = catalogue_entry(action)
-                assert entry is not None and not entry.get("Resources"), (
-                    f"{action} has resource types in IAM: scope it"
-                )
+def test_valid_and_scoped_in_every_variant(ml_config: MlConfig) -> None:
+    for policy in operator_policies(ml_config).values():
+        assert_valid_and_scoped(policy)
 
 
 def test_unscopable_table_is_true() -> None:
@@ -227,11 +236,16 @@ def test_fits_iam_size_limit(ml_config: MlConfig) -> None:
     policy = operator_policy(ml_config)
     parts = split_to_fit(policy)
     assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in parts)
-    granted = {(a, r) for p in parts for s in p.statements for a in s.actions for r in s.resources}
-    original = {(a, r) for s in policy.statements for a in s.actions for r in s.resources}
-    assert granted == original
-    if ml_config.tier is not MlTier.ENTERPRISE:
-        assert len(parts) == 1
+
+    def grants(statements: list[Statement]) -> set[tuple[str, str, str, str]]:
+        return {
+            (s.effect, a, r, repr(s.condition)) for s in statements for a in s.actions
+            for r in s.resources
+        }  # fmt: skip
+
+    assert grants([s for p in parts for s in p.statements]) == grants(list(policy.statements))
+    # The guards (conditions, denies) cost size: starter and professional take two parts.
+    assert len(parts) <= (3 if ml_config.tier is MlTier.ENTERPRISE else 2)
 
 
 def test_splitter_cuts_oversized_statements() -> None:
@@ -261,6 +275,12 @@ def test_exclusion_is_still_true(exclusion) -> None:  # type: ignore[no-untyped-
                 assert exclusion.unused_property not in resource.properties, resource.logical_id
                 checked += 1
         assert checked, f"no generated template holds {exclusion.resource_type}: stale exclusion"
+    if exclusion.always_set_property:
+        typed = [r for r in every_planned_resource() if r.type == exclusion.resource_type]
+        assert typed and all(exclusion.always_set_property in r.properties for r in typed)
+        for config in all_ml_configs():
+            assert not operator_policy(config).allows(exclusion.permission, "*")
+            assert "DenyBoundaryRemoval" in {s.sid for s in operator_policy(config).statements}
     assert exclusion.reason
 
 

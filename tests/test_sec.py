@@ -22,6 +22,7 @@ from conftest import (
     handler_permissions,
     largest_sec_config,
 )
+from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import (
     MANAGED_POLICY_MAX_CHARS,
     STACK_MAX_RESOURCES,
@@ -32,9 +33,8 @@ from provisioner.config.sec import Persona, SecConfig, SecTier
 from provisioner.config.sec_loader import derived_problems, load_sec_config
 from provisioner.naming.arn import glob_matches
 from provisioner.policy.document import split_to_fit
-from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
 from provisioner.proof.policy_proofs import gaps
-from provisioner.sec.operator_policy import operator_policy
+from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
 
 EDGE = "edge-prod-b001-us-west-1-sec.yaml"
@@ -353,9 +353,11 @@ def test_largest_config_of_each_tier_fits_cloudformation(tier: str) -> None:
         # So many tags take the small tier past TemplateBody: validation says to move up...
         assert any(p.needs_template_url for p in plans)
         assert "move up to the medium tier" in str(derived_problems(config))
-        # ...while the most teams and accounts it allows, without extra tags, always fit.
+        # ...and so do names at their longest: the most teams and accounts it allows, without
+        # extra tags, fit only with shorter names (every role now names its boundary).
         untagged = config.model_copy(update={"tags": {}})
-        assert not any(p.needs_template_url for p in plan_stacks(untagged))
+        assert any(p.needs_template_url for p in plan_stacks(untagged))
+        assert "move up to the medium tier" in str(derived_problems(untagged))
     else:
         assert derived_problems(config) == []
         assert config.template_bucket is not None
@@ -452,18 +454,20 @@ def sec_handlers(config: SecConfig) -> dict[str, dict[str, list[str]]]:
 @pytest.mark.parametrize("scoped", [False, True], ids=["sufficient", "scoped"])
 def test_operator_policy_proven(sec_config: SecConfig, scoped: bool) -> None:
     plans = [*plan_stacks(sec_config), *plan_stacks(sec_config, "t0f3a")]
-    found = gaps(plans, operator_policy(sec_config), sec_handlers(sec_config), scoped=scoped)
+    found = gaps(
+        plans,
+        operator_policy(sec_config),
+        sec_handlers(sec_config),
+        scoped=scoped,
+        account=sec_config.account_id,
+    )
     assert [g.render() for g in found] == []
 
 
 def test_operator_policy_valid_and_fits(sec_config: SecConfig) -> None:
-    policy = operator_policy(sec_config)
-    for statement in policy.statements:
-        for action in statement.actions:
-            assert "*" not in action and catalogue_entry(action) is not None, action
-        if statement.is_unscoped:
-            assert all(a in UNSCOPABLE_ACTIONS for a in statement.actions)
-    assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in split_to_fit(policy))
+    for policy in operator_policies(sec_config).values():
+        assert_valid_and_scoped(policy)
+        assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in split_to_fit(policy))
 
 
 def test_operator_policy_fits_at_largest_size() -> None:
@@ -471,7 +475,16 @@ def test_operator_policy_fits_at_largest_size() -> None:
         config = largest_sec_config(tier.value)
         assert operator_policy(config).size <= MANAGED_POLICY_MAX_CHARS
         plans = plan_stacks(config)
-        assert gaps(plans, operator_policy(config), sec_handlers(config), scoped=True) == []
+        assert (
+            gaps(
+                plans,
+                operator_policy(config),
+                sec_handlers(config),
+                scoped=True,
+                account=config.account_id,
+            )
+            == []
+        )
 
 
 IAM_SIZE_LIMITS = {"identity": MANAGED_POLICY_MAX_CHARS, "inline": 5_120, "trust": 2_048}

@@ -31,6 +31,17 @@ UNSCOPABLE_ACTIONS: dict[str, str] = {
 }
 
 
+# Scopable actions granted on "*" because AWS authorizes them before the resource exists; each
+# only under conditions that tie it to the tool's own resources (a test checks both).
+STAR_WITH_CONDITION: dict[str, str] = {
+    "kms:TagResource": (
+        "a key created with tags (CreateKey) is authorized for TagResource on all keys, before "
+        "it exists (KMS developer guide, 'Permissions for tags'); allowed only with this use "
+        "case's tags and within a stack operation"
+    ),
+}
+
+
 def unscoped_statement(sid: str, actions: list[str]) -> Statement:
     unknown = [a for a in actions if a not in UNSCOPABLE_ACTIONS]
     if unknown:

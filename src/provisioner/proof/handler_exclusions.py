@@ -2,6 +2,7 @@
 templates can never make CloudFormation use it.
 
 Reviewed by hand. Tests verify that every `unused_property` is set by no generated template,
+that every `always_set_property` is set by every one (and its removal denied),
 that every `not_iam` entry is indeed absent from the IAM action catalogue, and that every
 entry still appears in CloudFormation's handler lists (so stale entries are noticed).
 """
@@ -18,6 +19,8 @@ class HandlerExclusion:
     reason: str
     unused_property: str | None = None
     not_iam: bool = False
+    # Set on every resource of the type, never removed, and the removal explicitly denied.
+    always_set_property: str | None = None
 
 
 def _unused(resource_type: str, prop: str, permissions: str, what: str) -> list[HandlerExclusion]:
@@ -43,11 +46,12 @@ EXCLUSIONS: tuple[HandlerExclusion, ...] = (
         "codecommit:UpdateRepositoryEncryptionKey",
         "customer-managed repository key",
     ),
-    *_unused(
+    HandlerExclusion(
         "AWS::IAM::Role",
-        "PermissionsBoundary",
-        "iam:PutRolePermissionsBoundary iam:DeleteRolePermissionsBoundary",
-        "permissions boundaries",
+        "iam:DeleteRolePermissionsBoundary",
+        "every role carries the tenant's boundary from its creation on and no template removes "
+        "it; both operator policies deny removing a boundary (DenyBoundaryRemoval)",
+        always_set_property="PermissionsBoundary",
     ),
     *_unused(
         "AWS::IAM::ManagedPolicy",

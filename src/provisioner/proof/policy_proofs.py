@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from provisioner.cfn.intrinsics import referenced_ids
 from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.policy.document import PolicyDocument
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
+from provisioner.policy.evaluation import evaluate
 from provisioner.proof.handler_exclusions import excluded
+from provisioner.proof.handler_requests import handler_requests
 
 HANDLER_OPERATIONS = ("create", "read", "update", "delete")
 # type → operation → permissions, as in the registry schemas' `handlers`.
@@ -38,12 +41,41 @@ _S3_OBJECT_PERMISSIONS = frozenset(
 )
 
 
+# Where each type that passes a role names it.
+PASSED_ROLE_PROPERTIES: Mapping[str, tuple[str, ...]] = {
+    "AWS::CodeBuild::Project": ("ServiceRole",),
+    "AWS::CodePipeline::Pipeline": ("RoleArn",),
+    "AWS::Events::Rule": ("Targets",),
+}
+_ROLE_ATTACHMENTS = frozenset({"iam:attachrolepolicy", "iam:detachrolepolicy"})
+
+
 def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list[str]:
     """The ARNs a handler permission acts on: the resource's own for its own service (its
     objects, for S3 object permissions); for another service, the resources of that service
     it references (e.g. the role a pipeline passes). Empty when it references none: then the
     handler has nothing of that service to call the permission on."""
     service = _service_of_permission(permission)
+    if permission.lower() in _ROLE_ATTACHMENTS and resource.type == "AWS::IAM::ManagedPolicy":
+        # IAM authorizes attaching on the role; the policy is the request's iam:PolicyARN.
+        by_id = {r.logical_id: r for r in plan.resources}
+        return sorted(
+            by_id[ref].arn
+            for ref in resource.references()
+            if ref in by_id and by_id[ref].type == "AWS::IAM::Role"
+        )
+    if permission.lower() == "iam:passrole":
+        # A handler passes the roles named where the type takes a role, nothing else it
+        # references (a build's environment may name a role its build passes at run time).
+        by_id = {r.logical_id: r for r in plan.resources}
+        named = referenced_ids(
+            [resource.properties.get(p) for p in PASSED_ROLE_PROPERTIES.get(resource.type, ())]
+        )
+        return sorted(
+            by_id[ref].arn
+            for ref in named
+            if ref in by_id and by_id[ref].type == "AWS::IAM::Role"
+        )
     if service == resource.service:
         if permission.lower() in _S3_OBJECT_PERMISSIONS:
             return [f"{resource.arn}/any-object-key"]
@@ -72,13 +104,17 @@ def gaps(
     handlers: HandlerPermissions,
     *,
     scoped: bool,
+    account: str,
 ) -> list[Gap]:
-    """Every handler permission (not excluded) that the policy does not allow on its target.
+    """Every handler permission (not excluded) that the policy does not allow on its target,
+    each call evaluated with the context it carries (proof/handler_requests.py).
 
     With `scoped=True`, a `"Resource": "*"` grant counts only for actions IAM cannot scope:
     every other permission must be allowed by a pattern that names the resource.
     """
     found: list[Gap] = []
+    kept = [s for s in policy.statements if not (scoped and s.is_allow and s.is_unscoped)]
+    document = PolicyDocument(tuple(kept)).to_json()
     for plan in plans:
         for resource in plan.resources:
             for permission in permissions_for(resource.type, handlers):
@@ -99,10 +135,15 @@ def gaps(
                         )
                     )
                 for arn in arns:
-                    statements = [s for s in policy.statements if not (scoped and s.is_unscoped)]
-                    if not any(s.allows(permission, arn) for s in statements):
-                        why = "no statement names this resource" if scoped else "not allowed"
-                        found.append(Gap(resource.logical_id, resource.type, permission, arn, why))
+                    for call in handler_requests(plan, resource, permission, arn, account):
+                        if not evaluate(
+                            call.request, [document], resource_policy=call.resource_policy
+                        ).allowed:
+                            why = "no statement names this resource" if scoped else "not allowed"
+                            found.append(
+                                Gap(resource.logical_id, resource.type, permission, arn, why)
+                            )
+                            break
     return found
 
 

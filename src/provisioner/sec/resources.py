@@ -96,7 +96,8 @@ def _role(
             "RoleName": name,
             "Description": description,
             "AssumeRolePolicyDocument": trust,
-            "MaxSessionDuration": 3600,
+            # MaxSessionDuration left at IAM's default (one hour): every byte counts in the small
+            # tier's TemplateBody.
             "PermissionsBoundary": TenantNames.of(names.config).boundary_arn(SEC_BOUNDARY),
             "Tags": tag_list(tags),
         },

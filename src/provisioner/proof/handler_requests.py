@@ -1,0 +1,114 @@
+"""The authorization requests CloudFormation's resource handlers make with the operator's
+credentials, with the request context IAM sees, so conditional grants can be proven.
+
+CloudFormation calls each service through a forward access session: the requests carry
+`aws:CalledVia: cloudformation.amazonaws.com` and `aws:ViaAWSService`, and no MFA flag of the
+caller's (AWS documents the FAS keys; it documents no MFA pass-through, so none is assumed).
+Beyond that, what IAM puts into the context depends on the call:
+
+- tags the resource is created with (`aws:RequestTag/…`, `aws:TagKeys`) and, once created,
+  carries (`aws:ResourceTag/…`);
+- for role writes, the boundary the role is given or has (`iam:PermissionsBoundary`);
+- for attaching a policy, the policy (`iam:PolicyARN`);
+- for passing a role, the service it is passed to (`iam:PassedToService`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from provisioner.cfn.template import PlannedResource, StackPlan
+from provisioner.policy.evaluation import ContextValue, Request
+
+CLOUDFORMATION = "cloudformation.amazonaws.com"
+# Whoever runs the tool; any role name does, the policies never name the operator.
+OPERATOR_ROLE = "operator"
+
+# The service a resource passes its role to (iam:PassedToService).
+PASSED_TO: Mapping[str, str] = {
+    "AWS::CodeBuild::Project": "codebuild.amazonaws.com",
+    "AWS::CodePipeline::Pipeline": "codepipeline.amazonaws.com",
+    "AWS::Events::Rule": "events.amazonaws.com",
+}
+_ATTACH = {"iam:attachrolepolicy", "iam:detachrolepolicy"}
+
+
+@dataclass(frozen=True)
+class HandlerRequest:
+    request: Request
+    resource_policy: Any  # the target's key policy, where IAM also needs it
+
+
+def operator_arn(account: str) -> str:
+    return f"arn:aws:iam::{account}:role/{OPERATOR_ROLE}"
+
+
+def _tags(resource: PlannedResource) -> dict[str, str]:
+    tags = resource.properties.get("Tags")
+    if isinstance(tags, list):
+        return {t["Key"]: t["Value"] for t in tags if isinstance(t, dict)}
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
+    return {}
+
+
+def handler_requests(
+    plan: StackPlan, resource: PlannedResource, permission: str, target: str, account: str
+) -> list[HandlerRequest]:
+    """The requests a handler of `resource` makes for `permission` on `target`: more than one
+    where the context differs per call (each policy attached to a role); none where the handler
+    would not make the call (attaching when nothing is attached)."""
+    by_arn = {r.arn: r for r in plan.resources}
+    context: dict[str, ContextValue] = {
+        "aws:CalledVia": [CLOUDFORMATION],
+        "aws:ViaAWSService": True,
+        "aws:PrincipalArn": operator_arn(account),
+    }
+    touched = by_arn.get(target)
+    if touched is not None:
+        for key, value in _tags(touched).items():
+            context[f"aws:ResourceTag/{key}"] = value
+            if touched is resource:
+                context[f"aws:RequestTag/{key}"] = value
+        if touched is resource and _tags(touched):
+            context["aws:TagKeys"] = sorted(_tags(touched))
+        boundary = touched.properties.get("PermissionsBoundary")
+        if touched.type == "AWS::IAM::Role" and isinstance(boundary, str):
+            context["iam:PermissionsBoundary"] = boundary
+    lowered = permission.lower()
+    if lowered == "iam:passrole" and resource.type in PASSED_TO:
+        context["iam:PassedToService"] = PASSED_TO[resource.type]
+    key_policy = None
+    if touched is not None and touched.type == "AWS::KMS::Key":
+        key_policy = touched.properties.get("KeyPolicy")
+    if lowered in _ATTACH:
+        policies = _attached(plan, resource, touched)
+        return [
+            HandlerRequest(
+                Request(permission, target, {**context, "iam:PolicyARN": p}, operator_arn(account)),
+                key_policy,
+            )
+            for p in policies
+        ]
+    return [HandlerRequest(Request(permission, target, context, operator_arn(account)), key_policy)]
+
+
+def _attached(
+    plan: StackPlan, resource: PlannedResource, role: PlannedResource | None
+) -> list[str]:
+    """The managed policies a handler attaches to (or detaches from) `role`."""
+    if resource.type == "AWS::IAM::ManagedPolicy":
+        return [resource.arn]
+    if role is None:
+        return []
+    found = [
+        r.arn
+        for r in plan.resources
+        if r.type == "AWS::IAM::ManagedPolicy" and role.logical_id in r.references()
+    ]
+    arns = role.properties.get("ManagedPolicyArns")
+    if isinstance(arns, list):
+        found += [a for a in arns if isinstance(a, str)]
+    return sorted(found)
