@@ -156,7 +156,7 @@ def require_mfa(services: Iterable[str]) -> Statement:
 
 _READ_VERBS = ("Describe", "Get", "List", "BatchGet")
 # Read actions whose names do not say so (policy_sentry's access level: Read).
-_READS_BY_LEVEL = frozenset({"cloudformation:DetectStackDrift"})
+_READS_BY_LEVEL = frozenset({"cloudformation:DetectStackDrift", "cloudformation:ValidateTemplate"})
 
 
 def is_read(action: str) -> bool:

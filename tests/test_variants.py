@@ -1,0 +1,133 @@
+"""The operator policy's variants (policy/variants.py): each allows exactly its actions.
+
+Access levels come from policy_sentry's database, not from the project's own reading of names.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pytest
+from policy_sentry.querying.actions import get_action_data
+
+from conftest import all_ml_configs, all_sec_configs
+from provisioner.ml.operator_policy import operator_policies as ml_policies
+from provisioner.naming.ml import MlNames
+from provisioner.naming.sec import SecNames
+from provisioner.policy.document import PolicyDocument
+from provisioner.policy.evaluation import Request, evaluate
+from provisioner.policy.guardrails import is_read
+from provisioner.policy.variants import Variant
+from provisioner.sec.operator_policy import operator_policies as sec_policies
+
+READ_LEVELS = {"Read", "List"}
+CHANGE_LEVELS = {"Write", "Permissions management", "Tagging"}
+
+
+@cache
+def access_level(action: str) -> str:
+    service, name = action.split(":", 1)
+    rows = get_action_data(service, name).get(service, [])
+    levels = {r["access_level"] for r in rows}
+    assert len(levels) == 1, f"{action}: {levels or 'unknown to policy_sentry'}"
+    return levels.pop()
+
+
+def every_policy() -> list[tuple[str, Any, dict[Variant, PolicyDocument]]]:
+    found: list[tuple[str, Any, dict[Variant, PolicyDocument]]] = []
+    found += [(f"ml-{c.use_case}", c, ml_policies(c)) for c in all_ml_configs()]
+    found += [(f"sec-{c.company_prefix}-{c.region}", c, sec_policies(c)) for c in all_sec_configs()]
+    return found
+
+
+POLICIES = every_policy()
+IDS = [p[0] for p in POLICIES]
+
+
+def test_read_classification_agrees_with_policy_sentry() -> None:
+    """`is_read` decides what the read-only variant keeps: it must agree with AWS's levels."""
+    actions = {
+        a for _, _, by_variant in POLICIES for p in by_variant.values()
+        for s in p.allow_statements for a in s.actions
+    }  # fmt: skip
+    assert len(actions) > 150
+    wrong = {a: access_level(a) for a in actions if is_read(a) != (access_level(a) in READ_LEVELS)}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_read_only_holds_only_reads(name: str, config: Any, policies: Any) -> None:
+    levels = {access_level(a) for a in policies[Variant.READ_ONLY].actions}
+    assert levels <= READ_LEVELS and "Read" in levels
+
+
+def _stack_arn(config: Any, live: bool = True) -> str:
+    if hasattr(config, "use_case"):
+        names = MlNames(config, None if live else "t1a2b")
+        stack = names.stack
+    else:
+        stack = SecNames(config, None if live else "t1a2b").stack("teams-01")
+    return f"arn:aws:cloudformation:{config.region}:{config.account_id}:stack/{stack}/id"
+
+
+def _decide(policy: PolicyDocument, action: str, resource: str, **context: Any) -> bool:
+    ctx = {"aws:MultiFactorAuthPresent": True, **context}
+    return evaluate(Request(action, resource, ctx), [policy.to_json()]).allowed
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_stack_operations_per_variant(name: str, config: Any, policies: Any) -> None:
+    live, test = _stack_arn(config), _stack_arn(config, live=False)
+    review = {"aws:ResourceTag/provisioner-review": "true"}
+    expected = {
+        # action, resource, context → deployer, no-delete, reviewer, read-only
+        ("cloudformation:ExecuteChangeSet", live, ()): (True, True, False, False),
+        ("cloudformation:CreateChangeSet", live, ()): (True, True, True, False),
+        ("cloudformation:DeleteChangeSet", live, ()): (True, True, True, False),
+        ("cloudformation:DeleteStack", live, ()): (True, False, False, False),
+        ("cloudformation:DeleteStack", test, ()): (True, True, False, False),
+        ("cloudformation:DeleteStack", live, tuple(review.items())): (True, False, True, False),
+        ("cloudformation:UpdateStack", live, ()): (True, True, False, False),
+        ("cloudformation:DescribeStacks", live, ()): (True, True, True, True),
+        ("cloudformation:DetectStackDrift", live, ()): (True, True, True, True),
+    }
+    for (action, resource, context), want in expected.items():
+        got = tuple(_decide(policies[v], action, resource, **dict(context)) for v in Variant)
+        assert got == want, (action, resource, context)
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_reviewer_changes_nothing(name: str, config: Any, policies: Any) -> None:
+    """Beyond reads, only change sets (made, looked at, deleted) and, where the tier uploads
+    templates, the template objects."""
+    extra = {a for a in policies[Variant.REVIEWER].actions if access_level(a) in CHANGE_LEVELS}
+    allowed = {
+        "cloudformation:CreateChangeSet", "cloudformation:DeleteChangeSet",
+        "cloudformation:DeleteStack", "s3:PutObject", "s3:DeleteObject",
+    }  # fmt: skip
+    assert extra <= allowed and "cloudformation:CreateChangeSet" in extra
+    assert "cloudformation:ExecuteChangeSet" not in policies[Variant.REVIEWER].actions
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_production_changes_need_mfa(name: str, config: Any, policies: Any) -> None:
+    """In prod every change the operator makes itself needs MFA; CloudFormation's calls within
+    a stack operation (started with MFA) carry aws:CalledVia instead."""
+    for variant, policy in policies.items():
+        changes = sorted(a for a in policy.actions if access_level(a) in CHANGE_LEVELS)
+        for action in changes:
+            direct = evaluate(Request(action, "*", {"aws:MultiFactorAuthPresent": False}),
+                              [policy.to_json()])  # fmt: skip
+            missing = evaluate(Request(action, "*"), [policy.to_json()])
+            if config.is_prod:
+                assert direct.decision == "explicit-deny", (variant, action)
+                assert missing.decision == "explicit-deny", (variant, action)
+            else:
+                assert direct.decision != "explicit-deny" or action.startswith(
+                    ("iam:DeleteRolePermissionsBoundary",)), (variant, action)  # fmt: skip
+        for action in policy.actions:
+            if access_level(action) in READ_LEVELS:
+                no_mfa = evaluate(Request(action, "*"), [policy.to_json()])
+                assert no_mfa.decision != "explicit-deny", (variant, action)
+    assert any(c.is_prod for _, c, _ in POLICIES) and any(not c.is_prod for _, c, _ in POLICIES)
