@@ -72,9 +72,7 @@ def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list
             [resource.properties.get(p) for p in PASSED_ROLE_PROPERTIES.get(resource.type, ())]
         )
         return sorted(
-            by_id[ref].arn
-            for ref in named
-            if ref in by_id and by_id[ref].type == "AWS::IAM::Role"
+            by_id[ref].arn for ref in named if ref in by_id and by_id[ref].type == "AWS::IAM::Role"
         )
     if service == resource.service:
         if permission.lower() in _S3_OBJECT_PERMISSIONS:
@@ -148,5 +146,8 @@ def gaps(
 
 
 def _names_foreign_arn(resource: PlannedResource, permission: str) -> bool:
-    """Whether the properties name a literal ARN of the permission's service."""
+    """Whether the properties name a literal ARN of the permission's service. A managed
+    policy attaches to the roles its `Roles` names, not to ARNs its document mentions."""
+    if permission.lower() in _ROLE_ATTACHMENTS and resource.type == "AWS::IAM::ManagedPolicy":
+        return "arn:aws:iam:" in render_json(resource.properties.get("Roles", []))
     return f"arn:aws:{_service_of_permission(permission)}:" in render_json(resource.properties)
