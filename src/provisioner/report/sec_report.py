@@ -1,5 +1,6 @@
-"""create-report for sec-provisioner: the permission matrix (persona × team × capability),
-every role's trust relationship, and a diagram of groups → roles → policies."""
+"""create-report for sec-provisioner: the permission matrix (persona × team × capability), the
+access matrix (each team's personas against ML use cases, evaluated), every role's trust
+relationship, and a diagram of groups → roles → policies."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from html import escape
 from typing import Any
 
+from provisioner import access_matrix
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import config_file_stem, tenant_prefix
@@ -84,6 +86,26 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             matrix_rows.append(
                 (team.name, persona.value, *(action in actions for _, action in CAPABILITIES))
             )
+
+    access = access_matrix.sec_access_matrix(config)
+    access_intro = (
+        "Each team's personas against an ML use case of this tenant owned by the team and one "
+        "owned by another team (the next team of the config, or a team of another name when "
+        "there is only one), both as ml-provisioner plans them (professional tier, tagged "
+        "with the owning team). Columns: the key actions of each persona (the least persona "
+        "meant to have it in brackets; personas are cumulative)."
+    )
+    access_notes = access_matrix.notes(access)
+    access_headers = ["Team", "Persona", "Use case owned by", *access_matrix.headers()]
+    access_rows = [
+        (
+            r.team,
+            r.persona.value,
+            "own team" if r.own_team else f"another team ({r.owner})",
+            *access_matrix.marks(r),
+        )
+        for r in access
+    ]
 
     roles = [r for r in resources if r.type == "AWS::IAM::Role"]
     trust_headers = ["Role", "Trusted principal", "Conditions", "Policies"]
@@ -163,6 +185,10 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             "<h2>Permission matrix</h2><p>What each persona of each team may do, read from the "
             "generated policies. Every permission is limited to the team's own resources.</p>",
             html_table(matrix_headers, matrix_rows),
+            "<h2>Access matrix: personas × ML use cases</h2>",
+            f"<p>{escape(access_intro)} {escape(access_notes[0])}</p>",
+            html_table(access_headers, access_rows),
+            "".join(f"<p>{escape(n)}</p>" for n in access_notes[1:]),
             "<h2>Trust relationships</h2>",
             html_table(trust_headers, trust_rows, "names"),
             "<h2>Groups</h2>",
@@ -185,6 +211,10 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             md_table(summary_headers, summary_rows),
             "## Permission matrix",
             md_table(matrix_headers, matrix_rows),
+            "## Access matrix: personas × ML use cases",
+            f"{access_intro} {access_notes[0]}",
+            md_table(access_headers, access_rows),
+            *access_notes[1:],
             "## Trust relationships",
             md_table(trust_headers, trust_rows),
             "## Groups",

@@ -96,7 +96,11 @@ def _deployer(config: SecConfig) -> PolicyDocument:
         Statement(
             "SSMParameterManagement",
             SSM_PARAMETER_ACTIONS,
-            (f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",),
+            # GetParametersByPath is authorized on the path itself, which `/*` does not match.
+            (
+                f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}",
+                f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",
+            ),
         )
     )
     return build_document(statements)

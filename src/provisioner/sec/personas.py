@@ -7,10 +7,19 @@ prefix `{prefix}-{env}-{tenant}-{region}-{team}--*` for data. Personas are cumul
 - viewer: reads the team's registry, pipelines, jobs, endpoints and data. For reviewers,
   auditors, product owners: see everything of the team, change nothing.
 - data-scientist: + runs training and processing jobs as the team's SageMaker execution role,
-  registers model versions, writes the team's data. Cannot approve models or deploy endpoints:
-  separation of duties between who builds a model and who releases it.
+  registers model versions into the team's model package groups, writes the team's data. Cannot
+  approve models or deploy endpoints: separation of duties between who builds a model and who
+  releases it.
 - ml-engineer: + approves model versions, manages SageMaker pipelines and endpoints, starts the
   team's CodePipelines. The release role.
+
+Registering a model version (`CreateModelPackage`) is authorized on both the model package group
+and the new model package: the group must carry the team's tag (`aws:ResourceTag/team`; a
+condition on the request's tags alone would let any team register versions into another team's
+group), see register_model_statements. Reading an ML use case's artifacts bucket
+(`{ml_name}-artifacts`) is not granted: its name does not carry the team and IAM cannot scope
+S3 objects by the bucket's `team` tag, so the use case's pipeline and SageMaker execution role
+read it (access_matrix.py shows this).
 """
 
 from __future__ import annotations
@@ -57,6 +66,31 @@ def _team_tag(key: str, teams: list[str]) -> dict[str, Any]:
     return {"StringEquals": {f"{key}/team": value}}
 
 
+def register_model_statements(names: SecNames, sid: str, team: str) -> list[Statement]:
+    """CreateModelPackage into the team's model package groups only.
+
+    IAM authorizes it on the group and on the new model package. The group must carry the
+    team's tag: that is the gate. A version cannot carry tags of its own (CreateModelPackage
+    refuses `Tags` with `ModelPackageGroupName`; versions take the group's tags), so the
+    request has no `aws:RequestTag/team` and the model-package statement can only require it
+    *if* tags are given (an unversioned package, which has no group to check).
+    """
+    return [
+        _allow(
+            f"{sid}Groups",
+            ["sagemaker:CreateModelPackage"],
+            names.regional_arn("sagemaker", "model-package-group/*"),
+            _team_tag("aws:ResourceTag", [team]),
+        ),
+        _allow(
+            f"{sid}Versions",
+            ["sagemaker:CreateModelPackage"],
+            names.regional_arn("sagemaker", "model-package/*"),
+            {"StringEqualsIfExists": {"aws:RequestTag/team": team}},
+        ),
+    ]
+
+
 def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
     sagemaker_any = names.regional_arn("sagemaker", "*")
     buckets = [f"arn:aws:s3:::{names.team_data_bucket_pattern(t)}" for t in sorted(teams)]
@@ -87,14 +121,11 @@ def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Sta
     statements += [
         _allow(
             "CreateTeamJobs",
-            [
-                "sagemaker:CreateModelPackage",
-                "sagemaker:CreateProcessingJob",
-                "sagemaker:CreateTrainingJob",
-            ],
+            ["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob"],
             sagemaker_any,
             _team_tag("aws:RequestTag", [team]),
         ),
+        *register_model_statements(names, "RegisterTeamModel", team),
         _allow(
             "TagOnCreate",
             ["sagemaker:AddTags"],
@@ -195,12 +226,7 @@ def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
             ],
             f"arn:aws:ecr:{names.region}:*:repository/*",
         ),
-        _allow(
-            "RegisterTeamModels",
-            ["sagemaker:CreateModelPackage"],
-            names.regional_arn("sagemaker", "*"),
-            _team_tag("aws:RequestTag", [team]),
-        ),
+        *register_model_statements(names, "RegisterTeamModel", team),
     ]
 
 
