@@ -116,6 +116,14 @@ def test_team_named_xacct_is_reserved(run_sec: CliRunner, workdir: Path) -> None
     rejected(run_sec, workdir, data, "teams[2].name: 'xacct' is reserved")
 
 
+def test_team_named_bootstrap_is_reserved(run_sec: CliRunner, workdir: Path) -> None:
+    # Unreserved, the team's parameters would sit under the trust root's SSM path
+    # /security/{tenant}-{region}/bootstrap/, which both operator policies deny writing.
+    data = example()
+    data["teams"][2]["name"] = "bootstrap"
+    rejected(run_sec, workdir, data, "teams[2].name: 'bootstrap' is reserved")
+
+
 def test_team_and_trusted_account_with_one_derived_name(run_sec: CliRunner, workdir: Path) -> None:
     data = example()
     data["teams"][2]["name"] = "xacct-ds"
