@@ -17,6 +17,7 @@ from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.permission_summary import COLUMNS, permission_summary
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames
+from provisioner.policy.evaluation import Request, evaluate
 from provisioner.report.diagram import elide, wrap
 from provisioner.report.ml_report import render_ml_report
 from provisioner.report.sec_report import render_sec_report
@@ -119,7 +120,12 @@ def test_sec_report_permission_summary_by_action() -> None:
         assert rows["detect-drift"] == ["✓", "✓", "✗", "✓"]
         if uploads:  # the ✓ is real: the policy lets the operator upload to the bucket
             bucket = config.template_bucket
-            assert policy.allows("s3:PutObject", f"arn:aws:s3:::{bucket}/templates/x.json")
+            upload = Request(
+                "s3:PutObject",
+                f"arn:aws:s3:::{bucket}/templates/x.json",
+                {"aws:MultiFactorAuthPresent": True},  # prod policies deny changes without MFA
+            )
+            assert evaluate(upload, [policy.to_json()]).allowed
         else:
             assert not any(a.startswith("s3:") for a in policy.actions)
         # The HTML carries the same table.

@@ -435,7 +435,9 @@ def test_operator_policy_seed_statements(sec_config: SecConfig) -> None:
     assert policy.statement("CloudFormationManagement").resources == (
         f"arn:aws:cloudformation:{r}:{a}:stack/{p}-{r}-*-sec-stack/*",
     )
+    # The seed's pattern, and the path itself, on which IAM authorizes GetParametersByPath.
     assert policy.statement("SSMParameterManagement").resources == (
+        f"arn:aws:ssm:{r}:{a}:parameter/security/{p}-{r}",
         f"arn:aws:ssm:{r}:{a}:parameter/security/{p}-{r}/*",
     )
     if c.tier is not SecTier.SMALL:
