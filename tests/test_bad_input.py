@@ -202,11 +202,6 @@ def test_bad_team_name(run_ml: CliRunner, workdir: Path, team: str) -> None:
     assert_rejected(run_ml, workdir, write(workdir, data), "team")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src/provisioner/config/ml.py: MlConfig.team accepts SEC's reserved team names, so "
-    "deploy's team check passes on the bootstrap's (or cross-account) parameters",
-)
 @pytest.mark.parametrize("team", ["bootstrap", "xacct"])
 def test_team_no_sec_config_can_define(run_ml: CliRunner, workdir: Path, team: str) -> None:
     # /security/{tenant}-{region}/bootstrap/ holds the trust root's parameters and .../xacct/

@@ -29,12 +29,14 @@ def _load(inv: Invocation) -> MlConfig:
 def validate(inv: Invocation) -> int:
     config = _load(inv)
     plan = plan_stack(config)
+    if inv.sec_config is not None:  # before anything is printed: a failure says only why
+        _check_against_sec(inv, config)
     inv.say(f"{inv.config}: valid")
     inv.say(f"  ml_name      {ml_name(config)}")
     inv.say(f"  tier         {config.tier.value}")
     summarize(inv, [plan], operator_policy(config))
     if inv.sec_config is not None:
-        _check_against_sec(inv, config)
+        inv.say(f"  team         {config.team}, defined in {inv.sec_config}")
     return ExitCode.OK
 
 
@@ -58,7 +60,6 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
             f"team: {config.team!r} is not a team of {inv.sec_config} "
             f"(its teams: {', '.join(teams)})",
         )
-    inv.say(f"  team         {config.team}, defined in {inv.sec_config}")
 
 
 def create_template(inv: Invocation) -> int:

@@ -30,10 +30,26 @@ Slug = Annotated[str, StringConstraints(pattern=_SLUG, min_length=2, max_length=
 Region = Annotated[str, AfterValidator(_known_region)]
 # ASCII digits only: `\d` would also take Arabic-Indic or full-width digits into ARNs.
 AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
+# Names a team cannot take, in either config, because SEC's names already use them.
+RESERVED_TEAM_NAMES = {
+    "xacct": "the cross-account roles, policies and parameters are named with it",
+    "bootstrap": "the tenant's trust root publishes its parameters under "
+    "/security/{tenant}-{region}/bootstrap/",
+}
+
+
+def _not_reserved_team(value: str) -> str:
+    if value in RESERVED_TEAM_NAMES:
+        raise ValueError(f"{value!r} is reserved: {RESERVED_TEAM_NAMES[value]}; choose another")
+    return value
+
+
 # No two hyphens in a row: `--` ends the team name in its data buckets' names
 # (naming/sec.py, team_data_bucket_pattern), so no team's pattern matches another's buckets.
 TeamName = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16)
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", min_length=2, max_length=16),
+    AfterValidator(_not_reserved_team),
 ]
 TagKey = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]+$", min_length=1, max_length=128)

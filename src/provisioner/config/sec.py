@@ -64,28 +64,12 @@ def _persona(value: object) -> object:
     return enum_from_text(Persona, value)
 
 
-# Cross-account roles, policies and SSM parameters are named `…-xacct-{account name}` and
-# `/xacct/…`: a team of this name would take the same names. `bootstrap` is the trust root's
-# SSM path (`/security/{tenant}-{region}/bootstrap/`).
-RESERVED_TEAM_NAMES = frozenset({"xacct", "bootstrap"})
-
-
 class Team(StrictModel):
     name: TeamName = Field(description="Team name, e.g. fraud")
     # Validated one by one so that a bad entry is reported with its index.
     personas: list[Annotated[Persona, BeforeValidator(_persona)]] = Field(
         description="Personas in the team"
     )
-
-    @field_validator("name")
-    @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_TEAM_NAMES:
-            raise ValueError(
-                f"{value!r} is reserved: the cross-account roles, policies and parameters are "
-                f"named with it; choose another team name"
-            )
-        return value
 
     @field_validator("personas")
     @classmethod
