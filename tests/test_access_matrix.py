@@ -31,6 +31,7 @@ from provisioner.config.sec import Persona
 from provisioner.naming.sec import SecNames
 from provisioner.naming.tenant import SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument
+from provisioner.policy.evaluation import statement_applies
 from provisioner.report.ml_report import render_ml_report
 from provisioner.report.sec_report import render_sec_report
 from provisioner.sec import personas
@@ -39,7 +40,7 @@ from provisioner.sec.plan import plan_stacks
 # What docs/sec-permission-model.md promises a persona of the owning team (cumulative), written
 # out here rather than derived, so the test does not share the module's notion of "expected".
 VIEWER = {"describe-registry", "get-pipeline", "get-pipeline-state"}
-SCIENTIST = VIEWER | {"register-model"}
+SCIENTIST = VIEWER | {"register-model", "read-artifacts"}
 ENGINEER = SCIENTIST | {"approve-model", "start-pipeline"}
 OWN_TEAM_MAY = {
     Persona.VIEWER: VIEWER,
@@ -58,25 +59,54 @@ def test_full_matrix_of_every_ml_example(ml_config: MlConfig) -> None:
     assert [(r.team, r.persona) for r in rows] == [
         (team, p) for team in (ml_config.team, other) for p in PERSONAS
     ]
+    # The starter tier reads no bucket of its own (its artifact_bucket exists already).
+    no_bucket = set() if ml_config.tier.includes(MlTier.PROFESSIONAL) else {"read-artifacts"}
     for row in rows:
         assert row.owner == ml_config.team
-        assert allowed_keys(row) == (OWN_TEAM_MAY[row.persona] if row.own_team else set()), (
+        may = OWN_TEAM_MAY[row.persona] - no_bucket
+        assert allowed_keys(row) == (may if row.own_team else set()), (
             row.team,
             row.persona,
         )
         artifacts = row.cell("read-artifacts")
         assert artifacts.applicable == ml_config.tier.includes(MlTier.PROFESSIONAL)
-        assert not artifacts.allowed  # not granted to personas, by design
+        # Enterprise objects are SSE-KMS: reading one needs the key too.
+        assert [c.request.action for c in artifacts.checks] == (
+            ["s3:GetObject", "kms:Decrypt"][: 1 + ml_config.tier.includes(MlTier.ENTERPRISE)]
+            if artifacts.applicable
+            else []
+        )
         assert access_matrix.marks(row).count("allowed") == len(allowed_keys(row))
     assert deviations(rows) == []
 
 
 def test_every_allow_passed_the_sec_boundary_too(ml_config: MlConfig) -> None:
+    """Granted by the persona's policy within its boundary, or by the resource's own policy
+    (the artifacts bucket and key, to Principal "*" fixed by aws:PrincipalArn). AWS does not
+    say plainly whether a boundary caps a "*" grant to a role session, so those requests must
+    lie within the SEC boundary as well: the grant holds on either reading."""
+    boundary = sec_boundary(TenantNames.of(tenant_sec_config(ml_config))).to_json()
+    by_resource_policy = 0
     for row in ml_access_matrix(ml_config):
         for cell in row.cells:
             for check in cell.checks if cell.allowed else ():
-                assert any(m.startswith("identity[0]:") for m in check.result.matched)
-                assert any(m.startswith("boundary[0]:") for m in check.result.matched)
+                matched = check.result.matched
+                if any(m.startswith("resource:") for m in matched):
+                    by_resource_policy += 1
+                    assert cell.capability.key == "read-artifacts"
+                    assert any(
+                        s["Effect"] == "Allow" and statement_applies(s, check.request)
+                        for s in boundary["Statement"]
+                    ), check.request
+                else:
+                    assert any(m.startswith("identity[0]:") for m in matched)
+                    assert any(m.startswith("boundary[0]:") for m in matched)
+    # Each owning reader (data scientist, ML engineer) reads an object and, in enterprise,
+    # decrypts it.
+    tier = ml_config.tier
+    assert by_resource_policy == 2 * (
+        tier.includes(MlTier.PROFESSIONAL) + tier.includes(MlTier.ENTERPRISE)
+    )
 
 
 def test_the_documents_are_the_deployed_ones(ml_config: MlConfig) -> None:
@@ -286,7 +316,7 @@ def test_ml_report_shows_the_matrix(ml_config: MlConfig) -> None:
         line = f"| {who} | {row.persona.value} | " + " | ".join(access_matrix.marks(row)) + " |"
         assert line in lines
     section = markdown.split("## Access matrix", 1)[1].split("\n## ", 1)[0]
-    assert COMPUTED_NOTE in section and "not granted to personas" in section
+    assert COMPUTED_NOTE in section and access_matrix.ARTIFACTS_NOTE in section
     assert "✓" not in section and "✗" not in section  # neutral marks
     table = html.split("<h2>Access matrix", 1)[1].split("</table>", 1)[0]
     assert escape(COMPUTED_NOTE) in html.split("<h2>Access matrix", 1)[1]

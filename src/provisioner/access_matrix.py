@@ -47,10 +47,10 @@ COMPUTED_NOTE = (
     "boundary, and the resource's own policy where it has one."
 )
 ARTIFACTS_NOTE = (
-    "s3:GetObject on the artifacts bucket: not granted to personas (artifacts are read through "
-    "the pipeline and the SageMaker execution role). The bucket's name does not carry the team, "
-    "and IAM does not evaluate the bucket's tags for s3:GetObject on the bucket as the ML "
-    "templates create it, so no identity policy can limit it to the owning team."
+    "s3:GetObject on the artifacts bucket: granted by the bucket's own policy to the owning "
+    "team's data-scientist and ml-engineer roles by ARN (IAM does not evaluate the bucket's "
+    "tags for object reads, and the bucket's name does not carry the team), and in the "
+    "enterprise tier kms:Decrypt by the key policy to the same roles, only through S3."
 )
 
 
@@ -62,11 +62,10 @@ class Capability:
     action: str
     persona: Persona  # the least persona meant to have it
     resource: str  # what it acts on, for the reader
-    granted: bool = True  # False: by design no persona has it
 
     @property
     def label(self) -> str:
-        return f"{self.action} ({self.persona.value if self.granted else 'no persona'})"
+        return f"{self.action} ({self.persona.value})"
 
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -91,8 +90,8 @@ CAPABILITIES: tuple[Capability, ...] = (
         "read-artifacts",
         "s3:GetObject",
         Persona.DATA_SCIENTIST,
-        "an object of the artifacts bucket (professional and enterprise tiers)",
-        granted=False,
+        "an object of the artifacts bucket (professional and enterprise tiers), and in the "
+        "enterprise tier kms:Decrypt of its key through S3",
     ),
     Capability(
         "approve-model",
@@ -111,7 +110,7 @@ CAPABILITIES: tuple[Capability, ...] = (
 
 def expected(capability: Capability, persona: Persona, own_team: bool) -> bool:
     """What the permission model promises for this cell."""
-    return capability.granted and own_team and _RANK[persona] >= _RANK[capability.persona]
+    return own_team and _RANK[persona] >= _RANK[capability.persona]
 
 
 # -- the two sides: persona roles as the SEC templates deploy them, ML resources as planned ----
@@ -192,6 +191,7 @@ class UseCase:
     pipeline: PlannedResource
     artifacts_bucket: PlannedResource | None  # created by the professional tier and up
     artifacts_bucket_policy: Json | None
+    key: PlannedResource | None  # the enterprise tier's customer-managed key
 
     @classmethod
     def of(cls, config: MlConfig) -> UseCase:
@@ -210,6 +210,7 @@ class UseCase:
                 if r.type == "AWS::S3::BucketPolicy"
                 and r.properties["Bucket"] == {"Ref": bucket.logical_id}
             ]
+        key = next((r for r in plan.resources if r.type == "AWS::KMS::Key"), None)
         return cls(
             name=ml_name(config),
             team=config.team,
@@ -218,6 +219,7 @@ class UseCase:
             pipeline=one("AWS::CodePipeline::Pipeline"),
             artifacts_bucket=bucket,
             artifacts_bucket_policy=policy,
+            key=key,
         )
 
 
@@ -259,10 +261,13 @@ def _calls(
         **{f"aws:PrincipalTag/{k}": v for k, v in role.tags.items()},
     }
 
-    def call(resource: str, extra: Mapping[str, ContextValue], policy: Json | None = None) -> _Call:
-        request = Request(
-            capability.action, resource, {**context, **extra}, principal=role.session_arn
-        )
+    def call(
+        resource: str,
+        extra: Mapping[str, ContextValue],
+        policy: Json | None = None,
+        action: str = capability.action,
+    ) -> _Call:
+        request = Request(action, resource, {**context, **extra}, principal=role.session_arn)
         return _Call(request, policy)
 
     group = use_case.model_package_group
@@ -294,7 +299,18 @@ def _calls(
         if bucket is None:
             return []
         # S3 puts no aws:ResourceTag of the bucket in an object request's context.
-        return [call(f"{bucket.arn}/{ARTIFACT_KEY}", {}, use_case.artifacts_bucket_policy)]
+        calls = [call(f"{bucket.arn}/{ARTIFACT_KEY}", {}, use_case.artifacts_bucket_policy)]
+        key = use_case.key
+        if key is not None:
+            # S3 decrypts an SSE-KMS object with the caller's credentials: KMS sees the
+            # caller, kms:ViaService of S3 and the key's tags.
+            via_s3: dict[str, ContextValue] = {
+                **_resource_tags(_tags(key)),
+                "kms:ViaService": f"s3.{use_case.region}.amazonaws.com",
+                "aws:CalledVia": ["s3.amazonaws.com"],
+            }
+            calls.append(call(key.arn, via_s3, key.properties["KeyPolicy"], "kms:Decrypt"))
+        return calls
     raise ValueError(f"no requests for capability {capability.key!r}")
 
 
@@ -450,7 +466,6 @@ def sec_access_matrix(config: SecConfig) -> list[Row]:
 # -- for the reports ---------------------------------------------------------------------
 ALLOWED = "allowed"
 DENIED = "—"
-NOT_GRANTED = "not granted to personas"
 NOT_APPLICABLE = "n/a"
 
 
@@ -459,7 +474,7 @@ def mark(cell: Cell) -> str:
         return NOT_APPLICABLE
     if cell.allowed:
         return ALLOWED
-    return DENIED if cell.capability.granted else NOT_GRANTED
+    return DENIED
 
 
 def headers() -> list[str]:

@@ -8,7 +8,9 @@ from functools import cached_property
 from provisioner.cfn.intrinsics import Json, get_att
 from provisioner.cfn.tags import MANAGED_BY, tag_list, tag_map
 from provisioner.config.ml import MlConfig, MlTier
+from provisioner.config.sec import Persona
 from provisioner.naming.ml import MlNames
+from provisioner.naming.tenant import TenantNames
 
 TOOL_NAME = "ml-provisioner"
 
@@ -70,6 +72,16 @@ class MlContext:
     @property
     def artifact_bucket_arn(self) -> str:
         return f"arn:aws:s3:::{self.artifact_bucket}"
+
+    @property
+    def artifact_reader_arns(self) -> list[str]:
+        """The owning team's persona roles that read artifacts (docs/sec-permission-model.md:
+        data scientists, and ML engineers, who can do all a data scientist can). The ML stack
+        grants them by name in the bucket and key policies, since the bucket's tags are not
+        evaluated for object reads and its name does not carry the team."""
+        tenant = TenantNames.of(self.config)
+        readers = (Persona.DATA_SCIENTIST, Persona.ML_ENGINEER)
+        return [tenant.persona_role_arn(self.config.team, p.short) for p in readers]
 
     @property
     def kms_key_arn(self) -> Json | None:

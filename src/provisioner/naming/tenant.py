@@ -101,6 +101,11 @@ class TenantNames:
         """Where sec-provisioner publishes a team's role ARNs."""
         return f"{self.security_root}/{team}"
 
+    def persona_role_arn(self, team: str, persona_short: str) -> str:
+        """The role sec-provisioner deploys for one persona of a team (SecNames.persona_role
+        without a test-deploy suffix): ML stacks name it to grant the owning team's people."""
+        return f"arn:aws:iam::{self.account}:role/{self.tenant}-role-{team}-{persona_short}"
+
     def ssm_arn(self, path: str) -> str:
         return f"arn:aws:ssm:{self.region}:{self.account}:parameter{path}"
 

@@ -17,9 +17,10 @@ Registering a model version (`CreateModelPackage`) is authorized on both the mod
 and the new model package: the group must carry the team's tag (`aws:ResourceTag/team`; a
 condition on the request's tags alone would let any team register versions into another team's
 group), see register_model_statements. Reading an ML use case's artifacts bucket
-(`{ml_name}-artifacts`) is not granted: its name does not carry the team and IAM cannot scope
-S3 objects by the bucket's `team` tag, so the use case's pipeline and SageMaker execution role
-read it (access_matrix.py shows this).
+(`{ml_name}-artifacts`) is granted by the ML stack, not here: its name does not carry the team
+and IAM cannot scope S3 objects by the bucket's `team` tag, so the bucket policy (and the
+enterprise key policy) name the owning team's data-scientist and ml-engineer roles
+(ml/context.py artifact_reader_arns); access_matrix.py evaluates it.
 """
 
 from __future__ import annotations

@@ -51,6 +51,19 @@ def build(ctx: MlContext) -> list[PlannedResource]:
                 "Resource": "*",
                 "Condition": {"StringEquals": {"aws:SourceAccount": account}},
             },
+            {
+                # The owning team's readers of the artifacts bucket decrypt its objects, and
+                # only through S3 (kms:ViaService), never the key directly.
+                "Sid": "OwningTeamDecryptsArtifacts",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "kms:Decrypt",
+                "Resource": "*",
+                "Condition": {
+                    "ArnEquals": {"aws:PrincipalArn": ctx.artifact_reader_arns},
+                    "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                },
+            },
         ],
     }
     alias = n.kms_alias

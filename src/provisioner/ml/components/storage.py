@@ -54,12 +54,25 @@ def build(ctx: MlContext) -> list[PlannedResource]:
                         "Action": "s3:*",
                         "Resource": [bucket_arn, f"{bucket_arn}/*"],
                         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    }
+                    },
+                    {
+                        # Principal "*" fixed by aws:PrincipalArn: a role that does not exist
+                        # yet cannot be a Principal (S3 refuses the policy), and exact
+                        # PrincipalArn values keep the policy non-public for Block Public Access.
+                        # The persona roles' SEC boundary still applies to this grant.
+                        "Sid": "OwningTeamReadsArtifacts",
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"],
+                        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                        "Condition": {"ArnEquals": {"aws:PrincipalArn": ctx.artifact_reader_arns}},
+                    },
                 ],
             },
         },
         physical_name=name,
         arn=bucket_arn,
-        description="Denies every request that does not use TLS",
+        description="Denies every request that does not use TLS; the owning team's data "
+        "scientists and ML engineers read",
     )
     return [bucket, policy]
