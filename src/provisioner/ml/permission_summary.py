@@ -10,9 +10,15 @@ the caller's credentials).
 from __future__ import annotations
 
 from provisioner.policy.document import PolicyDocument
-from provisioner.policy.permission_summary import SummaryRow, services_in, summary_rows
+from provisioner.policy.permission_summary import (
+    PermissionSummary,
+    SummaryRow,
+    services_in,
+    summarize,
+)
 
-# Column order of the seed's table, then the services our tiers add that it has no column for.
+# Column order of the seed's table, then the services our tiers add that it has no column for;
+# a config's table shows only the services its tier's policy grants.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("cloudformation", "CFN"),
     ("sagemaker", "SageMaker"),
@@ -41,7 +47,7 @@ LOCAL_ACTIONS = (
 AWS_ACTIONS = ("show-changes", "status", "detect-drift", "deploy", "test-deploy", "delete")
 
 
-def permission_summary(policy: PolicyDocument) -> list[SummaryRow]:
+def permission_summary(policy: PolicyDocument) -> PermissionSummary:
     tier_services = services_in(policy)
     needs_by_action: dict[str, set[str]] = {action: set() for action in LOCAL_ACTIONS}
     needs_by_action.update(
@@ -54,7 +60,7 @@ def permission_summary(policy: PolicyDocument) -> list[SummaryRow]:
             "delete": tier_services,
         }
     )
-    return summary_rows(policy, COLUMNS, needs_by_action)
+    return summarize(policy, COLUMNS, needs_by_action)
 
 
-__all__ = ["AWS_ACTIONS", "COLUMNS", "LOCAL_ACTIONS", "SummaryRow", "permission_summary"]
+__all__ = ["AWS_ACTIONS", "COLUMNS", "LOCAL_ACTIONS", "PermissionSummary", "SummaryRow", "permission_summary"]

@@ -12,22 +12,35 @@ from provisioner.policy.document import PolicyDocument
 @dataclass(frozen=True)
 class SummaryRow:
     action: str
-    needs: tuple[bool, ...]  # one per column
+    needs: tuple[bool, ...]  # one per column of its summary
+
+
+@dataclass(frozen=True)
+class PermissionSummary:
+    columns: tuple[tuple[str, str], ...]  # (service prefix, label) of the services shown
+    rows: tuple[SummaryRow, ...]
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _, label in self.columns]
 
 
 def services_in(policy: PolicyDocument) -> set[str]:
     return {action.split(":", 1)[0] for action in policy.actions}
 
 
-def summary_rows(
+def summarize(
     policy: PolicyDocument,
     columns: Sequence[tuple[str, str]],
     needs_by_action: Mapping[str, set[str]],
-) -> list[SummaryRow]:
-    """✓ where the action uses the service and this config's policy grants it at all (a tier
-    without the service, e.g. SEC small without S3, gets ✗ throughout)."""
+) -> PermissionSummary:
+    """A column for each service this config's policy grants at all, in the seed's order (a
+    tier without the service, e.g. SEC small without S3, has no column for it); ✓ where the
+    action uses the service."""
     granted = services_in(policy)
-    return [
-        SummaryRow(action, tuple(s in needs and s in granted for s, _ in columns))
+    shown = tuple((s, label) for s, label in columns if s in granted)
+    rows = tuple(
+        SummaryRow(action, tuple(s in needs for s, _ in shown))
         for action, needs in needs_by_action.items()
-    ]
+    )
+    return PermissionSummary(shown, rows)

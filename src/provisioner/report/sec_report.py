@@ -12,10 +12,12 @@ from provisioner import access_matrix
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import config_file_stem, tenant_prefix
-from provisioner.report.diagram import Node, columns_diagram, render_mermaid, render_svg
-from provisioner.report.page import html_page, html_table, md_table
-from provisioner.sec.operator_policy import operator_policy
-from provisioner.sec.permission_summary import COLUMNS, permission_summary
+from provisioner.report.diagram import Diagram, Group, Node, render_mermaid, render_svg
+from provisioner.policy.variants import Variant
+from provisioner.report.page import html_fields, html_page, html_table, md_table
+from provisioner.report.policy_section import operator_policy_section
+from provisioner.sec.operator_policy import operator_policies
+from provisioner.sec.permission_summary import permission_summary
 from provisioner.sec.plan import plan_stacks
 
 # Capability → the action whose presence in a persona's policy shows it.
@@ -57,6 +59,34 @@ def _assume_statement(group: PlannedResource) -> dict[str, Any]:
 def row_role_id(group: PlannedResource) -> str:
     """The persona role a group's members may assume."""
     return str(_assume_statement(group)["Resource"]["Fn::GetAtt"][0])
+
+
+def _access_diagram(
+    roles: list[PlannedResource],
+    groups: list[PlannedResource],
+    policies_of_role: dict[str, list[PlannedResource]],
+) -> Diagram:
+    """Who may assume each role → the role → its managed policies, one row per role. A
+    principal trusted by several roles (the SageMaker service) is drawn once per role, so no
+    arrow has to cross the others."""
+    group_of = {row_role_id(g): g for g in groups}
+    nodes: list[Node] = []
+    edges: list[tuple[str, str]] = []
+    for role in roles:
+        group = group_of.get(role.logical_id)
+        if group is not None:
+            nodes.append(Node(group.logical_id, "group", group.physical_name))
+            edges.append((group.logical_id, role.logical_id))
+        else:
+            principal = _trust_summary(role)[0]
+            nodes.append(Node(f"p:{role.logical_id}", "trusted principal", principal))
+            edges.append((f"p:{role.logical_id}", role.logical_id))
+        nodes.append(Node(role.logical_id, "role", role.physical_name))
+        for policy in policies_of_role.get(role.logical_id, []):
+            nodes.append(Node(policy.logical_id, "managed policy", policy.physical_name))
+            edges.append((role.logical_id, policy.logical_id))
+    unique = list({n.id: n for n in nodes}.values())
+    return Diagram(tuple(Group(n.id, "", (n,)) for n in unique), tuple(edges))
 
 
 def render_sec_report(config: SecConfig) -> tuple[str, str]:
@@ -127,25 +157,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         for g in groups
     ]
 
-    assumed_by_group = {row_role_id(g) for g in groups}
-    direct = [r for r in roles if r.logical_id not in assumed_by_group]
-    principals = sorted({_trust_summary(r)[0] for r in direct})
-    edges = [(g.logical_id, row_role_id(g)) for g in groups]
-    edges += [(f"p:{_trust_summary(r)[0]}", r.logical_id) for r in direct]
-    edges += [(role_id, p.logical_id) for role_id, ps in policies_of_role.items() for p in ps]
-    diagram = columns_diagram(
-        [
-            [Node(f"p:{p}", "trusted principal", p) for p in principals]
-            + [Node(g.logical_id, "group", g.physical_name) for g in groups],
-            [Node(r.logical_id, "role", r.physical_name) for r in roles],
-            [
-                Node(r.logical_id, "managed policy", r.physical_name)
-                for r in resources
-                if r.type == "AWS::IAM::ManagedPolicy"
-            ],
-        ],
-        sorted(edges),
-    )
+    diagram = _access_diagram(roles, groups, policies_of_role)
     stack_rows = [
         (
             p.stack_name,
@@ -155,14 +167,17 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         )
         for p in plans
     ]
-    policy = operator_policy(config)
+    variants = operator_policies(config)
+    policy = variants[Variant.DEPLOYER]
+    policy_html, policy_md = operator_policy_section(config_file_stem(config), variants)
     tenant = tenant_prefix(config)
-    summary_headers = ["Action", *(label for _, label in COLUMNS)]
-    summary_rows = [(row.action, *row.needs) for row in permission_summary(policy)]
+    needs = permission_summary(policy)
+    summary_headers = ["Action", *needs.labels]
+    summary_rows = [(row.action, *row.needs) for row in needs.rows]
     s3_note = (
         "S3: templates over 51,200 bytes are uploaded to the template bucket first."
         if config.tier is not SecTier.SMALL
-        else "S3: never, in the small tier (its templates always go inline)."
+        else "No S3 column: the small tier never uploads (its templates always go inline)."
     )
     title = f"{config_file_stem(config)}: ML team IAM report"
     summary = [
@@ -172,18 +187,22 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         ("env", config.env),
         ("teams", len(config.teams)),
         ("trusted accounts", len(config.trusted_accounts)),
-        ("operator policy", f"{policy.size:,} characters, {len(policy.statements)} statements"),
+        (
+            "operator policy (deployer)",
+            f"{policy.size:,} characters, {len(policy.statements)} statements",
+        ),
     ]
     html_body = "".join(
         [
             f"<h1>{escape(title)}</h1><p>Generated by sec-provisioner from the config.</p>",
-            html_table(["", ""], summary, "meta"),
+            html_fields(summary),
             "<h2>Permission summary by action</h2><p>✓: the action needs the operator "
-            "permissions of this service for this config, from the generated operator policy "
-            f"(local actions need none). {escape(s3_note)}</p>",
+            "permissions of this service for this config, from the generated operator policy; "
+            f"—: it needs none (local actions need none at all). {escape(s3_note)}</p>",
             html_table(summary_headers, summary_rows),
             "<h2>Permission matrix</h2><p>What each persona of each team may do, read from the "
-            "generated policies. Every permission is limited to the team's own resources.</p>",
+            "generated policies (✓ may, — may not). Every permission is limited to the team's own "
+            "resources.</p>",
             html_table(matrix_headers, matrix_rows),
             "<h2>Access matrix: personas × ML use cases</h2>",
             f"<p>{escape(access_intro)} {escape(access_notes[0])}</p>",
@@ -199,15 +218,16 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             f"<code>…</code> stands for <code>{escape(tenant)}</code>; hover a box for its full "
             "name.</p>",
             f'<div class="scroll">{render_svg(diagram, title, [tenant])}</div>',
+            policy_html,
         ]
     )
     markdown = "\n\n".join(
         [
             f"# {title}",
-            md_table(["", ""], summary),
+            md_table(["Field", "Value"], summary),
             "## Permission summary by action",
             "✓: the action needs the operator permissions of this service for this config, from "
-            f"the generated operator policy (local actions need none). {s3_note}",
+            f"the generated operator policy; —: it needs none. {s3_note}",
             md_table(summary_headers, summary_rows),
             "## Permission matrix",
             md_table(matrix_headers, matrix_rows),
@@ -223,6 +243,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
             md_table(["Stack", "Resources", "Bytes", "Deployed with"], stack_rows),
             "## Diagram",
             render_mermaid(diagram),
+            policy_md,
         ]
     )
     return html_page(title, html_body), markdown + "\n"

@@ -12,9 +12,10 @@ service of the policy; `delete` all but S3 (nothing is uploaded to delete a stac
 from __future__ import annotations
 
 from provisioner.policy.document import PolicyDocument
-from provisioner.policy.permission_summary import SummaryRow, summary_rows
+from provisioner.policy.permission_summary import PermissionSummary, summarize
 
-# The seed's column order.
+# The seed's column order; a config's table shows only the services its tier's policy grants
+# (the small tier has no S3).
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("iam", "IAM"),
     ("cloudformation", "CloudFormation"),
@@ -43,5 +44,5 @@ NEEDS: dict[str, set[str]] = {
 }
 
 
-def permission_summary(policy: PolicyDocument) -> list[SummaryRow]:
-    return summary_rows(policy, COLUMNS, NEEDS)
+def permission_summary(policy: PolicyDocument) -> PermissionSummary:
+    return summarize(policy, COLUMNS, NEEDS)
