@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 from html import escape, unescape
+from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -45,18 +48,21 @@ def test_ml_report_lists_every_resource(ml_config: MlConfig) -> None:
 def test_ml_report_permission_marks(ml_config: MlConfig) -> None:
     _html, markdown = render_ml_report(ml_config)
     policy = operator_policy(ml_config)
-    rows = {r.action: r.needs for r in permission_summary(policy)}
+    summary = permission_summary(policy)
+    services = {a.split(":")[0] for a in policy.actions}
+    # A column for each service the tier uses, none for the others, in the seed's order.
+    assert [s for s, _ in summary.columns] == [s for s, _ in COLUMNS if s in services]
+    rows = {r.action: r.needs for r in summary.rows}
     assert not any(rows["create-template"])  # local actions need nothing
-    assert all(
-        rows["deploy"][i] == (service in {a.split(":")[0] for a in policy.actions})
-        for i, (service, _) in enumerate(COLUMNS)
-    )
+    assert all(rows["deploy"])  # deploy needs every service the tier uses
     assert rows["show-changes"][0] and sum(rows["show-changes"]) == 1
-    ec2 = [label for _, label in COLUMNS].index("EC2")
-    assert rows["deploy"][ec2] == (ml_config.tier.value == "enterprise")
+    assert ("EC2" in summary.labels) == (ml_config.tier.value == "enterprise")
+    assert ("KMS" in summary.labels) == (ml_config.tier.value == "enterprise")
+    assert ("S3" in summary.labels) == (ml_config.tier.value != "starter")
     deploy_line = next(line for line in markdown.splitlines() if line.startswith("| deploy |"))
-    assert deploy_line.count("✓") == sum(rows["deploy"])
-    assert deploy_line.count("✗") == len(COLUMNS) - sum(rows["deploy"])
+    assert deploy_line.count("✓") == len(summary.columns) and "✗" not in markdown
+    status_line = next(line for line in markdown.splitlines() if line.startswith("| status |"))
+    assert status_line.count("—") == len(summary.columns) - 2  # CloudFormation and SSM only
 
 
 def test_sec_report_matrix_and_trust() -> None:
@@ -72,9 +78,9 @@ def test_sec_report_matrix_and_trust() -> None:
                 )
                 marks = line.split("|")[3:-1]
                 approve = marks[6].strip()
-                assert approve == ("✓" if persona.value == "ml-engineer" else "✗")
+                assert approve == ("✓" if persona.value == "ml-engineer" else "—")
                 write = marks[2].strip()
-                assert write == ("✗" if persona.value == "viewer" else "✓")
+                assert write == ("—" if persona.value == "viewer" else "✓")
         for account in config.trusted_accounts:
             assert f"arn:aws:iam::{account.account_id}:root" in markdown
             assert account.external_id in markdown
@@ -96,28 +102,32 @@ def test_sec_report_permission_summary_by_action() -> None:
         policy = sec_policy(config)
         lines = markdown.split("## Permission summary by action", 1)[1].splitlines()
         header = next(line for line in lines if line.startswith("| Action"))
-        assert header == "| Action | IAM | CloudFormation | S3 | SSM |"  # the seed's columns
+        services = {a.split(":")[0] for a in policy.actions}
+        uploads = config.tier is not SecTier.SMALL
+        # The seed's columns, less the services this tier's policy does not use at all.
+        seed = [("iam", "IAM"), ("cloudformation", "CloudFormation"), ("s3", "S3"), ("ssm", "SSM")]
+        shown = [service for service, _ in seed if service in services]
+        assert header == "| Action | " + " | ".join(label for s, label in seed if s in shown) + " |"
+        assert ("s3" in shown) == uploads
         body = lines[lines.index(header) + 2 :]
         body = body[: body.index("")]  # the table ends at the first blank line
         rows = {
-            cells[0]: cells[1:]
+            cells[0]: dict(zip(shown, cells[1:], strict=True))
             for line in body
             for cells in [[c.strip() for c in line.strip("|").split("|")]]
         }
         assert set(rows) == cli_actions  # one row per action the CLI takes, no more
         for action, marks in rows.items():
-            assert all(m in ("✓", "✗") for m in marks)
+            assert all(m in ("✓", "—") for m in marks.values())
             if action in ("validate", "create-template", "export-iam-policy", "create-report"):
-                assert set(marks) == {"✗"}  # local: no AWS call at all
-        services = {a.split(":")[0] for a in policy.actions}
-        uploads = config.tier is not SecTier.SMALL
-        assert rows["deploy"] == [
-            "✓" if s in services else "✗" for s in ("iam", "cloudformation", "s3", "ssm")
-        ]
-        assert (rows["deploy"][2] == "✓") == uploads
-        assert (rows["show-changes"][2] == "✓") == uploads  # change sets need the upload too
-        assert rows["delete"][2] == rows["status"][0] == rows["status"][2] == "✗"
-        assert rows["detect-drift"] == ["✓", "✓", "✗", "✓"]
+                assert set(marks.values()) == {"—"}  # local: no AWS call at all
+        assert set(rows["deploy"].values()) == {"✓"}
+        if uploads:
+            assert rows["show-changes"]["s3"] == "✓"  # change sets need the upload too
+            assert rows["delete"]["s3"] == rows["status"]["s3"] == "—"
+            assert rows["detect-drift"]["s3"] == "—"
+        assert rows["status"]["iam"] == "—"
+        assert [rows["detect-drift"][s] for s in ("iam", "cloudformation", "ssm")] == ["✓"] * 3
         if uploads:  # the ✓ is real: the policy lets the operator upload to the bucket
             bucket = config.template_bucket
             upload = Request(
@@ -126,13 +136,11 @@ def test_sec_report_permission_summary_by_action() -> None:
                 {"aws:MultiFactorAuthPresent": True},  # prod policies deny changes without MFA
             )
             assert evaluate(upload, [policy.to_json()]).allowed
-        else:
-            assert not any(a.startswith("s3:") for a in policy.actions)
         # The HTML carries the same table.
         table = html.split("Permission summary by action", 1)[1].split("</table>", 1)[0]
         assert table.count("<tr>") == len(rows) + 1
         deploy = table.split("<td>deploy</td>", 1)[1].split("</tr>", 1)[0]
-        assert deploy.count("✓") == rows["deploy"].count("✓")
+        assert deploy.count("✓") == len(shown)
 
 
 def test_cli_writes_both_reports(run_ml: CliRunner, workdir: Path) -> None:
@@ -203,7 +211,7 @@ def test_wrap_and_elide_keep_the_end() -> None:
     assert len(one) == 12 and one.endswith("ive-end") and "…" in one
 
 
-MEASURE = """<script>
+MEASURE = r"""<script>
 const out = [];
 for (const node of document.querySelectorAll("g.node")) {
   const box = node.querySelector("svg");
@@ -216,15 +224,39 @@ for (const node of document.querySelectorAll("g.node")) {
     }
   }
 }
-document.getElementById("result").textContent = "measured " + out.length + "\\n" +
-  out.join("\\n");
+// Table text wraps only at a space or after a separator, never inside a word.
+for (const cell of document.querySelectorAll("td, th")) {
+  const chars = [];
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) chars.push([node, i]);
+  }
+  let lastTop = null, last = "";
+  for (const [node, i] of chars) {
+    const range = document.createRange();
+    range.setStart(node, i); range.setEnd(node, i + 1);
+    const rect = range.getClientRects()[0];
+    const ch = node.data[i];
+    if (!rect || /\s/.test(ch)) { last = ch; continue; }
+    if (lastTop !== null && rect.top > lastTop + 2 && !/[\s:\/,=_.@{}\-]/.test(last)) {
+      out.push("split inside a word: " + cell.textContent.slice(0, 80));
+      break;
+    }
+    lastTop = rect.top; last = ch;
+  }
+}
+if (document.documentElement.scrollWidth > window.innerWidth) {
+  out.push("page scrolls sideways: " + document.documentElement.scrollWidth);
+}
+document.getElementById("result").textContent = "measured " + out.length + "\n" +
+  out.join("\n");
 if (location.hash === "#ratios") {
   const ratios = {};
   for (const text of document.querySelectorAll("g.node svg text")) {
     const r = text.getBBox().width / Math.max(1, text.textContent.length);
     ratios[text.className.baseVal] = Math.max(ratios[text.className.baseVal] || 0, r);
   }
-  document.getElementById("result").textContent += "\\n" + JSON.stringify(ratios);
+  document.getElementById("result").textContent += "\n" + JSON.stringify(ratios);
 }
 </script>"""
 
@@ -236,7 +268,8 @@ if (location.hash === "#ratios") {
     reason="needs chromium (apt-get install chromium)",
 )
 def test_every_label_fits_its_box_in_a_real_browser(tmp_path: Path) -> None:
-    """Laid out by Chromium with the page's own CSS: every line of text within its box."""
+    """Laid out by Chromium with the page's own CSS: every line of text within its box, no
+    table cell wrapped inside a word, and no page wider than the window."""
     pages = [render_ml_report(c)[0] for c in all_ml_configs()]
     pages += [render_sec_report(c)[0] for c in all_sec_configs()]
     failures = []
@@ -254,6 +287,7 @@ def test_every_label_fits_its_box_in_a_real_browser(tmp_path: Path) -> None:
                 "--disable-component-update",
                 "--disable-sync",
                 f"--user-data-dir={tmp_path / 'profile'}",
+                "--window-size=1400,1000",
                 "--dump-dom",
                 page.as_uri(),
             ],
@@ -266,3 +300,155 @@ def test_every_label_fits_its_box_in_a_real_browser(tmp_path: Path) -> None:
         if result.group(1) != "0":
             failures.append(unescape(result.group(2)))
     assert failures == []
+
+
+# -- what the reader sees -----------------------------------------------------------------
+class _Tables(HTMLParser):
+    """Every table of a page as rows of (tag, text, class) cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[tuple[str, str, str]]]] = []
+        self._cell: list[str] | None = None
+        self._attrs: tuple[str, str] = ("", "")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell, self._attrs = [], (tag, dict(attrs).get("class") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append((self._attrs[0], "".join(self._cell), self._attrs[1]))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables_of(html: str) -> list[list[list[tuple[str, str, str]]]]:
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def all_pages() -> list[tuple[str, str, str]]:
+    """(html, markdown, config stem) of every bundled example's report."""
+    from provisioner.naming.ml import config_file_stem as ml_stem
+    from provisioner.naming.sec import config_file_stem as sec_stem
+
+    pages = [(*render_ml_report(c), ml_stem(c)) for c in all_ml_configs()]
+    pages += [(*render_sec_report(c), sec_stem(c)) for c in all_sec_configs()]
+    return pages
+
+
+def test_no_mark_reads_like_a_failure_and_no_header_cell_is_empty() -> None:
+    for html, markdown, stem in all_pages():
+        assert "✗" not in html and "✗" not in markdown, stem
+        for table in tables_of(html):
+            for row in table:
+                for tag, text, css in row:
+                    assert tag != "th" or text.strip(), (stem, row)  # no empty header cell
+                    if text == "—" and css:
+                        assert css == "no"  # the grey dash, not a red mark
+        assert "| |  |" not in markdown and "|  |  |" not in markdown
+
+
+def test_operator_policy_rows_name_the_files_create_policy_writes(
+    run_ml: CliRunner, run_sec: CliRunner, workdir: Path
+) -> None:
+    for config in all_ml_configs():
+        from provisioner.naming.ml import config_file_stem
+
+        assert run_ml("-con", f"{config_file_stem(config)}.yaml", "-act", "create-policy").code == 0
+    for config in all_sec_configs():
+        from provisioner.naming.sec import config_file_stem as sec_stem
+
+        name = f"{sec_stem(config)}.yaml"
+        assert run_sec("--config", name, "--action", "export-iam-policy").code == 0
+    for html, _markdown, stem in all_pages():
+        section = html.split("<h2>Operator policy</h2>", 1)[1]
+        listed = re.findall(
+            r'<p class="file">File <code>([^<]+)</code>[^<]*</p>'
+            r'<div class="table">(<table.*?</table>)',
+            section,
+            re.DOTALL,
+        )
+        named = {file for file, _ in listed}
+        written = {
+            f"policies/{p.name}"
+            for p in (workdir / "policies").glob(f"{stem}*-iam-policy*.json")
+            if not p.name.startswith(f"{stem}-bootstrap")
+        }
+        assert named and named <= written, (stem, named - written)
+        # ...and each file's table lists exactly the statements in that file, in its order.
+        for file, table in listed:
+            sids = [row[0][1] for row in tables_of(table)[0][1:]]
+            document = json.loads((workdir / file).read_text())
+            assert sids == [s["Sid"] for s in document["Statement"]], file
+        # Every variant's files are there (the deployer's, split or not, and the others).
+        for infix in ("", "-no-delete", "-reviewer", "-read-only"):
+            pattern = rf"policies/{re.escape(stem)}{infix}-iam-policy(-\d+)?\.json"
+            assert any(re.fullmatch(pattern, f) for f in named), (stem, infix, named)
+
+
+def test_long_identifiers_wrap_only_after_separators() -> None:
+    from provisioner.report.page import breakable
+
+    shown = breakable("sagemaker:DescribeModelPackageGroup on arn:aws:s3:::bucket/key")
+    assert shown == (
+        "sagemaker:<wbr>DescribeModelPackageGroup on arn:<wbr>aws:<wbr>s3:::<wbr>bucket/<wbr>key"
+    )
+    for html, _markdown, stem in all_pages():
+        assert "overflow-wrap:anywhere" not in html and "word-break:break-all" not in html
+        # No wrap opportunity inside a word: <wbr> only ever follows a separator.
+        for before in re.findall(r"(.)<wbr>", html):
+            assert before in ":/,=_.@{}", (stem, before)
+
+
+def test_diagrams_group_by_layer_without_crossing_edges() -> None:
+    from provisioner.report.diagram import crossings, layout
+    from provisioner.report.ml_report import stack_diagram
+    from provisioner.report.sec_report import access_diagram
+
+    diagrams = [(stack_diagram(c), c.tier.value) for c in all_ml_configs()]
+    for diagram, tier in diagrams:
+        drawing = layout(diagram)
+        assert crossings(drawing) == [], tier
+        column_of = {g: i for i, col in enumerate(drawing.columns) for g in col}
+        for a, b, points in drawing.edges:
+            assert column_of[a] < column_of[b]  # every arrow runs left to right, layer to layer
+            assert [x for x, _ in points] == sorted(x for x, _ in points)
+        for group in diagram.groups:  # every resource box sits inside its group's frame
+            frame = drawing.frames[group.id]
+            for node in group.nodes:
+                box = drawing.boxes[node.id]
+                assert frame.x <= box.x and box.x + box.w <= frame.x + frame.w
+                assert frame.y <= box.y and box.y + box.h <= frame.y + frame.h
+        for col in drawing.columns:  # frames in a column do not overlap
+            frames = sorted((drawing.frames[g] for g in col), key=lambda f: f.y)
+            assert all(a.y + a.h < b.y for a, b in pairwise(frames))
+    enterprise = next(d for d, tier in diagrams if tier == "enterprise")
+    by_group = {g.id: {n.id for n in g.nodes} for g in enterprise.groups}
+    # Grouped by the part of the stack: the key with its alias and published ARN, and so on.
+    assert by_group["KMS key"] == {"EncryptionKey", "EncryptionKeyAlias", "KmsKeyArnParameter"}
+    assert {"BuildRole", "BuildPolicy", "BuildProject"} <= by_group["build project"]
+    for config in all_sec_configs():
+        assert crossings(layout(access_diagram(config))) == []
+
+
+def test_crossings_sees_a_crossing() -> None:
+    from provisioner.report.diagram import Diagram, Group, Node, crossings, layout
+
+    def one(name: str) -> Group:
+        return Group(name, "", (Node(name, name, name),))
+
+    # K2,2 drawn in two layers: any order leaves one crossing.
+    diagram = Diagram(
+        tuple(one(n) for n in "abcd"), (("a", "c"), ("a", "d"), ("b", "c"), ("b", "d"))
+    )
+    assert len(crossings(layout(diagram))) == 1

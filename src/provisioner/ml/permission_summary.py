@@ -63,4 +63,11 @@ def permission_summary(policy: PolicyDocument) -> PermissionSummary:
     return summarize(policy, COLUMNS, needs_by_action)
 
 
-__all__ = ["AWS_ACTIONS", "COLUMNS", "LOCAL_ACTIONS", "PermissionSummary", "SummaryRow", "permission_summary"]
+__all__ = [
+    "AWS_ACTIONS",
+    "COLUMNS",
+    "LOCAL_ACTIONS",
+    "PermissionSummary",
+    "SummaryRow",
+    "permission_summary",
+]

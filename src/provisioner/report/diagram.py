@@ -11,11 +11,12 @@ their ends come in opposite orders — `crossings` checks that from the coordina
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from itertools import combinations
+from itertools import combinations, pairwise
 
 # Layout in SVG units. The page's CSS sets the fonts the estimates below assume.
 GAP_X, GAP_Y, MARGIN, PAD = 56, 10, 16, 8
@@ -28,7 +29,7 @@ LINE_H = 14
 # meets a border.
 TITLE_EM, KIND_EM, NAME_EM, GROUP_EM = 7.8, 6.1, 6.75, 8.4
 ELLIPSIS = "…"
-SWEEPS = 12
+SWEEPS, RESTARTS = 12, 40
 
 
 @dataclass(frozen=True)
@@ -229,16 +230,16 @@ def _count(order: list[list[str]], segments: Sequence[Segment]) -> int:
     return total
 
 
-def _order(columns: list[list[str]], segments: Sequence[Segment]) -> list[list[str]]:
-    """Barycenter sweeps down and up, then swaps of neighbours while they remove crossings;
-    the best order found."""
-    order = [list(c) for c in columns]
+def _sweep(
+    start: list[list[str]],
+    segments: Sequence[Segment],
+    left_of: dict[str, list[str]],
+    right_of: dict[str, list[str]],
+) -> tuple[int, list[list[str]]]:
+    """From one starting order: barycenter sweeps down and up, then swaps of two items of a
+    column while they remove crossings."""
+    order = [list(c) for c in start]
     best, best_count = [list(c) for c in order], _count(order, segments)
-    left_of: dict[str, list[str]] = {}
-    right_of: dict[str, list[str]] = {}
-    for _, a, b in segments:
-        right_of.setdefault(a, []).append(b)
-        left_of.setdefault(b, []).append(a)
 
     def sort_by(col: int, neighbours: dict[str, list[str]], ref: int) -> None:
         pos = {item: i for i, item in enumerate(order[ref])}
@@ -246,7 +247,8 @@ def _order(columns: list[list[str]], segments: Sequence[Segment]) -> list[list[s
 
         def key(item: str) -> tuple[float, int]:
             near = [pos[n] for n in neighbours.get(item, []) if n in pos]
-            mean = sum(near) / len(near) if near else float(len(order[ref]) + 1)
+            # An item with no neighbour on that side keeps its place.
+            mean = sum(near) / len(near) if near else now[item] * len(pos) / len(now)
             return (mean, now[item])
 
         order[col].sort(key=key)
@@ -263,14 +265,66 @@ def _order(columns: list[list[str]], segments: Sequence[Segment]) -> list[list[s
     improved = best_count > 0
     while improved:
         improved = False
-        for col in order:
-            for i in range(len(col) - 1):
-                col[i], col[i + 1] = col[i + 1], col[i]
+        for column in order:
+            for i, j in combinations(range(len(column)), 2):
+                column[i], column[j] = column[j], column[i]
                 count = _count(order, segments)
                 if count < best_count:
                     best_count, improved = count, True
                 else:
-                    col[i], col[i + 1] = col[i + 1], col[i]
+                    column[i], column[j] = column[j], column[i]
+    return best_count, order
+
+
+def _order(columns: list[list[str]], segments: Sequence[Segment]) -> list[list[str]]:
+    """The order with the fewest crossings found from the given order and a few seeded
+    shuffles of it (deterministic: the same diagram always gets the same order)."""
+    left_of: dict[str, list[str]] = {}
+    right_of: dict[str, list[str]] = {}
+    for _, a, b in segments:
+        right_of.setdefault(a, []).append(b)
+        left_of.setdefault(b, []).append(a)
+    shuffler = random.Random(0)
+    best_count, best = _sweep(columns, segments, left_of, right_of)
+    for _ in range(RESTARTS):
+        if best_count == 0:
+            break
+        start = [shuffler.sample(col, len(col)) for col in columns]
+        count, order = _sweep(start, segments, left_of, right_of)
+        if count < best_count:
+            best_count, best = count, order
+    if best_count:
+        best = _two_moves(best, best_count, segments)
+    return best
+
+
+def _two_moves(order: list[list[str]], count: int, segments: Sequence[Segment]) -> list[list[str]]:
+    """One or two moves of an item to another place in its column that together remove
+    crossings where sweeps and swaps did not, e.g. a long edge moved past a group in two
+    neighbouring columns at once."""
+    moves = [
+        (c, i, j) for c, col in enumerate(order) for i in range(len(col)) for j in range(len(col))
+    ]
+    moves = [m for m in moves if m[1] != m[2]]
+
+    def moved(base: list[list[str]], c: int, i: int, j: int) -> list[list[str]]:
+        out = [list(col) for col in base]
+        out[c].insert(j, out[c].pop(i))
+        return out
+
+    improved = True
+    while improved and count:
+        improved = False
+        for first in moves:
+            once = moved(order, *first)
+            for second in [None, *moves]:
+                trial = once if second is None else moved(once, *second)
+                now = _count(trial, segments)
+                if now < count:
+                    order, count, improved = trial, now, True
+                    break
+            if improved:
+                break
     return order
 
 
@@ -288,11 +342,13 @@ def layout(diagram: Diagram, roots: Sequence[str] = ()) -> Drawing:
         columns[layer[g]].append(g)
     segments: list[Segment] = []
     for _, _, items in chains:
-        first = layer[items[0]]
+        first_col = layer[items[0]]
         for offset, item in enumerate(items[1:-1], 1):
-            columns[first + offset].append(item)
-        segments += [(first + i, items[i], items[i + 1]) for i in range(len(items) - 1)]
+            columns[first_col + offset].append(item)
+        segments += [(first_col + i, items[i], items[i + 1]) for i in range(len(items) - 1)]
     order = _order(columns, segments)
+    # Groups with no edge stay last in their column, whatever order served the others.
+    order = [sorted(col, key=lambda g: g in by_id and g not in linked) for col in order]
 
     # Coordinates: a column is as wide as its widest node; frames fill their column.
     col_w = [
@@ -335,9 +391,7 @@ def layout(diagram: Diagram, roots: Sequence[str] = ()) -> Drawing:
             if _framed(group):
                 inner_y = y + FRAME_HEAD
                 for node in group.nodes:
-                    boxes[node.id] = Box(
-                        x + FRAME_PAD, inner_y, col_w[col] - 2 * FRAME_PAD, box_h
-                    )
+                    boxes[node.id] = Box(x + FRAME_PAD, inner_y, col_w[col] - 2 * FRAME_PAD, box_h)
                     inner_y += box_h + FRAME_PAD
                 frames[item] = Box(x, y, col_w[col], inner_y - y)
             else:
@@ -418,7 +472,7 @@ def _path(points: Sequence[Point]) -> str:
     """Straight through a column, a horizontal-tangent curve across each gap."""
     x0, y0 = points[0]
     d = [f"M {x0:.1f} {y0:.1f}"]
-    for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
+    for (xa, ya), (xb, yb) in pairwise(points):
         if ya == yb:
             d.append(f"L {xb:.1f} {yb:.1f}")
         else:

@@ -8,14 +8,14 @@ from html import escape
 from provisioner import access_matrix
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
 from provisioner.config.ml import MlConfig
+from provisioner.ml.components import COMPONENTS
+from provisioner.ml.context import MlContext
 from provisioner.ml.operator_policy import operator_policies
 from provisioner.ml.permission_summary import permission_summary
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames, config_file_stem, ml_name
 from provisioner.policy.document import split_to_fit
 from provisioner.policy.variants import Variant
-from provisioner.ml.components import COMPONENTS
-from provisioner.ml.context import MlContext
 from provisioner.report.diagram import Diagram, Group, Node, render_mermaid, render_svg
 from provisioner.report.page import html_fields, html_page, html_table, md_table
 from provisioner.report.policy_section import operator_policy_section

@@ -19,7 +19,9 @@ table{border-collapse:collapse}td,th{border:1px solid #d7dde4;
 padding:4px 8px;text-align:left;vertical-align:top;white-space:pre-line}th{background:#eef2f6}
 code{font-size:12px}
 .yes{color:#137333;font-weight:bold;text-align:center}.no{color:#8a94a0;text-align:center}
-.meta th{font-weight:600;background:none}.scroll{overflow-x:auto;border:1px solid #d7dde4;padding:6px}
+.meta th{font-weight:600;background:none}
+.scroll{overflow-x:auto;border:1px solid #d7dde4;padding:6px}
+details{margin:8px 0}summary{cursor:pointer;margin:6px 0}
 svg.diagram{display:block;max-width:100%;height:auto}
 svg.diagram rect{fill:#f4f7fb;stroke:#5b6b7f}svg.diagram .t{font:600 11px system-ui,sans-serif}
 svg.diagram .k{font:10px system-ui,sans-serif;fill:#5b6b7f}

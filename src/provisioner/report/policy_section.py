@@ -85,8 +85,7 @@ def operator_policy_section(
         )
         opened = " open" if variant is Variant.DEPLOYER else ""
         html.append(
-            f"<details{opened}><summary><b>{escape(variant.value)}</b>: {escape(intro)}"
-            "</summary>"
+            f"<details{opened}><summary><b>{escape(variant.value)}</b>: {escape(intro)}</summary>"
         )
         md += [f"### {variant.value}", intro]
         for file in files:

@@ -12,8 +12,8 @@ from provisioner import access_matrix
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import config_file_stem, tenant_prefix
-from provisioner.report.diagram import Diagram, Group, Node, render_mermaid, render_svg
 from provisioner.policy.variants import Variant
+from provisioner.report.diagram import Diagram, Group, Node, render_mermaid, render_svg
 from provisioner.report.page import html_fields, html_page, html_table, md_table
 from provisioner.report.policy_section import operator_policy_section
 from provisioner.sec.operator_policy import operator_policies
@@ -61,14 +61,23 @@ def row_role_id(group: PlannedResource) -> str:
     return str(_assume_statement(group)["Resource"]["Fn::GetAtt"][0])
 
 
-def _access_diagram(
-    roles: list[PlannedResource],
-    groups: list[PlannedResource],
-    policies_of_role: dict[str, list[PlannedResource]],
-) -> Diagram:
+def _policies_of_role(resources: list[PlannedResource]) -> dict[str, list[PlannedResource]]:
+    found: dict[str, list[PlannedResource]] = {}
+    for r in resources:
+        if r.type == "AWS::IAM::ManagedPolicy":
+            for ref in r.properties["Roles"]:
+                found.setdefault(ref["Ref"], []).append(r)
+    return found
+
+
+def access_diagram(config: SecConfig) -> Diagram:
     """Who may assume each role → the role → its managed policies, one row per role. A
     principal trusted by several roles (the SageMaker service) is drawn once per role, so no
     arrow has to cross the others."""
+    resources = [r for p in plan_stacks(config) for r in p.resources]
+    roles = [r for r in resources if r.type == "AWS::IAM::Role"]
+    groups = [r for r in resources if r.type == "AWS::IAM::Group"]
+    policies_of_role = _policies_of_role(resources)
     group_of = {row_role_id(g): g for g in groups}
     nodes: list[Node] = []
     edges: list[tuple[str, str]] = []
@@ -93,11 +102,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
     plans = plan_stacks(config)
     resources = [r for p in plans for r in p.resources]
     by_id = {r.logical_id: r for r in resources}
-    policies_of_role: dict[str, list[PlannedResource]] = {}
-    for r in resources:
-        if r.type == "AWS::IAM::ManagedPolicy":
-            for ref in r.properties["Roles"]:
-                policies_of_role.setdefault(ref["Ref"], []).append(r)
+    policies_of_role = _policies_of_role(resources)
 
     matrix_headers = ["Team", "Persona", *(label for label, _ in CAPABILITIES)]
     matrix_rows: list[tuple[object, ...]] = []
@@ -157,7 +162,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         for g in groups
     ]
 
-    diagram = _access_diagram(roles, groups, policies_of_role)
+    diagram = access_diagram(config)
     stack_rows = [
         (
             p.stack_name,
