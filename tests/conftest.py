@@ -171,6 +171,63 @@ def largest_sec_config(tier: str) -> Any:
     return SecConfig.model_validate(data)
 
 
+# -- configs in the other partitions ------------------------------------------------------
+GOVCLOUD_REGION = "us-gov-west-1"
+CHINA_REGION = "cn-north-1"
+# us-gov-west-1 is four characters longer than us-west-2, which takes two examples' artifacts
+# bucket `{ml_name}-artifacts` past S3's 63 characters (validation refuses them there): their
+# GovCloud copies take a shorter use case.
+_SHORTER_USE_CASE = {"fraud-detection": "fraud", "demand-forecasting": "forecast"}
+
+
+def _moved(example: Path, region: str, into: Path) -> Path:
+    """The example with its region (in every name that carries it) replaced, written under
+    the file name its contents call for, so that it is loaded as a user's file would be."""
+    from provisioner.config.ml import MlConfig
+    from provisioner.config.sec import SecConfig
+    from provisioner.naming.ml import config_file_stem as ml_stem
+    from provisioner.naming.sec import config_file_stem as sec_stem
+    from provisioner.yaml_loader import load_yaml_mapping
+
+    data = load_yaml_mapping(example)
+    text = example.read_text(encoding="utf-8").replace(data["region"], region)
+    for long, short in _SHORTER_USE_CASE.items():
+        text = text.replace(f"use_case: {long}\n", f"use_case: {short}\n")
+    draft = into / "draft.yaml"
+    draft.write_text(text, encoding="utf-8")
+    moved = load_yaml_mapping(draft)
+    if "use_case" in moved:
+        stem = ml_stem(MlConfig.model_validate(moved, strict=False))
+    else:
+        stem = sec_stem(SecConfig.model_validate(moved, strict=False))
+    return draft.rename(into / f"{stem}.yaml")
+
+
+@cache
+def govcloud_ml_configs() -> tuple[MlConfig, ...]:
+    """Every ML example moved to GovCloud, loaded by the loader (ML cannot go to China: no
+    SageMaker model package groups there, see test_partitions.py)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return tuple(load_ml_config(_moved(p, GOVCLOUD_REGION, Path(tmp))) for p in ML_EXAMPLES)
+
+
+@cache
+def partition_sec_configs() -> tuple[Any, ...]:
+    """Every SEC example moved to GovCloud and to China, loaded by the loader."""
+    import tempfile
+
+    from provisioner.config.sec_loader import load_sec_config
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return tuple(
+            load_sec_config(_moved(p, region, Path(tmp)))
+            for region in (GOVCLOUD_REGION, CHINA_REGION)
+            for p in SEC_EXAMPLES
+        )
+
+
 # -- the local AWS emulator ---------------------------------------------------------------
 @pytest.fixture(scope="session")
 def emulator() -> Any:

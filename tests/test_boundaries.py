@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from conftest import all_ml_configs, all_sec_configs, handler_permissions, largest_sec_config
+from conftest import (
+    all_ml_configs,
+    all_sec_configs,
+    handler_permissions,
+    largest_sec_config,
+    partition_sec_configs,
+)
 from policy_checks import assert_valid_and_scoped
 from provisioner.bootstrap.admin_policy import bootstrap_policy
 from provisioner.bootstrap.boundaries import boundary
@@ -127,7 +133,11 @@ def test_a_grant_beyond_the_boundary_is_found() -> None:
     ]
 
 
-@pytest.mark.parametrize("config", all_sec_configs(), ids=lambda c: f"{c.company_prefix}-{c.env}")
+@pytest.mark.parametrize(
+    "config",
+    [*all_sec_configs(), *partition_sec_configs()],
+    ids=lambda c: f"{c.company_prefix}-{c.env}-{c.region}",
+)
 def test_bootstrap_policy_is_sufficient_scoped_and_valid(config: Any) -> None:
     t = TenantNames.of(config)
     plan = plan_bootstrap(t)

@@ -17,7 +17,13 @@ import pytest
 from cloudsplaining.scan.policy_document import PolicyDocument as Scanned
 from policy_sentry.querying.actions import get_actions_with_access_level
 
-from conftest import all_ml_configs, all_sec_configs, largest_sec_config
+from conftest import (
+    all_ml_configs,
+    all_sec_configs,
+    govcloud_ml_configs,
+    largest_sec_config,
+    partition_sec_configs,
+)
 from provisioner.bootstrap.boundaries import boundary
 from provisioner.ml.operator_policy import operator_policies as ml_policies
 from provisioner.naming.tenant import BOUNDARY_KINDS, ML_BOUNDARY, SEC_BOUNDARY, TenantNames
@@ -26,16 +32,21 @@ from provisioner.policy.evaluation import Request, evaluate
 from provisioner.policy.variants import Variant
 from provisioner.sec.operator_policy import operator_policies as sec_policies
 
-ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+def _admin(t: TenantNames) -> str:
+    """AWS's own AdministratorAccess policy, in the tenant's partition."""
+    return f"arn:{t.partition.name}:iam::aws:policy/AdministratorAccess"
+
+
 CFN = ["cloudformation.amazonaws.com"]
 
 
 def _cases() -> Iterator[tuple[str, TenantNames, str, Variant, PolicyDocument]]:
-    for config in all_ml_configs():
+    for config in [*all_ml_configs(), *govcloud_ml_configs()]:
         t = TenantNames.of(config)
         for variant, policy in ml_policies(config).items():
-            yield f"ml-{config.use_case}-{variant}", t, ML_BOUNDARY, variant, policy
-    for config in [*all_sec_configs(), largest_sec_config("enterprise")]:
+            yield f"ml-{t.regional}-{config.use_case}-{variant}", t, ML_BOUNDARY, variant, policy
+    for config in [*all_sec_configs(), largest_sec_config("enterprise"), *partition_sec_configs()]:
         t = TenantNames.of(config)
         for variant, policy in sec_policies(config).items():
             yield f"sec-{t.regional}-{config.tier}-{variant}", t, SEC_BOUNDARY, variant, policy
@@ -45,7 +56,7 @@ CASES = list(_cases())
 
 
 def _operator(t: TenantNames) -> str:
-    return f"arn:aws:iam::{t.account}:role/stolen-operator"
+    return f"arn:{t.partition.name}:iam::{t.account}:role/stolen-operator"
 
 
 def _allowed(policy: PolicyDocument, t: TenantNames, action: str, resource: str,
@@ -63,13 +74,13 @@ def _allowed(policy: PolicyDocument, t: TenantNames, action: str, resource: str,
 def _in_scope_role(t: TenantNames, kind: str) -> str:
     """A role name the policy's IAM scope covers (a tool role, or one the attacker makes)."""
     if kind == SEC_BOUNDARY:
-        return f"arn:aws:iam::{t.account}:role/{t.tenant}-role-evil"
-    return f"arn:aws:iam::{t.account}:role/{t.tenant}-x-evil-role"
+        return f"arn:{t.partition.name}:iam::{t.account}:role/{t.tenant}-role-evil"
+    return f"arn:{t.partition.name}:iam::{t.account}:role/{t.tenant}-x-evil-role"
 
 
 def _in_scope_policy(t: TenantNames, kind: str) -> str:
     word = "policy-evil" if kind == SEC_BOUNDARY else "x-evil-policy"
-    return f"arn:aws:iam::{t.account}:policy/{t.tenant}-{word}"
+    return f"arn:{t.partition.name}:iam::{t.account}:policy/{t.tenant}-{word}"
 
 
 def _scope(policy: PolicyDocument, kind: str, t: TenantNames) -> tuple[str, str]:
@@ -89,7 +100,7 @@ Check = Callable[[PolicyDocument, TenantNames, str], list[str]]
 def _role_writes(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]:
     """Writing permissions onto a role: only onto roles that carry the tenant's boundary."""
     role, own = _scope(policy, kind, t)
-    other = f"arn:aws:iam::{t.account}:policy/someone-else"
+    other = f"arn:{t.partition.name}:iam::{t.account}:policy/someone-else"
     wrong = t.boundary_arn(ML_BOUNDARY if kind == SEC_BOUNDARY else SEC_BOUNDARY)
     failures = []
     for action in ("iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreateRole",
@@ -100,7 +111,7 @@ def _role_writes(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]
             if _allowed(policy, t, action, role, **ctx, **extra):
                 failures.append(f"{action} on a role with {label}")
     bounded = {"iam:PermissionsBoundary": t.boundary_arn(kind)}
-    for policy_arn in (ADMIN, other, *t.boundary_arns):
+    for policy_arn in (_admin(t), other, *t.boundary_arns):
         if _allowed(policy, t, "iam:AttachRolePolicy", role, **bounded, **{
                 "iam:PolicyARN": policy_arn}):  # fmt: skip
             failures.append(f"AttachRolePolicy of {policy_arn}")
@@ -114,7 +125,11 @@ def _policy_versions(policy: PolicyDocument, t: TenantNames, kind: str) -> list[
     failures = []
     for action in ("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
                    "iam:DeletePolicy", "iam:DeletePolicyVersion"):  # fmt: skip
-        for target in (*t.boundary_arns, ADMIN, f"arn:aws:iam::{t.account}:policy/other"):
+        for target in (
+            *t.boundary_arns,
+            _admin(t),
+            f"arn:{t.partition.name}:iam::{t.account}:policy/other",
+        ):
             if _allowed(policy, t, action, target):
                 failures.append(f"{action} on {target}")
     return failures
@@ -125,7 +140,7 @@ def _pass_role(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]:
     role, _ = _scope(policy, kind, t)
     # In-scope names shaped like each tool role a PassRole statement names.
     mine = [role.replace("evil", f"evil{end}") for end in ("", "-build-role", "-sagemaker")]
-    outside = f"arn:aws:iam::{t.account}:role/admin"
+    outside = f"arn:{t.partition.name}:iam::{t.account}:role/admin"
     failures = []
     for service in ("lambda.amazonaws.com", "ec2.amazonaws.com", "cloudformation.amazonaws.com",
                     "glue.amazonaws.com", "ecs-tasks.amazonaws.com"):  # fmt: skip
@@ -142,8 +157,8 @@ def _through_cloudformation(policy: PolicyDocument, t: TenantNames, kind: str) -
     """A stack the operator may change can only make what the operator may make itself: its
     role writes are conditioned the same, and no service role can be handed to it."""
     failures = _role_writes_via_cfn(policy, t, kind)
-    if _allowed(policy, t, "cloudformation:CreateChangeSet", f"arn:aws:cloudformation:"
-                f"{t.region}:{t.account}:stack/{t.bootstrap_stack}/x"):  # fmt: skip
+    bootstrap = t.regional_arn("cloudformation", f"stack/{t.bootstrap_stack}/x")
+    if _allowed(policy, t, "cloudformation:CreateChangeSet", bootstrap):
         failures.append("a change set of the bootstrap stack")
     return failures + _pass_role(policy, t, kind)
 
@@ -159,8 +174,9 @@ def _role_writes_via_cfn(policy: PolicyDocument, t: TenantNames, kind: str) -> l
 
 def _not_granted(*actions: str) -> Check:
     def check(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]:
-        return [a for a in actions if any(s.matches(a, "*") or s.matches(
-            a, f"arn:aws:iam::{t.account}:user/x") for s in policy.allow_statements)]  # fmt: skip
+        user = t.iam_arn("user/x")
+        return [a for a in actions if any(s.matches(a, "*") or s.matches(a, user)
+                                          for s in policy.allow_statements)]  # fmt: skip
 
     return check
 
@@ -258,15 +274,15 @@ def test_boundary_caps_a_role(kind: str) -> None:
     assert len(_IAM_WRITES) > 100  # policy_sentry's catalogue answered
     leaked = [
         a for a in _IAM_WRITES
-        for r in ("*", f"arn:aws:iam::{t.account}:role/{t.tenant}-role-x",
-                  f"arn:aws:iam::{t.account}:policy/{t.tenant}-policy-x")
+        for r in ("*", f"arn:{t.partition.name}:iam::{t.account}:role/{t.tenant}-role-x",
+                  f"arn:{t.partition.name}:iam::{t.account}:policy/{t.tenant}-policy-x")
         if evaluate(Request(a, r, {"iam:PassedToService": "sagemaker.amazonaws.com"}),
                     admin, boundaries=limit).allowed
     ]  # fmt: skip
     assert sorted(set(leaked)) == ["iam:PassRole"]
-    role = f"arn:aws:iam::{t.account}:role/{t.tenant}-role-x"
+    role = f"arn:{t.partition.name}:iam::{t.account}:role/{t.tenant}-role-x"
     for service in ("lambda.amazonaws.com", "ec2.amazonaws.com", "cloudformation.amazonaws.com"):
         request = Request("iam:PassRole", role, {"iam:PassedToService": service})
         assert not evaluate(request, admin, boundaries=limit).allowed
-    other_tenant = f"arn:aws:s3:::othercorp-prod-z001-{t.region}-data/x"
+    other_tenant = f"arn:{t.partition.name}:s3:::othercorp-prod-z001-{t.region}-data/x"
     assert not evaluate(Request("s3:GetObject", other_tenant), admin, boundaries=limit).allowed

@@ -11,6 +11,7 @@ from conftest import (
     all_ml_configs,
     all_sec_configs,
     catalogue_entry,
+    govcloud_ml_configs,
     handler_permissions,
     largest_sec_config,
     resource_schema,
@@ -67,6 +68,16 @@ def handlers_for(config: MlConfig) -> HandlerPermissions:
         else:
             found[resource_type] = REVIEWED_HANDLERS[resource_type]
     return found
+
+
+# The proofs run for every example, and for each moved to GovCloud (partition aws-us-gov).
+PROVEN = [*all_ml_configs(), *govcloud_ml_configs()]
+
+
+@pytest.fixture(params=PROVEN, ids=[f"{c.use_case}-{c.region}" for c in PROVEN])
+def proven_config(request: pytest.FixtureRequest) -> MlConfig:
+    config: MlConfig = request.param
+    return config
 
 
 def plans(config: MlConfig) -> list:  # type: ignore[type-arg]
@@ -162,31 +173,31 @@ def test_handler_gaps_the_seed_missed_are_included(ml_config: MlConfig) -> None:
         assert needed in actions
 
 
-def test_sufficient(ml_config: MlConfig) -> None:
+def test_sufficient(proven_config: MlConfig) -> None:
     found = gaps(
-        plans(ml_config),
-        operator_policy(ml_config),
-        handlers_for(ml_config),
+        plans(proven_config),
+        operator_policy(proven_config),
+        handlers_for(proven_config),
         scoped=False,
-        account=ml_config.account_id,
+        account=proven_config.account_id,
     )
     assert [g.render() for g in found] == []
 
 
-def test_scoped(ml_config: MlConfig) -> None:
+def test_scoped(proven_config: MlConfig) -> None:
     found = gaps(
-        plans(ml_config),
-        operator_policy(ml_config),
-        handlers_for(ml_config),
+        plans(proven_config),
+        operator_policy(proven_config),
+        handlers_for(proven_config),
         scoped=True,
-        account=ml_config.account_id,
+        account=proven_config.account_id,
     )
     assert [g.render() for g in found] == []
 
 
-def test_proofs_detect_a_missing_permission(ml_config: MlConfig) -> None:
+def test_proofs_detect_a_missing_permission(proven_config: MlConfig) -> None:
     """Drop one permission the role handler needs: the sufficiency proof must say so."""
-    policy = operator_policy(ml_config)
+    policy = operator_policy(proven_config)
     weakened = PolicyDocument(
         tuple(
             replace(s, actions=tuple(a for a in s.actions if a != "iam:ListRolePolicies"))
@@ -194,19 +205,19 @@ def test_proofs_detect_a_missing_permission(ml_config: MlConfig) -> None:
         )
     )
     found = gaps(
-        plans(ml_config),
+        plans(proven_config),
         weakened,
-        handlers_for(ml_config),
+        handlers_for(proven_config),
         scoped=False,
-        account=ml_config.account_id,
+        account=proven_config.account_id,
     )
     assert {g.permission for g in found} == {"iam:ListRolePolicies"}
     assert {g.resource_type for g in found} == {"AWS::IAM::Role"}
 
 
-def test_proofs_detect_a_name_outside_the_scope(ml_config: MlConfig) -> None:
+def test_proofs_detect_a_name_outside_the_scope(proven_config: MlConfig) -> None:
     """Narrow the SSM scope so live names fall outside: the scope proof must say so."""
-    policy = operator_policy(ml_config)
+    policy = operator_policy(proven_config)
     ssm = policy.statement("SSMManageMlParameters")
     narrowed = PolicyDocument(
         tuple(
@@ -215,17 +226,17 @@ def test_proofs_detect_a_name_outside_the_scope(ml_config: MlConfig) -> None:
         )
     )
     found = gaps(
-        plans(ml_config),
+        plans(proven_config),
         narrowed,
-        handlers_for(ml_config),
+        handlers_for(proven_config),
         scoped=True,
-        account=ml_config.account_id,
+        account=proven_config.account_id,
     )
     assert found and {g.resource_type for g in found} == {"AWS::SSM::Parameter"}
 
 
-def test_valid_and_scoped_in_every_variant(ml_config: MlConfig) -> None:
-    for policy in operator_policies(ml_config).values():
+def test_valid_and_scoped_in_every_variant(proven_config: MlConfig) -> None:
+    for policy in operator_policies(proven_config).values():
         assert_valid_and_scoped(policy)
 
 
@@ -236,8 +247,8 @@ def test_unscopable_table_is_true() -> None:
         assert reason
 
 
-def test_fits_iam_size_limit(ml_config: MlConfig) -> None:
-    policy = operator_policy(ml_config)
+def test_fits_iam_size_limit(proven_config: MlConfig) -> None:
+    policy = operator_policy(proven_config)
     parts = split_to_fit(policy)
     assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in parts)
 
@@ -249,7 +260,7 @@ def test_fits_iam_size_limit(ml_config: MlConfig) -> None:
 
     assert grants([s for p in parts for s in p.statements]) == grants(list(policy.statements))
     # The guards (conditions, denies) cost size: starter and professional take two parts.
-    assert len(parts) <= (3 if ml_config.tier is MlTier.ENTERPRISE else 2)
+    assert len(parts) <= (3 if proven_config.tier is MlTier.ENTERPRISE else 2)
 
 
 def test_splitter_cuts_oversized_statements() -> None:

@@ -21,6 +21,7 @@ from conftest import (
     cfn_lint,
     handler_permissions,
     largest_sec_config,
+    partition_sec_configs,
 )
 from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import (
@@ -43,6 +44,16 @@ EDGE = "edge-prod-b001-us-west-1-sec.yaml"
 @pytest.fixture(params=SEC_EXAMPLES, ids=lambda p: p.name.split("-")[0])
 def sec_config(request: pytest.FixtureRequest) -> SecConfig:
     return load_sec_config(request.param)
+
+
+# The proofs run for every example, and for each moved to GovCloud and to China.
+PROVEN = [*all_sec_configs(), *partition_sec_configs()]
+
+
+@pytest.fixture(params=PROVEN, ids=[f"{c.company_prefix}-{c.env}-{c.region}" for c in PROVEN])
+def proven_config(request: pytest.FixtureRequest) -> SecConfig:
+    config: SecConfig = request.param
+    return config
 
 
 def iam_documents(config: SecConfig) -> list[tuple[str, str, dict[str, Any]]]:
@@ -265,8 +276,8 @@ def test_unscoped_persona_actions_really_are_unscopable() -> None:
         assert entry is not None and not entry.get("Resources"), action
 
 
-def test_no_star_actions_and_no_privilege_escalation(sec_config: SecConfig) -> None:
-    for resource, kind, document in iam_documents(sec_config):
+def test_no_star_actions_and_no_privilege_escalation(proven_config: SecConfig) -> None:
+    for resource, kind, document in iam_documents(proven_config):
         for s in document["Statement"]:
             actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
             for action in actions:
@@ -298,8 +309,8 @@ def test_trust_relationships(sec_config: SecConfig) -> None:
                 assert mfa == ("true" if c.env == "prod" else None)
 
 
-def test_groups_assume_only_their_own_persona_role(sec_config: SecConfig) -> None:
-    for plan in plan_stacks(sec_config):
+def test_groups_assume_only_their_own_persona_role(proven_config: SecConfig) -> None:
+    for plan in plan_stacks(proven_config):
         for r in plan.resources:
             if r.type == "AWS::IAM::Group":
                 (inline,) = r.properties["Policies"]
@@ -308,20 +319,23 @@ def test_groups_assume_only_their_own_persona_role(sec_config: SecConfig) -> Non
                 role = plan.resource(statement["Resource"]["Fn::GetAtt"][0])
                 assert role.physical_name == r.physical_name.replace("-group-", "-role-")
                 mfa = statement.get("Condition", {}).get("Bool", {})
-                assert (mfa == {"aws:MultiFactorAuthPresent": "true"}) == (sec_config.env == "prod")
+                assert (mfa == {"aws:MultiFactorAuthPresent": "true"}) == (
+                    proven_config.env == "prod"
+                )
 
 
 # -- templates and linters --------------------------------------------------------------
-def test_templates_lint_clean_and_deterministic(sec_config: SecConfig) -> None:
-    for plan in plan_stacks(sec_config):
-        assert cfn_lint(plan.render(), sec_config.region) == []
+def test_templates_lint_clean_and_deterministic(proven_config: SecConfig) -> None:
+    for plan in plan_stacks(proven_config):
+        assert cfn_lint(plan.render(), proven_config.region) == []
         assert (
-            plan.render() == plan_stacks(sec_config)[plan_stacks(sec_config).index(plan)].render()
+            plan.render()
+            == plan_stacks(proven_config)[plan_stacks(proven_config).index(plan)].render()
         )
 
 
-def test_policy_documents_pass_parliament(sec_config: SecConfig) -> None:
-    for resource, kind, document in iam_documents(sec_config):
+def test_policy_documents_pass_parliament(proven_config: SecConfig) -> None:
+    for resource, kind, document in iam_documents(proven_config):
         if kind == "identity":
             findings = analyze_policy_string(json.dumps(document)).findings
             assert [(f.issue, f.detail) for f in findings] == [], resource
@@ -454,20 +468,20 @@ def sec_handlers(config: SecConfig) -> dict[str, dict[str, list[str]]]:
 
 
 @pytest.mark.parametrize("scoped", [False, True], ids=["sufficient", "scoped"])
-def test_operator_policy_proven(sec_config: SecConfig, scoped: bool) -> None:
-    plans = [*plan_stacks(sec_config), *plan_stacks(sec_config, "t0f3a")]
+def test_operator_policy_proven(proven_config: SecConfig, scoped: bool) -> None:
+    plans = [*plan_stacks(proven_config), *plan_stacks(proven_config, "t0f3a")]
     found = gaps(
         plans,
-        operator_policy(sec_config),
-        sec_handlers(sec_config),
+        operator_policy(proven_config),
+        sec_handlers(proven_config),
         scoped=scoped,
-        account=sec_config.account_id,
+        account=proven_config.account_id,
     )
     assert [g.render() for g in found] == []
 
 
-def test_operator_policy_valid_and_fits(sec_config: SecConfig) -> None:
-    for policy in operator_policies(sec_config).values():
+def test_operator_policy_valid_and_fits(proven_config: SecConfig) -> None:
+    for policy in operator_policies(proven_config).values():
         assert_valid_and_scoped(policy)
         assert all(p.size <= MANAGED_POLICY_MAX_CHARS for p in split_to_fit(policy))
 

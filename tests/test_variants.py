@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from policy_sentry.querying.actions import get_action_data
 
-from conftest import all_ml_configs, all_sec_configs
+from conftest import all_ml_configs, all_sec_configs, govcloud_ml_configs, partition_sec_configs
 from provisioner.ml.operator_policy import operator_policies as ml_policies
 from provisioner.naming.ml import MlNames
 from provisioner.naming.sec import SecNames
+from provisioner.partition import partition_of
 from provisioner.policy.document import PolicyDocument
 from provisioner.policy.evaluation import Request, evaluate
 from provisioner.policy.guardrails import is_read
@@ -38,8 +39,10 @@ def access_level(action: str) -> str:
 
 def every_policy() -> list[tuple[str, Any, dict[Variant, PolicyDocument]]]:
     found: list[tuple[str, Any, dict[Variant, PolicyDocument]]] = []
-    found += [(f"ml-{c.use_case}", c, ml_policies(c)) for c in all_ml_configs()]
-    found += [(f"sec-{c.company_prefix}-{c.region}", c, sec_policies(c)) for c in all_sec_configs()]
+    ml = [*all_ml_configs(), *govcloud_ml_configs()]
+    sec = [*all_sec_configs(), *partition_sec_configs()]
+    found += [(f"ml-{c.use_case}-{c.region}", c, ml_policies(c)) for c in ml]
+    found += [(f"sec-{c.company_prefix}-{c.env}-{c.region}", c, sec_policies(c)) for c in sec]
     return found
 
 
@@ -70,7 +73,8 @@ def _stack_arn(config: Any, live: bool = True) -> str:
         stack = names.stack
     else:
         stack = SecNames(config, None if live else "t1a2b").stack("teams-01")
-    return f"arn:aws:cloudformation:{config.region}:{config.account_id}:stack/{stack}/id"
+    arn = partition_of(config.region).arn
+    return arn("cloudformation", config.region, config.account_id, f"stack/{stack}/id")
 
 
 def _decide(policy: PolicyDocument, action: str, resource: str, **context: Any) -> bool:
@@ -147,9 +151,11 @@ def _target(call: str, config: Any, live: bool = True) -> str:
     if service == "ssm":
         root = MlNames(config).path_root if hasattr(config, "use_case") else (
             SecNames(config).ssm_root)  # fmt: skip
-        return f"arn:aws:ssm:{config.region}:{config.account_id}:parameter{root}"
+        return partition_of(config.region).arn(
+            "ssm", config.region, config.account_id, f"parameter{root}"
+        )
     if service == "s3" and getattr(config, "template_bucket", None):
-        return f"arn:aws:s3:::{config.template_bucket}/templates/x.json"
+        return partition_of(config.region).s3_arn(f"{config.template_bucket}/templates/x.json")
     return "*"
 
 

@@ -28,6 +28,7 @@ from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import ml_name
 from provisioner.naming.sec import SecNames
 from provisioner.naming.tenant import BOUNDARY_KINDS, TenantNames
+from provisioner.partition import partition_of
 from provisioner.policy.evaluation import ContextValue, Json, Request, Result, evaluate
 from provisioner.sec.plan import plan_stacks
 
@@ -130,7 +131,8 @@ class PersonaRole:
     @property
     def session_arn(self) -> str:
         role_name = self.arn.rsplit("/", 1)[1]
-        return f"arn:aws:sts::{self.account}:assumed-role/{role_name}/{SESSION_NAME}"
+        partition = self.arn.split(":")[1]
+        return f"arn:{partition}:sts::{self.account}:assumed-role/{role_name}/{SESSION_NAME}"
 
 
 def _tags(resource: PlannedResource) -> dict[str, str]:
@@ -306,7 +308,9 @@ def _calls(
             # caller, kms:ViaService of S3 and the key's tags.
             via_s3: dict[str, ContextValue] = {
                 **_resource_tags(_tags(key)),
-                "kms:ViaService": f"s3.{use_case.region}.amazonaws.com",
+                "kms:ViaService": partition_of(use_case.region).regional_service(
+                    "s3", use_case.region
+                ),
                 "aws:CalledVia": ["s3.amazonaws.com"],
             }
             calls.append(call(key.arn, via_s3, key.properties["KeyPolicy"], "kms:Decrypt"))

@@ -123,29 +123,29 @@ def _tenant_key_condition(t: TenantNames) -> dict[str, dict[str, str]]:
 def _common(t: TenantNames, passed_to: tuple[str, ...], roles: str) -> list[Statement]:
     regional = t.regional
     return [
-        _s("TenantBuckets", S3_BUCKET, [f"arn:aws:s3:::{regional}-*"]),
-        _s("TenantObjects", S3_DATA, [f"arn:aws:s3:::{regional}-*/*"]),
+        _s("TenantBuckets", S3_BUCKET, [t.partition.s3_arn(f"{regional}-*")]),
+        _s("TenantObjects", S3_DATA, [t.partition.s3_arn(f"{regional}-*/*")]),
         _s(
             "JobLogs",
             LOG_WRITE,
             [
-                f"arn:aws:logs:{t.region}:{t.account}:log-group:/aws/sagemaker/*",
-                f"arn:aws:logs:{t.region}:{t.account}:log-group:/aws/codebuild/{regional}-*",
-                f"arn:aws:logs:{t.region}:{t.account}:log-group:/ml/{regional}-*",
+                t.regional_arn("logs", "log-group:/aws/sagemaker/*"),
+                t.regional_arn("logs", f"log-group:/aws/codebuild/{regional}-*"),
+                t.regional_arn("logs", f"log-group:/ml/{regional}-*"),
             ],
         ),
         _s("PullImagesToken", ("ecr:GetAuthorizationToken",), ["*"]),
-        _s("PullImages", ECR_PULL, [f"arn:aws:ecr:{t.region}:*:repository/*"]),
+        _s("PullImages", ECR_PULL, [t.partition.arn("ecr", t.region, "*", "repository/*")]),
         Statement(
             "UseTenantKeys",
             KMS_USE,
-            (f"arn:aws:kms:{t.region}:{t.account}:key/*",),
+            (t.regional_arn("kms", "key/*"),),
             _tenant_key_condition(t),
         ),
         Statement(
             "PassTenantRoles",
             ("iam:PassRole",),
-            (f"arn:aws:iam::{t.account}:role/{roles}",),
+            (t.iam_arn(f"role/{roles}"),),
             {"StringEquals": {"iam:PassedToService": list(passed_to)}},
         ),
     ]
@@ -155,7 +155,7 @@ def sec_boundary(t: TenantNames) -> PolicyDocument:
     """For the roles sec-provisioner makes: personas, team execution roles, cross-account."""
     return build_document(
         [
-            _s("TenantSageMaker", SEC_SAGEMAKER, [f"arn:aws:sagemaker:{t.region}:{t.account}:*"]),
+            _s("TenantSageMaker", SEC_SAGEMAKER, [t.regional_arn("sagemaker", "*")]),
             _s("ListSageMaker", SAGEMAKER_LIST, ["*"]),
             _s(
                 "TenantPipelines",
@@ -164,7 +164,7 @@ def sec_boundary(t: TenantNames) -> PolicyDocument:
                     "codepipeline:GetPipelineState",
                     "codepipeline:StartPipelineExecution",
                 ),
-                [f"arn:aws:codepipeline:{t.region}:{t.account}:{t.regional}-*"],
+                [t.regional_arn("codepipeline", f"{t.regional}-*")],
             ),
             _s("JobMetrics", ("cloudwatch:PutMetricData",), ["*"]),
             *_common(t, SEC_PASSED_TO, f"{t.tenant}-role-*"),
@@ -174,32 +174,35 @@ def sec_boundary(t: TenantNames) -> PolicyDocument:
 
 def ml_boundary(t: TenantNames) -> PolicyDocument:
     """For ML workload roles: pipeline, build, events, SageMaker execution."""
-    sagemaker = f"arn:aws:sagemaker:{t.region}:{t.account}"
+
+    def sagemaker(resource: str) -> str:
+        return t.regional_arn("sagemaker", resource)
+
     return build_document(
         [
             _s(
                 "TenantSageMaker",
                 ML_SAGEMAKER,
                 [
-                    f"{sagemaker}:pipeline/{t.regional}-*",
-                    f"{sagemaker}:model-package-group/{t.regional}-*",
-                    f"{sagemaker}:model-package/{t.regional}-*",
+                    sagemaker(f"pipeline/{t.regional}-*"),
+                    sagemaker(f"model-package-group/{t.regional}-*"),
+                    sagemaker(f"model-package/{t.regional}-*"),
                 ],
             ),
             _s(
                 "TenantSource",
                 ML_CODECOMMIT,
-                [f"arn:aws:codecommit:{t.region}:{t.account}:{t.regional}-*"],
+                [t.regional_arn("codecommit", f"{t.regional}-*")],
             ),
             _s(
                 "TenantBuilds",
                 ("codebuild:BatchGetBuilds", "codebuild:StartBuild"),
-                [f"arn:aws:codebuild:{t.region}:{t.account}:project/{t.regional}-*"],
+                [t.regional_arn("codebuild", f"project/{t.regional}-*")],
             ),
             _s(
                 "TenantPipelines",
                 ("codepipeline:StartPipelineExecution",),
-                [f"arn:aws:codepipeline:{t.region}:{t.account}:{t.regional}-*"],
+                [t.regional_arn("codepipeline", f"{t.regional}-*")],
             ),
             *_common(t, ML_PASSED_TO, f"{t.tenant}-*"),
         ]

@@ -8,8 +8,8 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from provisioner.aws_limits import AWS_REGIONS
 from provisioner.errors import Problem
+from provisioner.partition import partition_of
 
 E = TypeVar("E", bound=Enum)
 
@@ -17,10 +17,8 @@ _SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 
 def _known_region(value: str) -> str:
-    if value not in AWS_REGIONS:
-        raise ValueError(
-            f"unknown AWS region {value!r}; use a region code such as us-west-2 or eu-central-1"
-        )
+    """A region of a supported partition (botocore's partition data; see partition.py)."""
+    partition_of(value)  # raises UnsupportedRegion, a ValueError, with the reason
     return value
 
 

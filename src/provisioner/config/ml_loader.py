@@ -43,10 +43,25 @@ def template_size_problems(config: MlConfig) -> list[Problem]:
     return []
 
 
+def region_problems(config: MlConfig) -> list[Problem]:
+    """Resource types the config's stack (and the tenant's bootstrap before it) plans that the
+    region does not offer: taken from the planner, so a type a tier adds is checked too."""
+    from provisioner.bootstrap.plan import plan_bootstrap
+    from provisioner.ml.plan import plan_stack
+    from provisioner.naming.tenant import TenantNames
+    from provisioner.region_services import availability_problems
+
+    planned = {r.type for r in plan_stack(config).resources}
+    planned |= {r.type for r in plan_bootstrap(TenantNames.of(config)).resources}
+    what = f"the {config.tier.value} tier (scenario {config.scenario})"
+    return [Problem("region", p) for p in availability_problems(config.region, planned, what)]
+
+
 def derived_problems(config: MlConfig) -> list[str | Problem]:
-    """Derived names over AWS's limits, or a template too big to deploy."""
+    """A region without the tier's services, derived names over AWS's limits, or a template
+    too big to deploy."""
     problems: list[str | Problem] = [*name_problems(config)]
-    return problems or [*template_size_problems(config)]
+    return problems or [*region_problems(config)] or [*template_size_problems(config)]
 
 
 def load_ml_config(path: Path) -> MlConfig:

@@ -47,6 +47,7 @@ from provisioner.deploy.records import (
     event_from_api,
     stack_from_api,
 )
+from provisioner.partition import partition_of
 
 T = TypeVar("T")
 
@@ -370,7 +371,8 @@ class AwsGateway:
         if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
             base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
             return f"{base}/{bucket}/{key}"
-        return f"https://{bucket}.s3.{self.region}.amazonaws.com/{key}"
+        host = partition_of(self.region).regional_service("s3", self.region)
+        return f"https://{bucket}.{host}/{key}"
 
     # -- SSM: the stack outputs mirrored as parameters ---------------------------------------
     def parameters_under(self, path: str) -> dict[str, str]:

@@ -71,7 +71,7 @@ class MlContext:
 
     @property
     def artifact_bucket_arn(self) -> str:
-        return f"arn:aws:s3:::{self.artifact_bucket}"
+        return self.names.s3_arn(self.artifact_bucket)
 
     @property
     def artifact_reader_arns(self) -> list[str]:

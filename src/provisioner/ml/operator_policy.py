@@ -44,17 +44,17 @@ def _s(sid: str, actions: list[str], resources: list[str]) -> Statement:
 
 def _deployer(config: MlConfig) -> PolicyDocument:
     n = MlNames(config)
-    region, account, ml = n.region, n.account, n.ml_name
+    account, ml = n.account, n.ml_name
     short = n.short_prefix
     tier = config.tier
 
     def regional(service: str, resource: str) -> str:
-        return f"arn:aws:{service}:{region}:{account}:{resource}"
+        return n.regional_arn(service, resource)
 
     tenant = TenantNames.of(config)
 
     def iam(resource: str) -> str:
-        return f"arn:aws:iam::{account}:{resource}"
+        return n.iam_arn(resource)
 
     roles, own_policies = iam(f"role/{short}-*"), iam(f"policy/{short}-*")
 
@@ -226,15 +226,15 @@ def _deployer(config: MlConfig) -> PolicyDocument:
                     "s3:GetIntelligentTieringConfiguration",
                     "s3:GetBucketMetadataTableConfiguration",
                 ],
-                [f"arn:aws:s3:::{n.artifacts_bucket}", f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}"],
+                [n.s3_arn(n.artifacts_bucket), n.s3_arn(f"{ml}{_TEST_BUCKET_SUFFIX}")],
             ),
             # handler: the bucket handler deletes objects (e.g. cleaning up a failed create)
             _s(
                 "S3ArtifactsObjectCleanup",
                 ["s3:DeleteObject"],
                 [
-                    f"arn:aws:s3:::{n.artifacts_bucket}/*",
-                    f"arn:aws:s3:::{ml}{_TEST_BUCKET_SUFFIX}/*",
+                    n.s3_arn(f"{n.artifacts_bucket}/*"),
+                    n.s3_arn(f"{ml}{_TEST_BUCKET_SUFFIX}/*"),
                 ],
             ),
             _s(
@@ -264,7 +264,7 @@ def _deployer(config: MlConfig) -> PolicyDocument:
                     "cloudwatch:UntagResource",
                     "cloudwatch:ListTagsForResource",
                 ],
-                [f"arn:aws:cloudwatch::{account}:dashboard/{ml}-*"],
+                [n.partition.arn("cloudwatch", "", account, f"dashboard/{ml}-*")],
             ),
         ]
 

@@ -196,7 +196,7 @@ to the model package group `{mpg}` as *PendingManualApproval*.
 
 ```bash
 git init -b {branch} && git add . && git commit -m "Seed model build"
-git remote add origin https://git-codecommit.{region}.amazonaws.com/v1/repos/{repository}
+git remote add origin https://{git_host}/v1/repos/{repository}
 git push -u origin {branch}
 ```
 
@@ -232,6 +232,6 @@ def seed_code_files(config: MlConfig) -> dict[str, str]:
             role_arn=role_arn,
             bucket=ctx.artifact_bucket,
             branch=config.branch,
-            region=config.region,
+            git_host=names.partition.regional_service("git-codecommit", config.region),
         ),
     }

@@ -5,13 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-PARTITION = "aws"
 # Stands for an identifier AWS assigns at creation (KMS key id, security group id...).
 ASSIGNED_ID = "assigned-by-aws"
-
-
-def arn(service: str, region: str, account: str, resource: str) -> str:
-    return f"arn:{PARTITION}:{service}:{region}:{account}:{resource}"
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.ml import MlConfig, MlTier
-from provisioner.naming.arn import arn
+from provisioner.partition import Partition, partition_of
 
 TEST_SUFFIX_PATTERN = re.compile(r"^t[0-9a-f]{4}$")
 # The widest suffix, for checking that test-deploy names fit AWS limits too.
@@ -144,11 +144,18 @@ class MlNames:
         return f"{self.base}-endpoints-sg"
 
     # -- ARNs --------------------------------------------------------------------------
+    @property
+    def partition(self) -> Partition:
+        return partition_of(self.region)
+
     def regional_arn(self, service: str, resource: str) -> str:
-        return arn(service, self.region, self.account, resource)
+        return self.partition.arn(service, self.region, self.account, resource)
 
     def iam_arn(self, resource: str) -> str:
-        return arn("iam", "", self.account, resource)
+        return self.partition.iam_arn(self.account, resource)
+
+    def s3_arn(self, resource: str) -> str:
+        return self.partition.s3_arn(resource)
 
 
 TOPIC_PURPOSES = ("alerts", "approvals")

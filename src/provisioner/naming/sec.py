@@ -15,6 +15,7 @@ from functools import cached_property
 from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.sec import Persona, SecConfig
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, WIDEST_TEST_SUFFIX
+from provisioner.partition import Partition, partition_of
 
 # Teams one cross-account read policy covers (about 170 characters each, within 6,144).
 TEAMS_PER_XACCT_POLICY = 20
@@ -100,11 +101,18 @@ class SecNames:
         """
         return f"{self.regional}-{team}--*"
 
+    @property
+    def partition(self) -> Partition:
+        return partition_of(self.region)
+
     def iam_arn(self, resource: str) -> str:
-        return f"arn:aws:iam::{self.account}:{resource}"
+        return self.partition.iam_arn(self.account, resource)
 
     def regional_arn(self, service: str, resource: str) -> str:
-        return f"arn:aws:{service}:{self.region}:{self.account}:{resource}"
+        return self.partition.arn(service, self.region, self.account, resource)
+
+    def s3_arn(self, resource: str) -> str:
+        return self.partition.s3_arn(resource)
 
 
 def named_things(names: SecNames, stack_parts: Sequence[str]) -> list[NamedThing]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from provisioner.aws_limits import NamedThing, NameKind
+from provisioner.partition import Partition, partition_of
 
 
 class TenantConfig(Protocol):
@@ -65,8 +66,18 @@ class TenantNames:
         return f"{self.regional}-bootstrap-stack"
 
     @property
+    def partition(self) -> Partition:
+        return partition_of(self.region)
+
+    def regional_arn(self, service: str, resource: str) -> str:
+        return self.partition.arn(service, self.region, self.account, resource)
+
+    def iam_arn(self, resource: str) -> str:
+        return self.partition.iam_arn(self.account, resource)
+
+    @property
     def bootstrap_stack_arn_pattern(self) -> str:
-        return f"arn:aws:cloudformation:{self.region}:{self.account}:stack/{self.bootstrap_stack}/*"
+        return self.regional_arn("cloudformation", f"stack/{self.bootstrap_stack}/*")
 
     @property
     def config_stem(self) -> str:
@@ -79,7 +90,7 @@ class TenantNames:
         return f"{self.regional}-{kind}-boundary"
 
     def boundary_arn(self, kind: str) -> str:
-        return f"arn:aws:iam::{self.account}:policy/{self.boundary_name(kind)}"
+        return self.iam_arn(f"policy/{self.boundary_name(kind)}")
 
     @property
     def boundary_arns(self) -> tuple[str, ...]:
@@ -104,10 +115,10 @@ class TenantNames:
     def persona_role_arn(self, team: str, persona_short: str) -> str:
         """The role sec-provisioner deploys for one persona of a team (SecNames.persona_role
         without a test-deploy suffix): ML stacks name it to grant the owning team's people."""
-        return f"arn:aws:iam::{self.account}:role/{self.tenant}-role-{team}-{persona_short}"
+        return self.iam_arn(f"role/{self.tenant}-role-{team}-{persona_short}")
 
     def ssm_arn(self, path: str) -> str:
-        return f"arn:aws:ssm:{self.region}:{self.account}:parameter{path}"
+        return self.regional_arn("ssm", f"parameter{path}")
 
     def named_things(self) -> list[NamedThing]:
         things = [NamedThing(NameKind.STACK, self.bootstrap_stack)]

@@ -41,8 +41,16 @@ class HandlerRequest:
     resource_policy: Any  # the target's key policy, where IAM also needs it
 
 
-def operator_arn(account: str) -> str:
-    return f"arn:aws:iam::{account}:role/{OPERATOR_ROLE}"
+def operator_arn(account: str, partition: str) -> str:
+    return f"arn:{partition}:iam::{account}:role/{OPERATOR_ROLE}"
+
+
+def _partition_of(*arns: str) -> str:
+    """The partition the planned ARNs are in (an operator acts in its own partition only)."""
+    for arn in arns:
+        if arn.startswith("arn:"):
+            return arn.split(":")[1]
+    raise ValueError(f"no ARN to tell the partition from in {arns!r}")
 
 
 def _tags(resource: PlannedResource) -> dict[str, str]:
@@ -61,10 +69,11 @@ def handler_requests(
     where the context differs per call (each policy attached to a role); none where the handler
     would not make the call (attaching when nothing is attached)."""
     by_arn = {r.arn: r for r in plan.resources}
+    operator = operator_arn(account, _partition_of(target, resource.arn))
     context: dict[str, ContextValue] = {
         "aws:CalledVia": [CLOUDFORMATION],
         "aws:ViaAWSService": True,
-        "aws:PrincipalArn": operator_arn(account),
+        "aws:PrincipalArn": operator,
     }
     touched = by_arn.get(target)
     if touched is not None:
@@ -87,12 +96,12 @@ def handler_requests(
         policies = _attached(plan, resource, touched)
         return [
             HandlerRequest(
-                Request(permission, target, {**context, "iam:PolicyARN": p}, operator_arn(account)),
+                Request(permission, target, {**context, "iam:PolicyARN": p}, operator),
                 key_policy,
             )
             for p in policies
         ]
-    return [HandlerRequest(Request(permission, target, context, operator_arn(account)), key_policy)]
+    return [HandlerRequest(Request(permission, target, context, operator), key_policy)]
 
 
 def _attached(

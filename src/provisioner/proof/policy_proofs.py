@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -149,5 +150,10 @@ def _names_foreign_arn(resource: PlannedResource, permission: str) -> bool:
     """Whether the properties name a literal ARN of the permission's service. A managed
     policy attaches to the roles its `Roles` names, not to ARNs its document mentions."""
     if permission.lower() in _ROLE_ATTACHMENTS and resource.type == "AWS::IAM::ManagedPolicy":
-        return "arn:aws:iam:" in render_json(resource.properties.get("Roles", []))
-    return f"arn:aws:{_service_of_permission(permission)}:" in render_json(resource.properties)
+        return _names_arn_of("iam", render_json(resource.properties.get("Roles", [])))
+    return _names_arn_of(_service_of_permission(permission), render_json(resource.properties))
+
+
+def _names_arn_of(service: str, text: str) -> bool:
+    """Whether `text` holds a literal ARN of `service`, in any partition."""
+    return re.search(rf"arn:aws(-[a-z-]+)?:{re.escape(service)}:", text) is not None

@@ -24,12 +24,11 @@ SAGEMAKER = "sagemaker.amazonaws.com"
 
 
 def _deployer(config: SecConfig) -> PolicyDocument:
-    account, region = config.account_id, config.region
     tenant_p, regional = tenant_prefix(config), regional_prefix(config)
     tenant = TenantNames.of(config)
-    iam = f"arn:aws:iam::{account}"
-    roles = [f"{iam}:role/{tenant_p}-role-*", f"{iam}:role/{tenant_p}-xacct-*"]
-    own_policies = f"{iam}:policy/{tenant_p}-policy-*"
+    partition, iam = tenant.partition, tenant.iam_arn
+    roles = [iam(f"role/{tenant_p}-role-*"), iam(f"role/{tenant_p}-xacct-*")]
+    own_policies = iam(f"policy/{tenant_p}-policy-*")
     statements = [
         Statement(
             "IAMManagement",
@@ -66,20 +65,20 @@ def _deployer(config: SecConfig) -> PolicyDocument:
                 "iam:DeletePolicyVersion",
                 "iam:ListEntitiesForPolicy",
             ),
-            (f"{iam}:group/{tenant_p}-group-*", *roles, own_policies),
+            (iam(f"group/{tenant_p}-group-*"), *roles, own_policies),
         ),
         # The seed's CreateRole, Attach/DetachRolePolicy, Put/DeleteRolePolicy and the
         # handlers' other role writes only with the tenant's boundary and the tool's own
         # policies; PassRole only of a team's execution role, to SageMaker
         # (policy/guardrails.py).
         *role_statements("IAM", roles, tenant.boundary_arn(SEC_BOUNDARY), [own_policies]),
-        pass_role("IAMPassExecutionRoles", f"{iam}:role/{tenant_p}-role-*-sagemaker", SAGEMAKER),
+        pass_role("IAMPassExecutionRoles", iam(f"role/{tenant_p}-role-*-sagemaker"), SAGEMAKER),
         # The seed lists these in IAMManagement; IAM defines no resource for them.
         unscoped_statement("IAMUnscoped", ["iam:ListGroups", "iam:ListPolicies", "iam:ListRoles"]),
         Statement(
             "CloudFormationManagement",
             CLOUDFORMATION_STACK_ACTIONS,
-            (f"arn:aws:cloudformation:{region}:{account}:stack/{regional}-*-sec-stack/*",),
+            (tenant.regional_arn("cloudformation", f"stack/{regional}-*-sec-stack/*"),),
         ),
         cloudformation_unscoped(),
     ]
@@ -88,9 +87,9 @@ def _deployer(config: SecConfig) -> PolicyDocument:
             Statement(
                 "S3TemplateAccess",
                 ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
-                (f"arn:aws:s3:::{regional}-*/templates/*",),
+                (partition.s3_arn(f"{regional}-*/templates/*"),),
             ),
-            Statement("S3BucketList", ("s3:ListBucket",), (f"arn:aws:s3:::{regional}-*",)),
+            Statement("S3BucketList", ("s3:ListBucket",), (partition.s3_arn(f"{regional}-*"),)),
         ]
     statements.append(
         Statement(
@@ -98,8 +97,8 @@ def _deployer(config: SecConfig) -> PolicyDocument:
             SSM_PARAMETER_ACTIONS,
             # GetParametersByPath is authorized on the path itself, which `/*` does not match.
             (
-                f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}",
-                f"arn:aws:ssm:{region}:{account}:parameter/security/{regional}/*",
+                tenant.ssm_arn(f"/security/{regional}"),
+                tenant.ssm_arn(f"/security/{regional}/*"),
             ),
         )
     )
@@ -108,7 +107,7 @@ def _deployer(config: SecConfig) -> PolicyDocument:
 
 def operator_scope(config: SecConfig) -> OperatorScope:
     regional = regional_prefix(config)
-    stacks = f"arn:aws:cloudformation:{config.region}:{config.account_id}:stack"
+    stacks = TenantNames.of(config).regional_arn("cloudformation", "stack")
     return OperatorScope(
         tenant=TenantNames.of(config),
         production=config.is_prod,

@@ -94,7 +94,7 @@ def register_model_statements(names: SecNames, sid: str, team: str) -> list[Stat
 
 def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
     sagemaker_any = names.regional_arn("sagemaker", "*")
-    buckets = [f"arn:aws:s3:::{names.team_data_bucket_pattern(t)}" for t in sorted(teams)]
+    buckets = [names.s3_arn(names.team_data_bucket_pattern(t)) for t in sorted(teams)]
     return [
         _allow(
             "ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any, _team_tag("aws:ResourceTag", teams)
@@ -118,7 +118,7 @@ def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Sta
     if persona is Persona.VIEWER:
         return statements
     sagemaker_any = names.regional_arn("sagemaker", "*")
-    bucket = f"arn:aws:s3:::{names.team_data_bucket_pattern(team)}"
+    bucket = names.s3_arn(names.team_data_bucket_pattern(team))
     statements += [
         _allow(
             "CreateTeamJobs",
@@ -202,7 +202,7 @@ def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Sta
 
 def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
     """What the team's SageMaker jobs may do: the team's data, logs, images, registry."""
-    bucket = f"arn:aws:s3:::{names.team_data_bucket_pattern(team)}"
+    bucket = names.s3_arn(names.team_data_bucket_pattern(team))
     return [
         _allow("TeamDataBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], bucket),
         _allow("TeamDataObjects", ["s3:GetObject", "s3:PutObject"], f"{bucket}/*"),
@@ -225,7 +225,7 @@ def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
                 "ecr:BatchGetImage",
                 "ecr:GetDownloadUrlForLayer",
             ],
-            f"arn:aws:ecr:{names.region}:*:repository/*",
+            names.partition.arn("ecr", names.region, "*", "repository/*"),
         ),
         *register_model_statements(names, "RegisterTeamModel", team),
     ]

@@ -38,16 +38,14 @@ def _mfa(config: SecConfig) -> dict[str, Any] | None:
 def persona_trust(names: SecNames) -> dict[str, Any]:
     """The account may delegate; only identities granted sts:AssumeRole on this role by an
     identity policy (the team's persona group) can use it, and only IAM users."""
-    condition: dict[str, Any] = {
-        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{names.account}:user/*"}
-    }
+    condition: dict[str, Any] = {"ArnLike": {"aws:PrincipalArn": names.iam_arn("user/*")}}
     mfa = _mfa(names.config)
     if mfa:
         condition.update(mfa)
     statement = {
         "Sid": "TeamGroupMembers",
         "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{names.account}:root"},
+        "Principal": {"AWS": names.iam_arn("root")},
         "Action": "sts:AssumeRole",
         "Condition": condition,
     }
@@ -67,13 +65,15 @@ def service_trust(names: SecNames, service: str) -> dict[str, Any]:
     )
 
 
-def xacct_trust(account: TrustedAccount) -> dict[str, Any]:
+def xacct_trust(names: SecNames, account: TrustedAccount) -> dict[str, Any]:
+    """An account can trust only accounts of its own partition, so the trusted account's
+    root is named in the config's partition."""
     return personas.document(
         [
             {
                 "Sid": "TrustedAccountWithExternalId",
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"},
+                "Principal": {"AWS": names.partition.iam_arn(account.account_id, "root")},
                 "Action": "sts:AssumeRole",
                 "Condition": {"StringEquals": {"sts:ExternalId": account.external_id}},
             }
@@ -272,7 +272,7 @@ def xacct_resources(
             names,
             role_id,
             names.xacct_role(account.name),
-            xacct_trust(account),
+            xacct_trust(names, account),
             f"Read access for {account.name} ({account.account_id})",
             tags,
         ),

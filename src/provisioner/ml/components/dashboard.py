@@ -55,7 +55,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
                 "Tags": ctx.tag_list,
             },
             physical_name=name,
-            arn=f"arn:aws:cloudwatch::{n.account}:dashboard/{name}",
+            arn=n.partition.arn("cloudwatch", "", n.account, f"dashboard/{name}"),
             description="Build metrics",
         )
     ]

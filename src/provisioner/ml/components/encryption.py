@@ -18,14 +18,14 @@ def build(ctx: MlContext) -> list[PlannedResource]:
                 # The account must keep control of its key, or the key becomes unmanageable.
                 "Sid": "AccountAdministers",
                 "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                "Principal": {"AWS": n.iam_arn("root")},
                 "Action": "kms:*",
                 "Resource": "*",
             },
             {
                 "Sid": "LogsEncryptOwnLogGroups",
                 "Effect": "Allow",
-                "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+                "Principal": {"Service": n.partition.regional_service("logs", region)},
                 "Action": [
                     "kms:Decrypt",
                     "kms:DescribeKey",
@@ -61,7 +61,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
                 "Resource": "*",
                 "Condition": {
                     "ArnEquals": {"aws:PrincipalArn": ctx.artifact_reader_arns},
-                    "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                    "StringEquals": {"kms:ViaService": n.partition.regional_service("s3", region)},
                 },
             },
         ],

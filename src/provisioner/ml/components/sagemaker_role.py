@@ -31,7 +31,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
         allow(
             "PullImages",
             ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-            f"arn:aws:ecr:{n.region}:*:repository/*",
+            n.partition.arn("ecr", n.region, "*", "repository/*"),
         ),
         *ctx.kms_use_statement(),
     ]

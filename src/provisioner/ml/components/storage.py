@@ -10,7 +10,7 @@ from provisioner.ml.context import MlContext
 def build(ctx: MlContext) -> list[PlannedResource]:
     n = ctx.names
     name = n.artifacts_bucket
-    bucket_arn = f"arn:aws:s3:::{name}"
+    bucket_arn = n.s3_arn(name)
     if ctx.kms_key_arn is not None:
         default: dict[str, Json] = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": ctx.kms_key_arn}
     else:
