@@ -49,6 +49,6 @@ def test_local_actions_offline_without_credentials(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "heavy []" in result.stdout
-    assert len(list((tmp_path / "templates").glob("*-manifest.json"))) == len(configs)
+    assert len(list((tmp_path / "manifests").glob("*-manifest.json"))) == len(configs)
     assert len(list((tmp_path / "templates").glob("*-stack.json"))) >= len(configs)
     assert len(list((tmp_path / "reports").glob("*.html"))) == len(configs)

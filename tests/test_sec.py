@@ -105,7 +105,7 @@ def test_examples_cover_every_tier() -> None:
 def test_create_template_writes_stacks_and_manifest(run_sec: CliRunner, workdir: Path) -> None:
     assert run_sec("-con", EDGE, "-act", "create-template").code == 0
     manifest = json.loads(
-        (workdir / "templates" / "edge-prod-b001-us-west-1-sec-manifest.json").read_text()
+        (workdir / "manifests" / "edge-prod-b001-us-west-1-sec-manifest.json").read_text()
     )["stacks"]
     assert [s["order"] for s in manifest] == list(range(1, len(manifest) + 1))
     for stack in manifest:

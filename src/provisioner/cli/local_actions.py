@@ -11,6 +11,7 @@ from pathlib import Path
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
 from provisioner.cfn.template import StackPlan
 from provisioner.cli.app import Invocation
+from provisioner.cli.manifest import manifest_path, stale_templates
 from provisioner.cli.outputs import stale_outputs, write_all
 from provisioner.policy.document import PolicyDocument, split_to_fit
 
@@ -41,9 +42,11 @@ def write_templates(
             entry["template_bucket"] = template_bucket
             entry["template_key"] = template_key(body)
         manifest.append(entry)
-    manifest_rel = f"templates/{config_stem}-manifest.json"
+    manifest_rel = manifest_path(config_stem)
     files[inv.path(manifest_rel)] = json.dumps({"stacks": manifest}, indent=2) + "\n"
-    write_all(files)
+    # What an earlier run of this config wrote and this one does not goes in the same step.
+    stale = stale_templates(inv.cwd, config_stem, {str(e["template"]) for e in manifest})
+    write_all(files, remove=stale)
     for entry in manifest:
         line = (
             f"wrote {inv.path(str(entry['template']))} ({entry['bytes']:,} bytes, "
@@ -56,6 +59,8 @@ def write_templates(
             )
         inv.say(line)
     inv.say(f"wrote {inv.path(manifest_rel)} (stacks in deploy order)")
+    for path in stale:
+        inv.say(f"removed {path} (an earlier run of this config wrote it; this one does not)")
     return 0
 
 

@@ -1,6 +1,7 @@
-"""Making a config file deployable in the emulator (used by the tests, the lifecycle demo and
-the deploy benchmark): its account, the VPC an enterprise ML config names, the template bucket
-a SEC config names, and the order a tenant deploys in.
+"""Making a config file deployable in the emulator (used by `provisioner-emulator
+--seed-examples`, the tests, the lifecycle demo and the deploy benchmark): its account, the VPC
+an enterprise ML config names, the template bucket a SEC config names, the artifact bucket a
+starter ML config names, and the order a tenant deploys in.
 
 A tenant deploys as a user would: the administrator's bootstrap (the permission boundaries
 every role carries), then the tenant's SEC config (its teams), then the ML use cases owned by
@@ -36,11 +37,10 @@ def create_network(config: Path, ec2: Any) -> None:
     config.write_text(text)
 
 
-def create_template_bucket(config: Path, s3: Any) -> str | None:
-    """Create the existing bucket a SEC medium/enterprise config names (`s3` a client in the
-    config's region); return its name, or None when the config names none."""
-    text = config.read_text()
-    bucket = re.search(r"^template_bucket: (\S+)", text, re.M)
+def _create_named_bucket(config: Path, field: str, s3: Any) -> str | None:
+    """Create the existing bucket a config names in `field` (`s3` a client in the config's
+    region); return its name, or None when the config names none."""
+    bucket = re.search(rf"^{field}: \"?([^\s\"#]+)", config.read_text(), re.M)
     if bucket is None:
         return None
     region = s3.meta.region_name
@@ -50,17 +50,47 @@ def create_template_bucket(config: Path, s3: Any) -> str | None:
     return bucket.group(1)
 
 
-def make_deployable(config: Path, client: Any) -> None:
-    """Everything a bundled example assumes exists beside it, made in the emulator: its account,
-    an enterprise ML config's VPC and subnets, a SEC config's template bucket.
-    `client(service, region)` returns a boto3 client against the emulator."""
-    use_account(config)
+def create_template_bucket(config: Path, s3: Any) -> str | None:
+    """The existing bucket a SEC medium/enterprise config uploads large templates to."""
+    return _create_named_bucket(config, "template_bucket", s3)
+
+
+def create_artifact_bucket(config: Path, s3: Any) -> str | None:
+    """The existing bucket a starter ML config's pipeline keeps its artifacts in."""
+    return _create_named_bucket(config, "artifact_bucket", s3)
+
+
+def make_deployable(config: Path, client: Any, account: str = EMULATOR_ACCOUNT) -> list[str]:
+    """Everything a bundled example assumes exists beside it, made in the emulator: its account
+    (the emulator's), an enterprise ML config's VPC and subnets, a SEC config's template
+    bucket, a starter ML config's artifact bucket. `client(service, region)` returns a boto3
+    client against the emulator. Returns what was done, one phrase each."""
     text = config.read_text()
+    done = []
+    old_account = _field(text, "account_id")
+    if old_account != account:
+        use_account(config, account)
+        done.append(f"account_id {old_account} → {account}")
     region = _field(text, "region")
     if "vpc_id:" in text:
         create_network(config, client("ec2", region))
-    if "template_bucket:" in text:
-        create_template_bucket(config, client("s3", region))
+        network = config.read_text()
+        vpc, subnets = _field(network, "  vpc_id"), re.findall(r"subnet-[0-9a-f]+", network)
+        done.append(f"VPC {vpc} with {len(subnets)} subnets")
+    for kind, create in (("template", create_template_bucket),
+                         ("artifact", create_artifact_bucket)):  # fmt: skip
+        bucket = create(config, client("s3", region))
+        if bucket is not None:
+            done.append(f"{kind} bucket {bucket}")
+    return done
+
+
+def seed_examples(directory: Path, client: Any, account: str) -> list[tuple[Path, list[str]]]:
+    """make_deployable for every config of either tool in `directory` (copies of the bundled
+    examples, or configs like them): each config with what was done for it."""
+    mine = (ML_SUFFIX, SEC_SUFFIX)
+    configs = sorted(p for p in directory.glob("*.yaml") if p.name.endswith(mine))
+    return [(config, make_deployable(config, client, account)) for config in configs]
 
 
 def add_tag(config: Path, key: str, value: str) -> None:

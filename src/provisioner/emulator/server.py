@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+import threading
 import urllib.request
 from types import TracebackType
 
@@ -26,15 +29,47 @@ class _QuietRequestHandler(MotoRequestHandler):
             super().log_request(code, size)
 
 
-class _QuietMotoServer(ThreadedMotoServer):
-    """moto's ThreadedMotoServer, whose request handler is fixed, with the quiet one."""
+class PortInUseError(Exception):
+    """The port asked for is taken: raised by `Emulator.start` at once (moto's own server,
+    binding in its thread, prints werkzeug's message there and leaves the caller waiting)."""
 
-    def _server_entry(self) -> None:
-        app = DomainDispatcherApplication(create_backend_app)
-        self._server = make_server(self._ip_address, self._port, app, True,
-                                   request_handler=_QuietRequestHandler)  # fmt: skip
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # As werkzeug does: a port left in TIME_WAIT by an emulator just stopped can be reused.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(128)
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUseError(f"port {port} on {host} is in use") from exc
+        raise
+    return listener
+
+
+class _LoopbackServer(ThreadedMotoServer):
+    """moto's ThreadedMotoServer, bound in the caller's thread (so a taken port fails the
+    start) and with a choice of request handler (moto's logs every request)."""
+
+    def __init__(self, host: str, port: int, handler: type[MotoRequestHandler]) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
+        self._handler = handler
+
+    def start(self) -> None:
+        listener = _listening_socket(self._ip_address, self._port)
+        try:
+            app = DomainDispatcherApplication(create_backend_app)
+            # werkzeug serves a duplicate of the bound socket's descriptor.
+            self._server = make_server(self._ip_address, self._port, app, True,
+                                       request_handler=self._handler,
+                                       fd=listener.fileno())  # fmt: skip
+        finally:
+            listener.close()
         self._server_ready_event.set()
-        self._server.serve_forever()
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
 
 
 class Emulator:
@@ -44,11 +79,12 @@ class Emulator:
     def __init__(self, port: int = 0, host: str = "127.0.0.1", verbose: bool = False) -> None:
         install()
         faults.install()
-        server = ThreadedMotoServer if verbose else _QuietMotoServer
-        self._server = server(ip_address=host, port=port, verbose=False)
+        handler = MotoRequestHandler if verbose else _QuietRequestHandler
+        self._server = _LoopbackServer(host, port, handler)
         self._started = False
 
     def start(self) -> Emulator:
+        """Serve in a background thread; PortInUseError at once if the port is taken."""
         self._server.start()
         self._started = True
         return self
