@@ -14,6 +14,7 @@ from provisioner.cli.app import Invocation
 from provisioner.cli.manifest import manifest_path, stale_templates
 from provisioner.cli.outputs import stale_outputs, write_all
 from provisioner.policy.document import PolicyDocument, split_to_fit
+from provisioner.policy.files import POLICY_DIRECTORY, policy_files
 
 
 def template_key(body: str) -> str:
@@ -67,18 +68,14 @@ def write_templates(
 def write_policies(inv: Invocation, policies: Mapping[str, PolicyDocument], tier: str) -> int:
     """Write each policy (file stem → document), split where IAM's size limit needs it, all
     in one all-or-nothing step."""
-    directory = inv.path("policies")
+    directory = inv.path(POLICY_DIRECTORY)
     files: dict[Path, str] = {}
     stale: list[Path] = []
     split: dict[str, int] = {}
     for policy_stem, policy in policies.items():
-        parts = split_to_fit(policy)
-        if len(parts) == 1:
-            mine = {directory / f"{policy_stem}.json": parts[0].render()}
-        else:
-            mine = {
-                directory / f"{policy_stem}-{i}.json": p.render() for i, p in enumerate(parts, 1)
-            }
+        parts = policy_files(policy_stem, policy)
+        mine = {directory / name: part.render() for name, part in parts.items()}
+        if len(parts) > 1:
             split[policy_stem] = len(parts)
         files.update(mine)
         # The parts of an earlier, differently split policy go in the same step.

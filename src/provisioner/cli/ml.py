@@ -17,6 +17,7 @@ from provisioner.ml.operator_policy import operator_policies, operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 from provisioner.naming.tenant import TenantNames
+from provisioner.policy.files import variant_file_stem
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -72,7 +73,7 @@ def create_policy(inv: Invocation) -> int:
     config = _load(inv)
     stem = config_file_stem(config)
     policies = {
-        f"{stem}{variant.file_infix}-iam-policy": policy
+        variant_file_stem(stem, variant): policy
         for variant, policy in operator_policies(config).items()
     }
     return write_policies(inv, policies, config.tier.value)

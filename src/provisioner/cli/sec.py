@@ -23,6 +23,7 @@ from provisioner.files import resolve_config_path
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.sec import SecNames, config_file_stem
 from provisioner.naming.tenant import TenantNames
+from provisioner.policy.files import variant_file_stem
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
 
@@ -58,7 +59,7 @@ def export_iam_policy(inv: Invocation) -> int:
     config = _load(inv)
     stem = config_file_stem(config)
     policies = {
-        f"{stem}{variant.file_infix}-iam-policy": policy
+        variant_file_stem(stem, variant): policy
         for variant, policy in operator_policies(config).items()
     }
     tenant = TenantNames.of(config)

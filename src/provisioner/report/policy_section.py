@@ -1,7 +1,7 @@
 """The reports' operator-policy section: every statement of the four variants, its actions,
 and the file create-policy (export-iam-policy) writes it to: `policies/{stem}{variant
 infix}-iam-policy.json`, or `-1.json`, `-2.json`, … when IAM's size limit splits the variant
-(cli/local_actions.write_policies)."""
+(policy/files.py names them for both)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from html import escape
 
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
-from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
+from provisioner.policy.document import PolicyDocument, Statement
+from provisioner.policy.files import POLICY_DIRECTORY, policy_files, variant_file_stem
 from provisioner.policy.variants import Variant
 from provisioner.report.page import html_table, md_table
 
@@ -25,21 +26,15 @@ class StatementFile:
     statement: Statement
 
 
-def policy_file_stem(config_stem: str, variant: Variant) -> str:
-    return f"{config_stem}{variant.file_infix}-iam-policy"
-
-
 def statement_files(
     config_stem: str, variants: Mapping[Variant, PolicyDocument]
 ) -> list[StatementFile]:
     """Every statement of every variant with the file that holds it, in the files' order."""
     out = []
     for variant, policy in variants.items():
-        stem = policy_file_stem(config_stem, variant)
-        parts = split_to_fit(policy)
-        for index, part in enumerate(parts, 1):
-            name = f"{stem}.json" if len(parts) == 1 else f"{stem}-{index}.json"
-            out += [StatementFile(variant, f"policies/{name}", s) for s in part.statements]
+        for name, part in policy_files(variant_file_stem(config_stem, variant), policy).items():
+            path = f"{POLICY_DIRECTORY}/{name}"
+            out += [StatementFile(variant, path, s) for s in part.statements]
     return out
 
 
