@@ -1233,6 +1233,22 @@ UNSUPPORTED = [
     raises(
         "bad-number", "not a number", [doc(allow("s3:*", **when("NumericLessThan", "k", "ten")))]
     ),
+    # Decimal() reads other scripts' digits as numbers; IAM takes ASCII digits only.
+    raises(
+        "arabic-indic-number",
+        "not a number",
+        [doc(allow("s3:*", **when("NumericLessThan", "k", "\u0661\u0660")))],
+    ),
+    raises(
+        "full-width-number",
+        "not a number",
+        [doc(allow("s3:*", **when("NumericLessThan", "k", "\uff11\uff10")))],
+    ),
+    raises(
+        "arabic-indic-epoch",
+        "not an ISO 8601 date or epoch time",
+        [doc(allow("s3:*", **when("DateLessThan", "aws:CurrentTime", "\u0661" * 10)))],
+    ),
     raises(
         "date-without-zone",
         "time zone",

@@ -410,7 +410,7 @@ def test_small_tier_that_would_not_fit_is_told_to_move_up(tmp_path: Path) -> Non
     from provisioner.config.sec_loader import load_sec_config as load
 
     config = largest_sec_config("small")
-    data = json.loads(config.model_dump_json())
+    data = json.loads(config.model_dump_json(exclude_none=True))
     data["teams"] = [{**t, "name": f"{t['name'][:12]}"} for t in data["teams"]]
     # Force a body over the limit by adding many extra tags to every resource.
     data["tags"] = {f"tag-key-{i:02d}": "v" * 200 for i in range(40)}

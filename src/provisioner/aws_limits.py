@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from provisioner.naming.bucket import BUCKET_NAME_MAX_LENGTH, bucket_form_problems
+
 TEMPLATE_BODY_MAX_BYTES = 51_200
 TEMPLATE_URL_MAX_BYTES = 1_000_000
 STACK_MAX_RESOURCES = 500
@@ -23,7 +25,7 @@ class NameKind(Enum):
     IAM_ROLE = (64, "IAM role name")
     IAM_GROUP = (128, "IAM group name")
     IAM_POLICY = (128, "IAM managed policy name")
-    S3_BUCKET = (63, "S3 bucket name")
+    S3_BUCKET = (BUCKET_NAME_MAX_LENGTH, "S3 bucket name")
     MODEL_PACKAGE_GROUP = (63, "SageMaker model package group name")
     SAGEMAKER_PIPELINE = (256, "SageMaker pipeline name")
     CODECOMMIT_REPOSITORY = (100, "CodeCommit repository name")
@@ -53,10 +55,17 @@ class NamedThing:
     kind: NameKind
     name: str
 
-    def problem(self) -> str | None:
+    def problems(self) -> list[str]:
+        """Over its kind's length limit; for a bucket, also any other S3 naming rule broken
+        (a company prefix `sthree` makes every derived bucket name one S3 refuses)."""
+        problems = []
         if len(self.name) > self.kind.max_length:
-            return (
+            problems.append(
                 f"{self.kind.label} {self.name!r} is {len(self.name)} characters; "
                 f"AWS allows at most {self.kind.max_length}"
             )
-        return None
+        if self.kind is NameKind.S3_BUCKET:
+            problems += [
+                f"{self.kind.label} {self.name!r} {p}" for p in bucket_form_problems(self.name)
+            ]
+        return problems

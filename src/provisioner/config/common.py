@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from provisioner.errors import Problem
+from provisioner.naming.bucket import bucket_name_problems
 from provisioner.partition import partition_of
 
 E = TypeVar("E", bound=Enum)
@@ -57,18 +59,35 @@ TagValue = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 _.:/=+@-]*$", 
 RESERVED_TAG_KEYS = frozenset(
     {"company", "env", "tenant", "use-case", "tier", "managed-by", "team"}
 )
+
 # Every resource type either tool tags takes at most 50 tags (IAM, SSM, S3, KMS, SageMaker,
 # CodeBuild, CodePipeline, CodeCommit, EventBridge, Logs, SNS, EC2, CloudWatch).
 MAX_TAGS_PER_RESOURCE = 50
 
 
 class FieldProblems(ValueError):
-    """Problems a model validator finds across fields, each with the field path it concerns
-    (relative to the model), so the loader can report them one by one where they are."""
+    """Problems a validator finds, each with the field path it concerns (relative to the
+    model or field validated), so the loader can report them one by one where they are."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(p.render() for p in problems))
+
+
+def checked_by(rule: Callable[[str], list[str]]) -> AfterValidator:
+    """A validator reporting each problem `rule` finds as a problem of its own at the field."""
+
+    def check(value: str) -> str:
+        problems = rule(value)
+        if problems:
+            raise FieldProblems([Problem("", p) for p in problems])
+        return value
+
+    return AfterValidator(check)
+
+
+# An existing bucket a config names: S3's rules for general purpose buckets.
+BucketName = Annotated[str, checked_by(bucket_name_problems)]
 
 
 class StrictModel(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -9,14 +10,18 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from provisioner.config.common import (
     RESERVED_TAG_KEYS,
+    BucketName,
     CommonConfig,
     FieldProblems,
     Slug,
     StrictModel,
     TeamName,
+    checked_by,
     enum_from_text,
     tag_problems,
 )
+from provisioner.config.git_branch import branch_name_problems
+from provisioner.config.vpc_cidr import vpc_cidr_problems
 from provisioner.errors import Problem
 
 # The tool's tags (ml/context.py): the common six on every resource, and `Name` on the EC2
@@ -39,15 +44,28 @@ class MlTier(StrEnum):
         return self.rank >= other.rank
 
 
-BucketName = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", min_length=3, max_length=63),
-]
 VpcId = Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")]
 SubnetId = Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")]
-Cidr = Annotated[
-    str,
-    StringConstraints(pattern=r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/(\d|[12]\d|3[0-2])$"),
+VpcCidr = Annotated[str, checked_by(vpc_cidr_problems)]
+
+# Characters a branch may hold beyond git's rules: the seed code's README pastes the branch
+# into shell commands (`git init -b {branch}`), where `$`, `;`, quotes and the like would act.
+_BRANCH_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]+")
+BRANCH_MAX_LENGTH = 100
+
+
+def _branch_problems(value: str) -> list[str]:
+    problems = branch_name_problems(value)
+    if not problems and not _BRANCH_CHARACTERS.fullmatch(value):
+        problems.append(
+            f"{value!r}: git allows it, but the seed code's shell commands need a branch of "
+            "ASCII letters, digits, '.', '_', '/' and '-' only"
+        )
+    return problems
+
+
+BranchName = Annotated[
+    str, StringConstraints(min_length=1, max_length=BRANCH_MAX_LENGTH), checked_by(_branch_problems)
 ]
 
 # CloudWatch Logs accepts only these retention periods (days).
@@ -85,7 +103,10 @@ CODEBUILD_COMPUTE_TYPES = (
 
 class NetworkConfig(StrictModel):
     vpc_id: VpcId = Field(description="Existing VPC for the interface endpoints")
-    vpc_cidr: Cidr = Field(description="The VPC's CIDR; HTTPS from it may reach the endpoints")
+    vpc_cidr: VpcCidr = Field(
+        description="The VPC's IPv4 CIDR (network address, /16 to /28); HTTPS from it may "
+        "reach the endpoints"
+    )
     subnet_ids: list[SubnetId] = Field(
         min_length=2, max_length=6, description="Private subnets for the endpoints (2-6)"
     )
@@ -95,14 +116,6 @@ class NetworkConfig(StrictModel):
     def _distinct(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):
             raise ValueError("subnet ids must be distinct")
-        return value
-
-    @field_validator("vpc_cidr")
-    @classmethod
-    def _octets(cls, value: str) -> str:
-        address = value.split("/")[0]
-        if any(int(octet) > 255 for octet in address.split(".")):
-            raise ValueError(f"{value!r} is not a valid IPv4 CIDR")
         return value
 
 
@@ -126,9 +139,7 @@ class MlConfig(CommonConfig):
     )
     scenario: Literal["codecommit"] = Field(description="Source scenario; codecommit")
     tier: MlTier = Field(description="starter | professional | enterprise")
-    branch: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]+$", max_length=100)] = (
-        "main"
-    )
+    branch: BranchName = Field(default="main", description="The branch the pipeline builds")
     artifact_bucket: BucketName | None = Field(
         default=None, description="starter only: existing S3 bucket for pipeline artifacts"
     )

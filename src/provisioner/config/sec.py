@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, field_validator,
 from provisioner.config.common import (
     RESERVED_TAG_KEYS,
     AccountId,
+    BucketName,
     CommonConfig,
     FieldProblems,
     StrictModel,
@@ -86,8 +87,28 @@ class TrustedAccount(StrictModel):
     account_id: AccountId
     external_id: ExternalId = Field(description=f"At least {MIN_EXTERNAL_ID} characters")
     teams: list[TeamName] | None = Field(
-        default=None, description="Teams whose resources it may read (default: all)"
+        default=None, description="Teams whose resources it may read (omitted: all)"
     )
+
+    @field_validator("teams", mode="before")
+    @classmethod
+    def _teams_given(cls, value: object) -> object:
+        # Only "omitted" means every team: an empty list or a bare `teams:` (null) is more
+        # likely a list someone forgot to fill in than a grant of everything.
+        if value is None or value == []:
+            written = "null (a bare `teams:`)" if value is None else "an empty list"
+            raise ValueError(
+                f"is {written}; omit `teams` to let the account read every team, "
+                "or list the teams it may read"
+            )
+        return value
+
+    @field_validator("teams")
+    @classmethod
+    def _teams_distinct(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("teams must not repeat")
+        return value
 
     @field_validator("external_id")
     @classmethod
@@ -104,9 +125,9 @@ class SecConfig(CommonConfig):
     tier: SecTier = Field(description="small | medium | enterprise")
     teams: list[Team] = Field(min_length=1, description="The tenant's ML teams")
     trusted_accounts: list[TrustedAccount] = Field(default_factory=list)
-    template_bucket: (
-        Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None
-    ) = Field(default=None, description="medium/enterprise: bucket for templates over 51,200 B")
+    template_bucket: BucketName | None = Field(
+        default=None, description="medium/enterprise: bucket for templates over 51,200 B"
+    )
 
     @field_validator("tier", mode="before")
     @classmethod

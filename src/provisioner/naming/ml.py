@@ -198,8 +198,8 @@ def named_things(names: MlNames) -> list[NamedThing]:
 
 def name_problems(config: MlConfig) -> list[str]:
     """Names that would not fit AWS limits, live or in their test-deploy form."""
-    problems = [p for t in named_things(MlNames(config)) if (p := t.problem())]
+    problems = [p for t in named_things(MlNames(config)) for p in t.problems()]
     if problems:
         return problems
     test_names = MlNames(config, WIDEST_TEST_SUFFIX)
-    return [f"{p} (test-deploy form)" for t in named_things(test_names) if (p := t.problem())]
+    return [f"{p} (test-deploy form)" for t in named_things(test_names) for p in t.problems()]

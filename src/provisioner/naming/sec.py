@@ -136,8 +136,8 @@ def named_things(names: SecNames, stack_parts: Sequence[str]) -> list[NamedThing
 
 def name_problems(config: SecConfig, stack_parts: Sequence[str]) -> list[str]:
     live = named_things(SecNames(config), stack_parts)
-    problems = [p for t in live if (p := t.problem())]
+    problems = [p for t in live for p in t.problems()]
     if problems:
         return problems
     test = named_things(SecNames(config, WIDEST_TEST_SUFFIX), stack_parts)
-    return [f"{p} (test-deploy form)" for t in test if (p := t.problem())]
+    return [f"{p} (test-deploy form)" for t in test for p in t.problems()]

@@ -294,8 +294,10 @@ class _Var:
 _Raw = str | _Wild | _Var
 _Resolved = str | _Wild
 _T = TypeVar("_T", _Raw, _Resolved)
+# ASCII classes here and below (`[0-9]`, re.ASCII): Python's `\d` and `\s` also take other
+# scripts' digits and spaces, and Decimal() would read Arabic-Indic digits as a number.
 _VAR_BODY: Final = re.compile(
-    r"(?P<key>[^\s,'{}$]+(?:[^,'{}$]*[^\s,'{}$])?)(?:, '(?P<default>[^']*)')?"
+    r"(?P<key>[^\s,'{}$]+(?:[^,'{}$]*[^\s,'{}$])?)(?:, '(?P<default>[^']*)')?", re.ASCII
 )
 _ESCAPES: Final = frozenset({"*", "?", "$"})
 
@@ -621,10 +623,10 @@ def _applies(statement: _Statement, request: Request) -> bool:
 
 # --- Principals ------------------------------------------------------------------------------
 
-_ACCOUNT_RE: Final = re.compile(r"\d{12}")
-_ROOT_RE: Final = re.compile(r"arn:[a-z-]+:iam::(?P<account>\d{12}):root")
+_ACCOUNT_RE: Final = re.compile(r"[0-9]{12}")
+_ROOT_RE: Final = re.compile(r"arn:[a-z-]+:iam::(?P<account>[0-9]{12}):root")
 _IAM_ARN_RE: Final = re.compile(
-    r"arn:(?P<partition>[a-z-]+):(?P<service>iam|sts)::(?P<account>\d{12}):(?P<resource>.+)"
+    r"arn:(?P<partition>[a-z-]+):(?P<service>iam|sts)::(?P<account>[0-9]{12}):(?P<resource>.+)"
 )
 _SERVICE_RE: Final = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?")
 
@@ -961,7 +963,7 @@ def _parse_policy_value(family: str, text: str, variables: bool, what: str) -> A
 
 
 def _parse_decimal(text: str, what: str) -> Decimal:
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
         raise UnsupportedPolicy(f"{what}: {text!r} is not a number")
     return Decimal(text)
 
@@ -970,7 +972,7 @@ _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _parse_date(text: str, what: str) -> Decimal:
-    if re.fullmatch(r"\d+", text):
+    if re.fullmatch(r"[0-9]+", text):
         return Decimal(text)  # epoch seconds
     try:
         moment = datetime.fromisoformat(text)

@@ -265,7 +265,8 @@ def xacct_resources(
 ) -> tuple[list[PlannedResource], list[Output]]:
     config = names.config
     tags = {**base_tags(config), "trusted-account": account.account_id}
-    teams = account.teams or [t.name for t in config.teams]
+    # Only an omitted list means every team (the config refuses an empty one).
+    teams = [t.name for t in config.teams] if account.teams is None else account.teams
     role_id = logical("xacct", account.name, "role")
     resources = [
         _role(
