@@ -31,6 +31,7 @@ from botocore.exceptions import (
 from provisioner.deploy.errors import (
     AwsFailure,
     CredentialsProblem,
+    EndpointNotAws,
     EndpointUnreachable,
     StackBusy,
 )
@@ -49,6 +50,26 @@ from provisioner.deploy.records import (
 )
 
 T = TypeVar("T")
+
+# Every answer of an AWS API carries its request id in one of these headers, errors too (the
+# emulator's as well); a web server that is not AWS sends none. Server errors (5xx) are left to
+# the retries: a load balancer in front of AWS may answer one without an id.
+_REQUEST_ID_HEADERS = ("x-amzn-requestid", "x-amz-request-id", "x-amz-id-2")
+
+
+class _NotAws(Exception):
+    def __init__(self, status: int, content_type: str) -> None:
+        self.status = status
+        self.content_type = content_type
+        super().__init__(f"HTTP {status}")
+
+
+def _refuse_answers_not_from_aws(response_dict: dict[str, Any], **_: Any) -> None:
+    headers = {str(k).lower(): str(v) for k, v in response_dict.get("headers", {}).items()}
+    status = int(response_dict.get("status_code", 0))
+    if status < 500 and not any(headers.get(h) for h in _REQUEST_ID_HEADERS):
+        raise _NotAws(status, headers.get("content-type", "no content type"))
+
 
 _CREDENTIAL_CODES = {
     "ExpiredToken",
@@ -93,10 +114,18 @@ class AwsGateway:
     # -- plumbing -------------------------------------------------------------------------------
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            client = self.session.client(
-                service, endpoint_url=self.endpoint_url, config=self._config
-            )
+            try:
+                client = self.session.client(
+                    service, endpoint_url=self.endpoint_url, config=self._config
+                )
+            except ValueError as exc:  # botocore's own check of the endpoint URL
+                raise EndpointUnreachable(
+                    self.action or "aws action",
+                    f"{exc}; --endpoint-url / AWS_ENDPOINT_URL takes an http:// or https:// URL, "
+                    "e.g. http://localhost:4566",
+                ) from exc
             client.meta.events.register("before-call", self._count)
+            client.meta.events.register("before-parse", _refuse_answers_not_from_aws)
             self._clients[service] = client
         return self._clients[service]
 
@@ -123,6 +152,14 @@ class AwsGateway:
             ):
                 raise StackBusy(message) from exc
             raise AwsFailure(f"{what}: {code}: {message}") from exc
+        except _NotAws as exc:
+            where = self.endpoint_url or f"the AWS endpoint in {self.region}"
+            raise EndpointNotAws(
+                self.action or "aws action",
+                f"{where} is not an AWS endpoint: it answered {what} with HTTP {exc.status} "
+                f"({exc.content_type}) and no AWS request id; check --endpoint-url / "
+                "AWS_ENDPOINT_URL",
+            ) from exc
         except EndpointConnectionError as exc:
             where = self.endpoint_url or f"AWS in {self.region}"
             raise EndpointUnreachable(

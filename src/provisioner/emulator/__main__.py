@@ -4,9 +4,9 @@ in the foreground."""
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
-from provisioner.emulator.server import Emulator
 from provisioner.emulator.settings import SETTINGS
 
 
@@ -25,6 +25,15 @@ def main(argv: list[str] | None = None) -> int:
         "--verbose", action="store_true", help="log every request (by default only errors)"
     )
     args = parser.parse_args(argv)
+    try:  # moto comes with the `local` extra only
+        from provisioner.emulator.server import Emulator
+    except ModuleNotFoundError as exc:
+        print(
+            f"error: the emulator needs {exc.name or 'moto'}, which is not installed; install "
+            "the package with its `local` extra: pip install '.[local]' in the source tree",
+            file=sys.stderr,
+        )
+        return 2
     SETTINGS.resource_delay = args.resource_delay
     emulator = Emulator(port=args.port, verbose=args.verbose).start()
     print(f"AWS emulator on {emulator.url}: export AWS_ENDPOINT_URL={emulator.url}", flush=True)
