@@ -48,6 +48,7 @@ from provisioner.deploy.records import (
     event_from_api,
     stack_from_api,
 )
+from provisioner.errors import InputError
 
 T = TypeVar("T")
 
@@ -70,6 +71,21 @@ def _refuse_answers_not_from_aws(response_dict: dict[str, Any], **_: Any) -> Non
     if status < 500 and not any(headers.get(h) for h in _REQUEST_ID_HEADERS):
         raise _NotAws(status, headers.get("content-type", "no content type"))
 
+
+# botocore's credential provider (`Credentials.method`) → where the credentials came from, when
+# no profile was named: a profile then means the default one.
+_SOURCES = {
+    "env": "AWS_ACCESS_KEY_ID in the environment",
+    "explicit": "the environment",  # handed over by the CLI from AWS_ACCESS_KEY_ID
+    "shared-credentials-file": "profile 'default' (shared credentials file)",
+    "config-file": "profile 'default' (config file)",
+    "assume-role": "profile 'default' (assume-role)",
+    "assume-role-with-web-identity": "a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)",
+    "sso": "profile 'default' (SSO)",
+    "custom-process": "profile 'default' (credential_process)",
+    "container-role": "the container's role",
+    "iam-role": "the instance's role (instance metadata)",
+}
 
 _CREDENTIAL_CODES = {
     "ExpiredToken",
@@ -109,6 +125,7 @@ class AwsGateway:
             read_timeout=60,
         )
         self._clients: dict[str, Any] = {}
+        self._uploaded: set[tuple[str, str]] = set()
         self.calls: list[str] = []  # "service:Operation", in order, for reports and benchmarks
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -171,24 +188,31 @@ class AwsGateway:
             raise AwsFailure(f"{what}: {exc}") from exc
 
     def _credentials(self, detail: str) -> CredentialsProblem:
-        where = f" at {self.endpoint_url}" if self.endpoint_url else ""
+        where = f" (endpoint {self.endpoint_url})" if self.endpoint_url else ""
+        source = self.credential_source
+        found = (
+            f"credentials from {source}"
+            if source
+            else "found none: no --profile or AWS_PROFILE, no AWS_ACCESS_KEY_ID, no default "
+            "profile, no instance or container role"
+        )
         return CredentialsProblem(
             f"{self.action or 'aws action'}",
-            f"{detail}; credentials from {self.credential_source}{where}. Set AWS_PROFILE / "
+            f"{detail}{where}; {found}. Set AWS_PROFILE / "
             "--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and try again",
         )
 
     @property
-    def credential_source(self) -> str:
+    def credential_source(self) -> str | None:
+        """Where the credentials came from, as botocore found them (never a guess), or None
+        when it found none."""
         if self.profile:
             return f"profile {self.profile!r}"
         credentials = self.session.get_credentials()
-        method = getattr(credentials, "method", "") if credentials else ""
-        if method == "env":
-            return "AWS_ACCESS_KEY_ID in the environment"
-        if method in ("explicit", ""):  # handed over by the CLI from its environment
-            return "the environment" if credentials else "profile 'default'"
-        return f"profile 'default' ({method})"
+        if credentials is None:
+            return None
+        method = getattr(credentials, "method", "") or ""
+        return _SOURCES.get(method, f"botocore's {method!r} provider" if method else "unknown")
 
     @staticmethod
     def _missing(exc: AwsFailure) -> bool:
@@ -397,13 +421,30 @@ class AwsGateway:
 
     # -- S3: templates over the TemplateBody limit ------------------------------------------
     def upload_template(self, bucket: str, key: str, body: str) -> str:
+        """Upload once per run (the key is the body's hash) and return the template's URL."""
         s3 = self.client("s3")
-        self._call(
-            f"PutObject s3://{bucket}/{key}",
-            lambda: s3.put_object(
-                Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="application/json"
-            ),
-        )
+        if (bucket, key) not in self._uploaded:
+            try:
+                self._call(
+                    f"PutObject s3://{bucket}/{key}",
+                    lambda: s3.put_object(
+                        Bucket=bucket,
+                        Key=key,
+                        Body=body.encode("utf-8"),
+                        ContentType="application/json",
+                    ),
+                )
+            except AwsFailure as exc:
+                if ": NoSuchBucket:" in str(exc):
+                    raise InputError(
+                        "template_bucket",
+                        f"the bucket {bucket!r} does not exist; create it in {self.region} in "
+                        "the account the credentials act in (templates over CloudFormation's "
+                        "TemplateBody limit are uploaded there), or set template_bucket to one "
+                        "that exists",
+                    ) from exc
+                raise
+            self._uploaded.add((bucket, key))
         if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
             base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
             return f"{base}/{bucket}/{key}"
