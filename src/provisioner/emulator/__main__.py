@@ -9,6 +9,13 @@ import time
 
 from provisioner.emulator.settings import SETTINGS
 
+try:  # moto comes with the `local` extra only: without it, one message, not a traceback
+    from provisioner.emulator.server import Emulator
+except ModuleNotFoundError as missing:
+    _MISSING: str | None = missing.name or "moto"
+else:
+    _MISSING = None
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="provisioner-emulator", description=__doc__)
@@ -25,11 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         "--verbose", action="store_true", help="log every request (by default only errors)"
     )
     args = parser.parse_args(argv)
-    try:  # moto comes with the `local` extra only
-        from provisioner.emulator.server import Emulator
-    except ModuleNotFoundError as exc:
+    if _MISSING is not None:
         print(
-            f"error: the emulator needs {exc.name or 'moto'}, which is not installed; install "
+            f"error: the emulator needs {_MISSING}, which is not installed; install "
             "the package with its `local` extra: pip install '.[local]' in the source tree",
             file=sys.stderr,
         )

@@ -36,8 +36,9 @@ def _mfa(config: SecConfig) -> dict[str, Any] | None:
 
 
 def persona_trust(names: SecNames) -> dict[str, Any]:
-    """The account may delegate; only identities granted sts:AssumeRole on this role by an
-    identity policy (the team's persona group) can use it, and only IAM users."""
+    """Any IAM user of the account whose own identity policy allows sts:AssumeRole on this
+    role (MFA in prod). The tool grants that to the team's persona group only, but the trust
+    cannot name a group: another grant in the account (on the role, or on `*`) works too."""
     condition: dict[str, Any] = {
         "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{names.account}:user/*"}
     }
