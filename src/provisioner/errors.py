@@ -5,6 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# However large the input, a message stays readable: a value echoed back is cut in the middle,
+# and a long list of problems ends with how many more there are.
+MAX_PROBLEM_CHARS = 2000
+MAX_PROBLEMS_SHOWN = 25
+
+
+def bounded(text: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """The text, or its start and end with how much was left out between them."""
+    if len(text) <= limit:
+        return text
+    keep = (limit - 40) // 2
+    return f"{text[:keep]} …[{len(text) - 2 * keep:,} characters left out]… {text[-keep:]}"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -14,7 +27,7 @@ class Problem:
     message: str
 
     def render(self) -> str:
-        return f"{self.field}: {self.message}" if self.field else self.message
+        return bounded(f"{self.field}: {self.message}" if self.field else self.message)
 
 
 class InputError(Exception):
@@ -28,8 +41,11 @@ class InputError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
+        source = bounded(self.source, 500)
         if len(self.problems) == 1:
-            return f"{self.source}: {self.problems[0].render()}"
-        lines = [f"{self.source}: {len(self.problems)} problems"]
-        lines += [f"  - {p.render()}" for p in self.problems]
+            return f"{source}: {self.problems[0].render()}"
+        lines = [f"{source}: {len(self.problems)} problems"]
+        lines += [f"  - {p.render()}" for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  … and {len(self.problems) - MAX_PROBLEMS_SHOWN} more")
         return "\n".join(lines)

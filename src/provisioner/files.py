@@ -6,11 +6,26 @@ import contextlib
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from provisioner.errors import InputError
+
+
+def non_regular_kind(mode: int) -> str | None:
+    """What a file of this mode is, if it is not a regular file: a config must be one."""
+    if stat.S_ISREG(mode):
+        return None
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
 def resolve_config_path(name: str, workdir: Path) -> Path:
@@ -24,6 +39,12 @@ def resolve_config_path(name: str, workdir: Path) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
+    for candidate in candidates:
+        try:
+            kind = non_regular_kind(candidate.stat().st_mode)
+        except OSError:
+            continue
+        raise InputError(str(candidate), f"is {kind}, not a config file (a regular YAML file)")
     looked = ", ".join(str(c) for c in candidates)
     raise InputError(name, f"config file not found (looked in: {looked})")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,8 +62,30 @@ class ActionSpec:
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so errors go through one path."""
 
+    _argv: Sequence[str] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise InputError(self.prog, message)
+        raise InputError(self.prog, message + self._dash_value_hint(message))
+
+    def _dash_value_hint(self, message: str) -> str:
+        """argparse takes a value that starts with '-' (a file named `-x.yaml`) for an option
+        of its own; attached with '=' it is a value."""
+        found = re.match(r"argument (\S+): expected one argument", message)
+        if found is None:
+            return ""
+        options = found.group(1).split("/")
+        long = next((o for o in options if o.startswith("--")), options[-1])
+        for index, token in enumerate(self._argv[:-1]):
+            value = self._argv[index + 1]
+            if token in options and value.startswith("-"):
+                return f"; if {value!r} is its value, attach it with '=': {long}={value}"
+        return ""
 
 
 def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> _Parser:

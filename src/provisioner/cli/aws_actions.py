@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from provisioner.cli.app import ActionSpec, Invocation
 from provisioner.deploy.errors import AwsFailure, CredentialsProblem, Interrupted, StackBusy
@@ -28,6 +29,29 @@ TargetLoader = Callable[[Invocation, str | None], DeployTarget]
 Run = Callable[["AwsGateway", "Say"], ActionResult]
 
 
+def endpoint_url(inv: Invocation) -> str | None:
+    """The endpoint to use instead of AWS's own, if any: an http(s) URL with a host."""
+    flag = inv.endpoint_url or None
+    endpoint = flag or inv.env.get("AWS_ENDPOINT_URL") or None
+    if endpoint is None:
+        return None
+    try:
+        parts = urlsplit(endpoint)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        valid = valid and not any(char.isspace() for char in endpoint)
+        valid = valid and (parts.port is None or parts.port > 0)
+    except ValueError:  # a port that is no number, a bracket left open
+        valid = False
+    if not valid:
+        hint = f"; did you mean http://{endpoint}?" if "://" not in endpoint else ""
+        raise InputError(
+            "--endpoint-url" if flag else "AWS_ENDPOINT_URL",
+            f"{endpoint!r} is not an http:// or https:// URL with a host and an optional port, "
+            f"e.g. http://localhost:4566{hint}",
+        )
+    return endpoint
+
+
 def open_gateway(inv: Invocation, region: str) -> AwsGateway:
     import boto3
     from botocore.exceptions import ProfileNotFound
@@ -35,7 +59,7 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
     from provisioner.deploy.gateway import AwsGateway
 
     profile = inv.profile or inv.env.get("AWS_PROFILE") or None
-    endpoint = inv.endpoint_url or inv.env.get("AWS_ENDPOINT_URL") or None
+    endpoint = endpoint_url(inv)
     keys = {}
     if not profile and inv.env.get("AWS_ACCESS_KEY_ID"):
         keys = {
@@ -59,6 +83,17 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
     )
 
 
+def _check_account(inv: Invocation, gateway: AwsGateway, account_id: str) -> None:
+    acting = gateway.caller_account()
+    if acting != account_id:
+        raise InputError(
+            inv.config,
+            f"the credentials act in account {acting}, but the config is for account "
+            f"{account_id}; use credentials for {account_id} (--profile) or fix account_id "
+            "(nothing was changed)",
+        )
+
+
 def _report_path(inv: Invocation, target: DeployTarget) -> str:
     return f"reports/{target.config_stem}-{inv.action}.json"
 
@@ -75,16 +110,9 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
         "started": started.isoformat(),
     }
     code: int
-    if target.account_id is not None:
-        acting = gateway.caller_account()
-        if acting != target.account_id:
-            raise InputError(
-                inv.config,
-                f"the credentials act in account {acting}, but the config is for account "
-                f"{target.account_id}; use credentials for {target.account_id} (--profile) or "
-                "fix account_id (nothing was changed)",
-            )
     try:
+        if target.account_id is not None:
+            _check_account(inv, gateway, target.account_id)
         result = run(gateway, inv.say)
         report.update(result.report)
         code = result.code

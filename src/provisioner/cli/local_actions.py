@@ -112,7 +112,11 @@ def list_resources(inv: Invocation, plans: Sequence[StackPlan]) -> int:
 def summarize(inv: Invocation, plans: Sequence[StackPlan], policy: PolicyDocument) -> None:
     parts = split_to_fit(policy)
     for plan in plans:
-        how = "TemplateURL (uploaded)" if plan.needs_template_url else "TemplateBody"
+        how = (
+            "TemplateURL (too big for TemplateBody: deploy uploads it to template_bucket)"
+            if plan.needs_template_url
+            else "TemplateBody"
+        )
         inv.say(
             f"  stack        {plan.stack_name}: {len(plan.resources)} resources, "
             f"{plan.body_bytes:,} bytes → {how}"

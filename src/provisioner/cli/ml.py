@@ -7,6 +7,7 @@ from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.local_actions import summarize, write_policies, write_report, write_templates
 from provisioner.cli.outputs import write_all
+from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
@@ -24,7 +25,12 @@ DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML con
 
 
 def _load(inv: Invocation) -> MlConfig:
-    return load_ml_config(resolve_config_path(inv.config, inv.cwd))
+    from provisioner.config.sec import SecConfig
+
+    path = resolve_config_path(inv.config, inv.cwd)
+    return load_or_name_the_tool(
+        path, load_ml_config, MlConfig, SecConfig, "sec-provisioner", inv.config
+    )
 
 
 def validate(inv: Invocation) -> int:
@@ -44,9 +50,13 @@ def validate(inv: Invocation) -> int:
 def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
     """Offline, what deploy checks in AWS: the tenant's SEC config defines the owning team."""
     assert inv.sec_config is not None
+    from provisioner.config.sec import SecConfig
     from provisioner.config.sec_loader import load_sec_config
 
-    sec = load_sec_config(resolve_config_path(inv.sec_config, inv.cwd))
+    path = resolve_config_path(inv.sec_config, inv.cwd)
+    sec = load_or_name_the_tool(
+        path, load_sec_config, SecConfig, MlConfig, "ml-provisioner", inv.sec_config
+    )
     mine, theirs = TenantNames.of(config), TenantNames.of(sec)
     if mine != theirs:
         raise InputError(

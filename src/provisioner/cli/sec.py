@@ -14,6 +14,7 @@ from provisioner.cli.local_actions import (
     write_report,
     write_templates,
 )
+from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
 from provisioner.config.sec_loader import load_sec_config
 from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
@@ -32,7 +33,12 @@ DESCRIPTION = "Provision the IAM groups, roles and policies of a tenant's ML tea
 
 
 def _load(inv: Invocation) -> SecConfig:
-    return load_sec_config(resolve_config_path(inv.config, inv.cwd))
+    from provisioner.config.ml import MlConfig
+
+    path = resolve_config_path(inv.config, inv.cwd)
+    return load_or_name_the_tool(
+        path, load_sec_config, SecConfig, MlConfig, "ml-provisioner", inv.config
+    )
 
 
 def validate(inv: Invocation) -> int:

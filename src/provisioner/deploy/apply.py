@@ -53,6 +53,7 @@ def deploy(
     poller: Poller | None = None,
 ) -> ActionResult:
     check_prerequisites(gateway, target)
+    change_sets.upload_templates(gateway, target)
     diffs, live = access_changes(gateway, target, say, poller)
     if target.production and not allow_broadening:
         # A first create is reviewed with show-changes; the flag guards changes to live stacks.

@@ -42,6 +42,14 @@ def access_change(
     return security_diff(old, template.document)
 
 
+def upload_templates(gateway: AwsGateway, target: DeployTarget) -> None:
+    """Every template that is deployed by URL, uploaded before any stack changes: a missing
+    template bucket stops the action with nothing changed, not after the first stack."""
+    for template in target.stacks:
+        if template.upload_to is not None:
+            gateway.upload_template(*template.upload_to, template.body)
+
+
 def change_set_name(tool: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{tool}-{stamp}-{secrets.token_hex(3)}"

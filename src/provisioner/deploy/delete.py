@@ -26,7 +26,7 @@ def delete(
     for template in reversed(target.stacks):
         stack = wait_until_idle(gateway, template.stack_name, say, poller)
         if stack is None:
-            say(f"{template.stack_name}: does not exist; nothing to delete")
+            say(f"{template.stack_name}: does not exist")
             continue
         found.append((stack, template))
     protected = [s.name for s, _ in found if s.termination_protection]

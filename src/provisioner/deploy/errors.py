@@ -17,6 +17,10 @@ class EndpointUnreachable(InputError):
     """The AWS endpoint (or the emulator) does not answer: exit 2, nothing was changed."""
 
 
+class EndpointNotAws(InputError):
+    """What answers at the endpoint is not AWS (another web server): exit 2."""
+
+
 class StackBusy(Exception):
     """CloudFormation refused because another operation runs on the stack."""
 

@@ -31,6 +31,7 @@ from botocore.exceptions import (
 from provisioner.deploy.errors import (
     AwsFailure,
     CredentialsProblem,
+    EndpointNotAws,
     EndpointUnreachable,
     StackBusy,
 )
@@ -47,9 +48,45 @@ from provisioner.deploy.records import (
     event_from_api,
     stack_from_api,
 )
+from provisioner.errors import InputError
 from provisioner.partition import partition_of
 
 T = TypeVar("T")
+
+# Every answer of an AWS API carries its request id in one of these headers, errors too (the
+# emulator's as well); a web server that is not AWS sends none. Server errors (5xx) are left to
+# the retries: a load balancer in front of AWS may answer one without an id.
+_REQUEST_ID_HEADERS = ("x-amzn-requestid", "x-amz-request-id", "x-amz-id-2")
+
+
+class _NotAws(Exception):
+    def __init__(self, status: int, content_type: str) -> None:
+        self.status = status
+        self.content_type = content_type
+        super().__init__(f"HTTP {status}")
+
+
+def _refuse_answers_not_from_aws(response_dict: dict[str, Any], **_: Any) -> None:
+    headers = {str(k).lower(): str(v) for k, v in response_dict.get("headers", {}).items()}
+    status = int(response_dict.get("status_code", 0))
+    if status < 500 and not any(headers.get(h) for h in _REQUEST_ID_HEADERS):
+        raise _NotAws(status, headers.get("content-type", "no content type"))
+
+
+# botocore's credential provider (`Credentials.method`) → where the credentials came from, when
+# no profile was named: a profile then means the default one.
+_SOURCES = {
+    "env": "AWS_ACCESS_KEY_ID in the environment",
+    "explicit": "the environment",  # handed over by the CLI from AWS_ACCESS_KEY_ID
+    "shared-credentials-file": "profile 'default' (shared credentials file)",
+    "config-file": "profile 'default' (config file)",
+    "assume-role": "profile 'default' (assume-role)",
+    "assume-role-with-web-identity": "a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE)",
+    "sso": "profile 'default' (SSO)",
+    "custom-process": "profile 'default' (credential_process)",
+    "container-role": "the container's role",
+    "iam-role": "the instance's role (instance metadata)",
+}
 
 _CREDENTIAL_CODES = {
     "ExpiredToken",
@@ -89,15 +126,24 @@ class AwsGateway:
             read_timeout=60,
         )
         self._clients: dict[str, Any] = {}
+        self._uploaded: set[tuple[str, str]] = set()
         self.calls: list[str] = []  # "service:Operation", in order, for reports and benchmarks
 
     # -- plumbing -------------------------------------------------------------------------------
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            client = self.session.client(
-                service, endpoint_url=self.endpoint_url, config=self._config
-            )
+            try:
+                client = self.session.client(
+                    service, endpoint_url=self.endpoint_url, config=self._config
+                )
+            except ValueError as exc:  # botocore's own check of the endpoint URL
+                raise EndpointUnreachable(
+                    self.action or "aws action",
+                    f"{exc}; --endpoint-url / AWS_ENDPOINT_URL takes an http:// or https:// URL, "
+                    "e.g. http://localhost:4566",
+                ) from exc
             client.meta.events.register("before-call", self._count)
+            client.meta.events.register("before-parse", _refuse_answers_not_from_aws)
             self._clients[service] = client
         return self._clients[service]
 
@@ -124,6 +170,14 @@ class AwsGateway:
             ):
                 raise StackBusy(message) from exc
             raise AwsFailure(f"{what}: {code}: {message}") from exc
+        except _NotAws as exc:
+            where = self.endpoint_url or f"the AWS endpoint in {self.region}"
+            raise EndpointNotAws(
+                self.action or "aws action",
+                f"{where} is not an AWS endpoint: it answered {what} with HTTP {exc.status} "
+                f"({exc.content_type}) and no AWS request id; check --endpoint-url / "
+                "AWS_ENDPOINT_URL",
+            ) from exc
         except EndpointConnectionError as exc:
             where = self.endpoint_url or f"AWS in {self.region}"
             raise EndpointUnreachable(
@@ -135,24 +189,31 @@ class AwsGateway:
             raise AwsFailure(f"{what}: {exc}") from exc
 
     def _credentials(self, detail: str) -> CredentialsProblem:
-        where = f" at {self.endpoint_url}" if self.endpoint_url else ""
+        where = f" (endpoint {self.endpoint_url})" if self.endpoint_url else ""
+        source = self.credential_source
+        found = (
+            f"credentials from {source}"
+            if source
+            else "found none: no --profile or AWS_PROFILE, no AWS_ACCESS_KEY_ID, no default "
+            "profile, no instance or container role"
+        )
         return CredentialsProblem(
             f"{self.action or 'aws action'}",
-            f"{detail}; credentials from {self.credential_source}{where}. Set AWS_PROFILE / "
+            f"{detail}{where}; {found}. Set AWS_PROFILE / "
             "--profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and try again",
         )
 
     @property
-    def credential_source(self) -> str:
+    def credential_source(self) -> str | None:
+        """Where the credentials came from, as botocore found them (never a guess), or None
+        when it found none."""
         if self.profile:
             return f"profile {self.profile!r}"
         credentials = self.session.get_credentials()
-        method = getattr(credentials, "method", "") if credentials else ""
-        if method == "env":
-            return "AWS_ACCESS_KEY_ID in the environment"
-        if method in ("explicit", ""):  # handed over by the CLI from its environment
-            return "the environment" if credentials else "profile 'default'"
-        return f"profile 'default' ({method})"
+        if credentials is None:
+            return None
+        method = getattr(credentials, "method", "") or ""
+        return _SOURCES.get(method, f"botocore's {method!r} provider" if method else "unknown")
 
     @staticmethod
     def _missing(exc: AwsFailure) -> bool:
@@ -361,13 +422,30 @@ class AwsGateway:
 
     # -- S3: templates over the TemplateBody limit ------------------------------------------
     def upload_template(self, bucket: str, key: str, body: str) -> str:
+        """Upload once per run (the key is the body's hash) and return the template's URL."""
         s3 = self.client("s3")
-        self._call(
-            f"PutObject s3://{bucket}/{key}",
-            lambda: s3.put_object(
-                Bucket=bucket, Key=key, Body=body.encode("utf-8"), ContentType="application/json"
-            ),
-        )
+        if (bucket, key) not in self._uploaded:
+            try:
+                self._call(
+                    f"PutObject s3://{bucket}/{key}",
+                    lambda: s3.put_object(
+                        Bucket=bucket,
+                        Key=key,
+                        Body=body.encode("utf-8"),
+                        ContentType="application/json",
+                    ),
+                )
+            except AwsFailure as exc:
+                if ": NoSuchBucket:" in str(exc):
+                    raise InputError(
+                        "template_bucket",
+                        f"the bucket {bucket!r} does not exist; create it in {self.region} in "
+                        "the account the credentials act in (templates over CloudFormation's "
+                        "TemplateBody limit are uploaded there), or set template_bucket to one "
+                        "that exists",
+                    ) from exc
+                raise
+            self._uploaded.add((bucket, key))
         if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
             base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
             return f"{base}/{bucket}/{key}"

@@ -18,6 +18,7 @@ def show_changes(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
 ) -> ActionResult:
     stacks: list[dict[str, Any]] = []
+    change_sets.upload_templates(gateway, target)
     for template in target.stacks:
         name = template.stack_name
         existing = wait_until_idle(gateway, name, say, poller)

@@ -8,10 +8,51 @@ from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
+from provisioner.exit_codes import ExitCode
+
+
+def what_to_do(status: str) -> str | None:
+    """For a stack left unusable by a failed operation, what brings it back; None otherwise."""
+    again = "the same config with --action"
+    if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        return (
+            "its first create failed and nothing of it is usable; see why in the stack's "
+            f"events, fix the cause, then run {again} deploy --force (it deletes the stack "
+            "and creates it anew)"
+        )
+    if status == "CREATE_FAILED":
+        return (
+            "its create failed and was not rolled back; see why in the stack's events, run "
+            f"{again} delete --force, fix the cause, then deploy again"
+        )
+    if status == "DELETE_FAILED":
+        return (
+            "a delete failed part-way; see in the stack's events which resources stayed and "
+            f"why, remove what holds them, then run {again} delete --force"
+        )
+    if status == "UPDATE_ROLLBACK_FAILED":
+        return (
+            "an update failed and could not be rolled back; continue the rollback in the "
+            "CloudFormation console (or: aws cloudformation continue-update-rollback), then "
+            f"run {again} deploy --force"
+        )
+    if status == "UPDATE_FAILED":
+        return (
+            "an update failed and was not rolled back; roll it back in the CloudFormation "
+            "console (or: aws cloudformation rollback-stack), fix the cause, then run "
+            f"{again} deploy --force"
+        )
+    if status.endswith("_FAILED"):
+        return (
+            "the last operation failed; see why in the stack's events and finish or roll it "
+            f"back in the CloudFormation console, then run {again} deploy --force"
+        )
+    return None
 
 
 def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
     stacks: list[dict[str, Any]] = []
+    broken: list[str] = []
     for template in target.stacks:
         stack = gateway.describe_stack(template.stack_name)
         if stack is None or stack.status == "DELETE_COMPLETE":
@@ -23,6 +64,10 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
             f"{stack.name}: {stack.status}"
             + (f" ({stack.status_reason})" if stack.status_reason else "")
         )
+        advice = what_to_do(stack.status)
+        if advice is not None:
+            broken.append(stack.name)
+            say(f"  to do                   {advice}")
         say(f"  termination protection  {'on' if stack.termination_protection else 'off'}")
         say(f"  last changed            {changed.isoformat() if changed else '-'}")
         width = max((len(key) for key in stack.outputs), default=0)
@@ -36,10 +81,14 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
                 "termination_protection": stack.termination_protection,
                 "last_changed": changed.isoformat() if changed else None,
                 "outputs": stack.outputs,
+                **({"to_do": advice} if advice else {}),
             }
         )
     parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
     say(f"SSM parameters under {target.ssm_path}: {len(parameters)}")
     for name, value in parameters.items():
         say(f"  {name} = {value}")
-    return ActionResult(report={"stacks": stacks, "ssm_parameters": parameters})
+    if broken:
+        say(f"{len(broken)} stack(s) left unusable by a failed operation: {', '.join(broken)}")
+    code = ExitCode.AWS_FAILURE if broken else ExitCode.OK
+    return ActionResult(code, report={"stacks": stacks, "ssm_parameters": parameters})

@@ -12,23 +12,29 @@ from pathlib import Path
 from typing import Any
 
 from provisioner import __version__
-from provisioner.emulator.server import Emulator, PortInUseError
 from provisioner.emulator.settings import SETTINGS
 from provisioner.exit_codes import ExitCode
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's, when MOTO_ACCOUNT_ID is not set
 
+try:  # moto comes with the `local` extra only: without it, one message, not a traceback
+    from provisioner.emulator.server import Emulator, PortInUseError
+except ModuleNotFoundError as missing:
+    _MISSING: str | None = missing.name or "moto"
+else:
+    _MISSING = None
+
 
 def _port(text: str) -> int:
     """A TCP port; 0 asks for any free one. (argparse's int would let 99999 through, and the
     socket layer wraps it to another port.)"""
-    if not text.isdigit() or not 0 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port: 1-65535, or 0 for any free one")
     return int(text)
 
 
 def _account(text: str) -> str:
-    if re.fullmatch(r"\d{12}", text) is None:
+    if re.fullmatch(r"[0-9]{12}", text) is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not an AWS account id: 12 digits")
     return text
 
@@ -92,6 +98,13 @@ def _seed(directory: Path, url: str, account: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if _MISSING is not None:
+        print(
+            f"error: the emulator needs {_MISSING}, which is not installed; install "
+            "the package with its `local` extra: pip install '.[local]' in the source tree",
+            file=sys.stderr,
+        )
+        return 2
     SETTINGS.resource_delay = args.resource_delay
     try:
         emulator = Emulator(port=args.port, verbose=args.verbose).start()

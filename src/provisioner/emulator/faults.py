@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -97,6 +98,9 @@ def _error(fault: Fault, json_protocol: bool, start_response: StartResponse) -> 
             "</ErrorResponse>"
         ).encode()
         headers = [("Content-Type", "text/xml")]
+    # AWS names the request in every answer, errors too; the CLIs take one without for a web
+    # server that is not AWS.
+    headers.append(("x-amzn-RequestId", f"fault-{secrets.token_hex(8)}"))
     start_response(status, [*headers, ("Content-Length", str(len(body)))])
     return [body]
 

@@ -36,14 +36,15 @@ def _mfa(config: SecConfig) -> dict[str, Any] | None:
 
 
 def persona_trust(names: SecNames) -> dict[str, Any]:
-    """The account may delegate; only identities granted sts:AssumeRole on this role by an
-    identity policy (the team's persona group) can use it, and only IAM users."""
+    """Any IAM user of the account whose own identity policy allows sts:AssumeRole on this
+    role (MFA in prod). The tool grants that to the team's persona group only, but the trust
+    cannot name a group: another grant in the account (on the role, or on `*`) works too."""
     condition: dict[str, Any] = {"ArnLike": {"aws:PrincipalArn": names.iam_arn("user/*")}}
     mfa = _mfa(names.config)
     if mfa:
         condition.update(mfa)
     statement = {
-        "Sid": "TeamGroupMembers",
+        "Sid": "AccountUsersAllowedToAssume",
         "Effect": "Allow",
         "Principal": {"AWS": names.iam_arn("root")},
         "Action": "sts:AssumeRole",
