@@ -893,3 +893,49 @@ def test_deploy_warns_of_a_parameter_changed_out_of_band(cloud: Any, run_ml: Cli
     assert re.search(rf"warning: 1 SSM parameter\(s\) .*\({re.escape(edited)}\)", again.out)
     assert report(workdir, STARTER.removesuffix(".yaml"), "deploy")[
         "parameters_not_matching_outputs"] == [edited]  # fmt: skip
+
+
+# -- another partition: GovCloud, end to end ---------------------------------------------
+GOVCLOUD = "us-gov-west-1"
+
+
+def in_region(workdir: Path, example: str, region: str) -> str:
+    """The example copied into `region` (its text and file name say us-west-2 throughout)."""
+    moved = example.replace("us-west-2", region)
+    text = (workdir / "configs" / example).read_text().replace("us-west-2", region)
+    (workdir / "configs" / moved).write_text(text)
+    return moved
+
+
+def test_a_govcloud_tenant_deploys_updates_and_deletes(
+    cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
+) -> None:
+    """The partition reaches the emulator too: every ARN is arn:aws-us-gov, and updating the
+    IAM resources finds them (the emulator keeps them per partition, as AWS does)."""
+    sec = in_region(workdir, STARTER_SEC, GOVCLOUD)
+    ml = in_region(workdir, STARTER, GOVCLOUD)
+    expect(run_sec_here("--config", sec, "--action", "bootstrap", "--force"), 0)
+    expect(run_sec_here("--config", sec, "--action", "deploy", "--force"), 0)
+    expect(run_ml("-con", ml, "-act", "deploy", "--force"), 0)
+
+    iam = cloud.client("iam", GOVCLOUD)
+    boundary = f"arn:aws-us-gov:iam::{ACCOUNT}:policy/techcorp-prod-a001-{GOVCLOUD}-ml-boundary"
+    role = iam.get_role(RoleName="techcorp-prod-a001-customer-churn-pipeline-role")["Role"]
+    assert role["Arn"].startswith("arn:aws-us-gov:iam::")
+    assert role["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary
+
+    # Updates of both tools' IAM resources: roles, managed policies, groups, parameters.
+    for config, run in ((sec, run_sec_here), (ml, run_ml)):
+        add_tag(workdir / "configs" / config, "edited", "by-test")
+        expect(run("--config", config, "--action", "deploy", "--force"), 0)
+        expect(run("--config", config, "--action", "detect-drift"), 0)
+    stacks = cloud.stacks(GOVCLOUD)
+    assert stacks and set(stacks.values()) <= {"CREATE_COMPLETE", "UPDATE_COMPLETE"}, stacks
+    assert "UPDATE_COMPLETE" in stacks.values()
+    tags = {t["Key"]: t["Value"] for t in iam.list_role_tags(RoleName=role["RoleName"])["Tags"]}
+    assert tags["edited"] == "by-test"
+
+    for config, run in ((ml, run_ml), (sec, run_sec_here)):
+        expect(run("--config", config, "--action", "delete", "--force",
+                   "--disable-termination-protection"), 0)  # fmt: skip
+    assert set(cloud.stacks(GOVCLOUD)) == {f"techcorp-prod-a001-{GOVCLOUD}-bootstrap-stack"}

@@ -12,6 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from moto.utilities.utils import get_partition
+
 Wrapper = Callable[..., Any]  # (original, *args, **kwargs) → result
 
 
@@ -43,6 +45,12 @@ UPDATE = (
     "region_name",
 )
 DELETE = CREATE
+
+
+def partition(region_name: str | None) -> str:
+    """The partition moto keeps a region's global resources (IAM, S3) under: `aws`,
+    `aws-us-gov` or `aws-cn`. Keying by "aws" alone loses a GovCloud stack's IAM resources."""
+    return get_partition(region_name or "us-east-1")
 
 
 def properties(cloudformation_json: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.iam.models import iam_backends
 
 from provisioner.emulator.extensions._adapter import Adapter
+from provisioner.emulator.extensions._patch import partition
 
 
 class IamGroup(Adapter, CloudFormationModel):
@@ -33,7 +34,7 @@ class IamGroup(Adapter, CloudFormationModel):
         **kwargs: Any,
     ) -> IamGroup:
         props = cloudformation_json.get("Properties", {})
-        iam = iam_backends[account_id]["aws"]
+        iam = iam_backends[account_id][partition(region_name)]
         group = iam.create_group(resource_name, props.get("Path", "/"))
         created = cls(resource_name, account_id, region_name, arn=group.arn)
         created.apply(props)
@@ -42,7 +43,7 @@ class IamGroup(Adapter, CloudFormationModel):
 
     def apply(self, properties: dict[str, Any]) -> bool:
         # In place: members added outside the stack stay in the group, as in AWS.
-        iam = iam_backends[self.account_id]["aws"]
+        iam = iam_backends[self.account_id][partition(self.region_name)]
         group = iam.get_group(self.name)
         group.path = properties.get("Path", "/")
         declared = {p["PolicyName"]: p["PolicyDocument"] for p in properties.get("Policies", [])}
@@ -61,7 +62,7 @@ class IamGroup(Adapter, CloudFormationModel):
         return True
 
     def delete(self, account_id: str, region_name: str) -> None:
-        iam = iam_backends[account_id]["aws"]
+        iam = iam_backends[account_id][partition(region_name)]
         group = iam.get_group(self.name)
         for policy_name in list(group.policies):
             iam.delete_group_policy(self.name, policy_name)

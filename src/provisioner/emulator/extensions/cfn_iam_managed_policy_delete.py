@@ -8,6 +8,8 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 from moto.iam.models import ManagedPolicy, iam_backends
 
+from provisioner.emulator.extensions._patch import partition
+
 
 class DeletableManagedPolicy(ManagedPolicy, CloudFormationModel):
     @classmethod
@@ -15,7 +17,7 @@ class DeletableManagedPolicy(ManagedPolicy, CloudFormationModel):
         cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str
     ) -> None:
         # The stored template still holds unresolved Refs: detach by what IAM holds now.
-        iam = iam_backends[account_id]["aws"]
+        iam = iam_backends[account_id][partition(region_name)]
         arn = resource_name
         for role in list(iam.roles.values()):
             if arn in role.managed_policies:

@@ -13,6 +13,7 @@ from provisioner.emulator.extensions._patch import (
     CREATE,
     UPDATE,
     arguments,
+    partition,
     properties,
     replacement_refused,
     wrap_classmethod,
@@ -37,14 +38,14 @@ def _create(original: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
-    policy, _, template, account_id, _ = arguments(UPDATE, args, kwargs)
+    policy, _, template, account_id, region_name = arguments(UPDATE, args, kwargs)
     props = properties(template)
     created_as = (policy.name, policy.path, policy.description)
     wanted = (props.get("ManagedPolicyName", policy.name), props.get("Path", "/"),
               props.get("Description", policy.description))  # fmt: skip
     if wanted != created_as:
         raise replacement_refused(policy.name)  # create-only properties with a custom name
-    iam = iam_backends[account_id]["aws"]
+    iam = iam_backends[account_id][partition(region_name)]
     document = props["PolicyDocument"]
     text = document if isinstance(document, str) else json.dumps(document)
     current = next(v for v in policy.versions if v.version_id == policy.default_version_id)

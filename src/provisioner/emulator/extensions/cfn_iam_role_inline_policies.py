@@ -13,13 +13,14 @@ from provisioner.emulator.extensions._patch import (
     CREATE,
     UPDATE,
     arguments,
+    partition,
     properties,
     wrap_classmethod,
 )
 
 
-def _put_declared(role: Role, props: dict[str, Any], account_id: str) -> None:
-    iam = iam_backends[account_id]["aws"]
+def _put_declared(role: Role, props: dict[str, Any], account_id: str, region_name: str) -> None:
+    iam = iam_backends[account_id][partition(region_name)]
     declared = {p["PolicyName"]: p["PolicyDocument"] for p in props.get("Policies", [])}
     for name in set(role.policies) - set(declared):
         iam.delete_role_policy(role.name, name)
@@ -30,15 +31,15 @@ def _put_declared(role: Role, props: dict[str, Any], account_id: str) -> None:
 
 def _create(original: Any, *args: Any, **kwargs: Any) -> Any:
     role = original(*args, **kwargs)
-    _, template, account_id, _ = arguments(CREATE, args, kwargs)
-    _put_declared(role, properties(template), account_id)
+    _, template, account_id, region_name = arguments(CREATE, args, kwargs)
+    _put_declared(role, properties(template), account_id, region_name)
     return role
 
 
 def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
     role = original(*args, **kwargs)
-    _, _, template, account_id, _ = arguments(UPDATE, args, kwargs)
-    _put_declared(role, properties(template), account_id)
+    _, _, template, account_id, region_name = arguments(UPDATE, args, kwargs)
+    _put_declared(role, properties(template), account_id, region_name)
     return role
 
 

@@ -12,6 +12,7 @@ from provisioner.emulator.extensions._patch import (
     DELETE,
     UPDATE,
     arguments,
+    partition,
     properties,
     wrap_classmethod,
 )
@@ -21,8 +22,8 @@ from provisioner.emulator.extensions._patch import (
 DECLARED = "cfn_managed_policy_arns"
 
 
-def _attach_declared(role: Role, props: dict[str, Any], account_id: str) -> None:
-    iam = iam_backends[account_id]["aws"]
+def _attach_declared(role: Role, props: dict[str, Any], account_id: str, region_name: str) -> None:
+    iam = iam_backends[account_id][partition(region_name)]
     before: set[str] = getattr(role, DECLARED, set())
     after = set(props.get("ManagedPolicyArns", []))
     for arn in before - after:
@@ -35,21 +36,21 @@ def _attach_declared(role: Role, props: dict[str, Any], account_id: str) -> None
 
 def _create(original: Any, *args: Any, **kwargs: Any) -> Any:
     role = original(*args, **kwargs)
-    _, template, account_id, _ = arguments(CREATE, args, kwargs)
-    _attach_declared(role, properties(template), account_id)
+    _, template, account_id, region_name = arguments(CREATE, args, kwargs)
+    _attach_declared(role, properties(template), account_id, region_name)
     return role
 
 
 def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
     role = original(*args, **kwargs)
-    _, _, template, account_id, _ = arguments(UPDATE, args, kwargs)
-    _attach_declared(role, properties(template), account_id)
+    _, _, template, account_id, region_name = arguments(UPDATE, args, kwargs)
+    _attach_declared(role, properties(template), account_id, region_name)
     return role
 
 
 def _delete(original: Any, *args: Any, **kwargs: Any) -> Any:
-    name, _, account_id, _ = arguments(DELETE, args, kwargs)
-    iam = iam_backends[account_id]["aws"]
+    name, _, account_id, region_name = arguments(DELETE, args, kwargs)
+    iam = iam_backends[account_id][partition(region_name)]
     for role in [r for r in iam.roles.values() if r.name == name]:
         for arn in getattr(role, DECLARED, set()) & set(role.managed_policies):
             iam.detach_role_policy(arn, name)

@@ -19,6 +19,7 @@ from provisioner.emulator.extensions._patch import (
     CREATE,
     UPDATE,
     arguments,
+    partition,
     properties,
     tag_map,
     wrap_classmethod,
@@ -45,11 +46,11 @@ def _set_boundary(iam: Any, role: Role, boundary: str | None) -> None:
 
 
 def _update(original: Any, *args: Any, **kwargs: Any) -> Any:
-    role, _, template, account_id, _ = arguments(UPDATE, args, kwargs)
+    role, _, template, account_id, region_name = arguments(UPDATE, args, kwargs)
     props = properties(template)
     if props.get("RoleName", role.name) != role.name or props.get("Path", "/") != role.path:
         return original(*args, **kwargs)  # create-only: moto's own (replacing) path
-    iam = iam_backends[account_id]["aws"]
+    iam = iam_backends[account_id][partition(region_name)]
     _set_boundary(iam, role, props.get("PermissionsBoundary"))  # first: it can fail
     document = props["AssumeRolePolicyDocument"]
     iam.update_assume_role_policy(

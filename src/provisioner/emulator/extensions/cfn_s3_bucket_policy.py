@@ -10,6 +10,7 @@ from moto.core.common_models import CloudFormationModel
 from moto.s3.models import s3_backends
 
 from provisioner.emulator.extensions._adapter import Adapter
+from provisioner.emulator.extensions._patch import partition
 
 
 class S3BucketPolicy(Adapter, CloudFormationModel):
@@ -40,10 +41,12 @@ class S3BucketPolicy(Adapter, CloudFormationModel):
             return False  # create-only
         document = properties["PolicyDocument"]
         text = document if isinstance(document, str) else json.dumps(document)
-        s3_backends[self.account_id]["aws"].put_bucket_policy(self.name, text.encode("utf-8"))
+        s3_backends[self.account_id][partition(self.region_name)].put_bucket_policy(
+            self.name, text.encode("utf-8")
+        )
         return True
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backend = s3_backends[account_id]["aws"]
+        backend = s3_backends[account_id][partition(region_name)]
         if self.name in backend.buckets:  # a deleted bucket took its policy with it
             backend.delete_bucket_policy(self.name)

@@ -11,13 +11,14 @@ from provisioner.emulator.extensions._patch import (
     CREATE,
     UPDATE,
     arguments,
+    partition,
     properties,
     wrap_classmethod,
 )
 
 
 def _block(bucket: FakeBucket, props: dict[str, Any], account_id: str) -> None:
-    s3 = s3_backends[account_id]["aws"]
+    s3 = s3_backends[account_id][partition(bucket.region_name)]
     declared = props.get("PublicAccessBlockConfiguration")
     if declared:
         s3.put_public_access_block(bucket.name, declared)

@@ -11,6 +11,7 @@ from provisioner.emulator.extensions._patch import (
     CREATE,
     UPDATE,
     arguments,
+    partition,
     properties,
     wrap_classmethod,
 )
@@ -20,7 +21,9 @@ def _version(bucket: FakeBucket, props: dict[str, Any], account_id: str) -> None
     # Leaving the property out changes nothing: a bucket once versioned can only be suspended.
     if "VersioningConfiguration" in props:
         status = props["VersioningConfiguration"]["Status"]
-        s3_backends[account_id]["aws"].put_bucket_versioning(bucket.name, status)
+        s3_backends[account_id][partition(bucket.region_name)].put_bucket_versioning(
+            bucket.name, status
+        )
 
 
 def _create(original: Any, *args: Any, **kwargs: Any) -> Any:

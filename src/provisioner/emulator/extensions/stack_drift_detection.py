@@ -27,6 +27,8 @@ from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 from moto.ssm.models import ssm_backends
 
+from provisioner.emulator.extensions._patch import partition
+
 Reader = Callable[[Any, str, str], dict[str, Any] | None]  # resource, account, region
 
 
@@ -42,7 +44,7 @@ def _ssm_parameter(resource: Any, account: str, region: str) -> dict[str, Any] |
 
 
 def _managed_policy(resource: Any, account: str, region: str) -> dict[str, Any] | None:
-    iam = iam_backends[account]["aws"]
+    iam = iam_backends[account][partition(region)]
     policy = iam.managed_policies.get(resource.arn)
     if policy is None:
         return None
@@ -51,7 +53,7 @@ def _managed_policy(resource: Any, account: str, region: str) -> dict[str, Any] 
 
 
 def _role(resource: Any, account: str, region: str) -> dict[str, Any] | None:
-    iam = iam_backends[account]["aws"]
+    iam = iam_backends[account][partition(region)]
     role = iam.roles.get(resource.id)
     if role is None:
         return None
@@ -63,7 +65,7 @@ def _role(resource: Any, account: str, region: str) -> dict[str, Any] | None:
 
 
 def _group(resource: Any, account: str, region: str) -> dict[str, Any] | None:
-    iam = iam_backends[account]["aws"]
+    iam = iam_backends[account][partition(region)]
     group = iam.groups.get(resource.name)
     if group is None:
         return None
