@@ -38,10 +38,10 @@ RUN set -eu; \
     useradd --uid 1000 --user-group --home-dir "/home/${TOOL}user" --create-home \
       --shell /usr/sbin/nologin "${TOOL}user"; \
     mkdir -p "/home/${TOOL}user/.aws" /app/configs /app/policies /app/reports /app/templates \
-      /app/seed-code; \
+      /app/manifests /app/seed-code; \
     chown -R "${TOOL}user:${TOOL}user" "/home/${TOOL}user" /app; \
     chmod 1777 "/home/${TOOL}user" /app /app/configs /app/policies /app/reports /app/templates \
-      /app/seed-code; \
+      /app/manifests /app/seed-code; \
     ln -s "/opt/provisioner/bin/${TOOL}-provisioner" /usr/local/bin/provisioner-entrypoint
 ENV HOME=/home/${TOOL}user \
     PATH=/opt/provisioner/bin:$PATH \
