@@ -15,7 +15,16 @@ fi
 VENV="$ROOT/.venv"
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 EXTRAS="${1:-}"
-SPEC="$ROOT"
-[ -z "$EXTRAS" ] || SPEC="$ROOT[$EXTRAS]"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$SPEC"
+# Dependencies come pinned, with hashes, from the lock files (scripts/lock makes them), so
+# CI, a developer's venv and the images run the same versions: requirements.lock is what the
+# tool needs; requirements-test.lock adds the test and local (emulator) extras.
+LOCK="$ROOT/requirements.lock"
+[ -z "$EXTRAS" ] || LOCK="$ROOT/requirements-test.lock"
+STAMP="$VENV/.installed-$(basename "$LOCK")-$(sha256sum "$LOCK" | cut -c1-16)"
+if [ ! -e "$STAMP" ]; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
+    -r "$LOCK"
+  touch "$STAMP"
+fi
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ROOT"
 export PATH="$VENV/bin:$PATH"

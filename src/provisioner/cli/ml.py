@@ -5,6 +5,7 @@ from __future__ import annotations
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
+from provisioner.cli.image_tier import check_ml_config
 from provisioner.cli.local_actions import summarize, write_policies, write_report, write_templates
 from provisioner.cli.outputs import write_all
 from provisioner.cli.wrong_tool import load_or_name_the_tool
@@ -28,9 +29,11 @@ def _load(inv: Invocation) -> MlConfig:
     from provisioner.config.sec import SecConfig
 
     path = resolve_config_path(inv.config, inv.cwd)
-    return load_or_name_the_tool(
+    config = load_or_name_the_tool(
         path, load_ml_config, MlConfig, SecConfig, "sec-provisioner", inv.config
     )
+    check_ml_config(config, inv.env, inv.config)  # a tier image takes its tier and below
+    return config
 
 
 def validate(inv: Invocation) -> int:

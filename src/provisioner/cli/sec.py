@@ -7,6 +7,7 @@ from provisioner.bootstrap.plan import plan_bootstrap
 from provisioner.cli import local_actions
 from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
+from provisioner.cli.image_tier import check_sec_config
 from provisioner.cli.local_actions import (
     summarize,
     template_key,
@@ -36,9 +37,11 @@ def _load(inv: Invocation) -> SecConfig:
     from provisioner.config.ml import MlConfig
 
     path = resolve_config_path(inv.config, inv.cwd)
-    return load_or_name_the_tool(
+    config = load_or_name_the_tool(
         path, load_sec_config, SecConfig, MlConfig, "ml-provisioner", inv.config
     )
+    check_sec_config(config, inv.env, inv.config)  # a tier image takes its tier and below
+    return config
 
 
 def validate(inv: Invocation) -> int:

@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if _MISSING is not None:
         print(
-            f"error: the emulator needs {_MISSING}, which is not installed; install "
-            "the package with its `local` extra: pip install '.[local]' in the source tree",
+            f"error: the emulator needs {_MISSING}, which is not installed; install the "
+            "package with its `local` extra: pip install 'ml-sec-provisioner[local]' (from a "
+            "wheel: pip install 'WHEEL.whl[local]'; in the source tree: pip install '.[local]')",
             file=sys.stderr,
         )
         return 2
