@@ -63,6 +63,14 @@ def test_a_bucket_name_breaking_a_form_rule_is_refused_with_the_rule() -> None:
     ]
 
 
+def test_a_bucket_name_too_long_and_badly_formed_is_refused_for_both() -> None:
+    name = "a" * 63 + "-"
+    assert NamedThing(NameKind.S3_BUCKET, name).problems() == [
+        f"S3 bucket name {name!r} is 64 characters; AWS allows at most 63",
+        f"S3 bucket name {name!r} must begin and end with a lowercase letter or digit",
+    ]
+
+
 def test_only_bucket_names_are_held_to_s3_form_rules() -> None:
     # `..` is fine in an SSM parameter name, not in a bucket name.
     assert NamedThing(NameKind.SSM_PARAMETER, "/ml/a..b").problems() == []
