@@ -7,11 +7,15 @@ import pytest
 
 from conftest import all_sec_configs
 from provisioner.config.ml import MlConfig
+from provisioner.ml.plan import plan_stack
 from provisioner.naming.arn import action_matches, glob_matches
 from provisioner.naming.bucket import bucket_name_problems
 from provisioner.naming.ml import MlNames
+from provisioner.naming.ml import named_things as ml_named_things
 from provisioner.naming.sec import SecNames
+from provisioner.naming.sec import named_things as sec_named_things
 from provisioner.naming.tenant import TenantNames
+from provisioner.sec.plan import plan_stacks, stack_parts
 
 S3_CHARACTERS = "S3 allows only lowercase letters a-z, digits 0-9, hyphens and dots"
 
@@ -71,3 +75,29 @@ def test_only_the_two_boundaries_have_names(ml_config: MlConfig) -> None:
     assert names.boundary_name("ml").endswith(f"-{ml_config.region}-ml-boundary")
     with pytest.raises(ValueError, match="unknown boundary 'admin'"):
         names.boundary_name("admin")
+
+
+@pytest.mark.parametrize("suffix", [None, "t0a9f"])
+def test_every_name_the_ml_limit_check_measures_is_in_the_template(
+    ml_config: MlConfig, suffix: str | None
+) -> None:
+    plan = plan_stack(ml_config, suffix)
+    body = plan.render()
+    measured = ml_named_things(MlNames(ml_config, suffix))
+    assert [t.name for t in measured if t.name not in body] == [plan.stack_name]
+
+
+@pytest.mark.parametrize("suffix", [None, "t0a9f"])
+def test_every_name_the_sec_limit_check_measures_is_in_a_template(suffix: str | None) -> None:
+    for config in all_sec_configs():
+        plans = plan_stacks(config, suffix)
+        bodies = "".join(p.render() for p in plans)
+        measured = sec_named_things(SecNames(config, suffix), stack_parts(config))
+        missing = [t.name for t in measured if t.name not in bodies]
+        stacks = {p.stack_name for p in plans}
+        # Stack names are not in the bodies; the xacct policy is measured as its 9th part,
+        # the longest name a split cross-account policy can take.
+        assert {n for n in missing if n not in stacks} == {
+            SecNames(config, suffix).xacct_policy(a.name, 9) for a in config.trusted_accounts
+        }
+        assert stacks <= {t.name for t in measured}
