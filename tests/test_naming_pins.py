@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import all_sec_configs
+from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlConfig
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.arn import action_matches, glob_matches
@@ -101,3 +102,20 @@ def test_every_name_the_sec_limit_check_measures_is_in_a_template(suffix: str | 
             SecNames(config, suffix).xacct_policy(a.name, 9) for a in config.trusted_accounts
         }
         assert stacks <= {t.name for t in measured}
+
+
+def test_a_tenants_trust_root_names_and_their_kinds() -> None:
+    names = TenantNames("acme", "prod", "a001", "us-west-2", "111122223333")
+    assert [(t.kind, t.name) for t in names.named_things()] == [
+        (NameKind.STACK, "acme-prod-a001-us-west-2-bootstrap-stack"),
+        (NameKind.IAM_POLICY, "acme-prod-a001-us-west-2-sec-boundary"),
+        (NameKind.SSM_PARAMETER, "/security/acme-prod-a001-us-west-2/bootstrap/sec-boundary-arn"),
+        (NameKind.IAM_POLICY, "acme-prod-a001-us-west-2-ml-boundary"),
+        (NameKind.SSM_PARAMETER, "/security/acme-prod-a001-us-west-2/bootstrap/ml-boundary-arn"),
+    ]
+
+
+def test_the_longest_tenant_the_config_allows_has_trust_root_names_that_fit() -> None:
+    # company_prefix and env take 16 characters, tenant_id 8 (README's config reference).
+    names = TenantNames("p" * 16, "e" * 16, "t" * 8, "ap-southeast-2", "111122223333")
+    assert [p for t in names.named_things() for p in t.problems()] == []
