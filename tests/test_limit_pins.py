@@ -129,3 +129,23 @@ def test_a_policy_exactly_at_6144_characters_stays_whole_one_more_is_split() -> 
     over = _document_of_chars(6_145)
     parts = split_to_fit(over)
     assert [[s.sid for s in p.statements] for p in parts] == [["Write"], ["Read"]]
+
+
+def test_validation_measures_the_tenants_trust_root_names_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both tools' name checks include the bootstrap's names: an over-long one is reported."""
+    from conftest import all_ml_configs, all_sec_configs
+    from provisioner.aws_limits import NamedThing, NameKind
+    from provisioner.naming import ml as ml_naming
+    from provisioner.naming import sec as sec_naming
+    from provisioner.naming.tenant import TenantNames
+    from provisioner.sec.plan import stack_parts
+
+    ml = all_ml_configs()[0]
+    sec = all_sec_configs()[0]
+    assert ml_naming.name_problems(ml) == []
+    too_long = NamedThing(NameKind.STACK, "s" * 129)
+    monkeypatch.setattr(TenantNames, "named_things", lambda self: [too_long])
+    assert any("s" * 129 in p for p in ml_naming.name_problems(ml))
+    assert any("s" * 129 in p for p in sec_naming.name_problems(sec, stack_parts(sec)))

@@ -15,6 +15,7 @@ from functools import cached_property
 
 from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.ml import MlConfig, MlTier
+from provisioner.naming.tenant import TenantNames
 from provisioner.partition import Partition, partition_of
 
 TEST_SUFFIX_PATTERN = re.compile(r"^t[0-9a-f]{4}$")
@@ -197,8 +198,10 @@ def named_things(names: MlNames) -> list[NamedThing]:
 
 
 def name_problems(config: MlConfig) -> list[str]:
-    """Names that would not fit AWS limits, live or in their test-deploy form."""
-    problems = [p for t in named_things(MlNames(config)) for p in t.problems()]
+    """Names that would not fit AWS limits, live or in their test-deploy form, and the
+    tenant's trust-root names (deploy needs them)."""
+    tenant = TenantNames.of(config).named_things()
+    problems = [p for t in [*tenant, *named_things(MlNames(config))] for p in t.problems()]
     if problems:
         return problems
     test_names = MlNames(config, WIDEST_TEST_SUFFIX)

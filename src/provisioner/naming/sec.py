@@ -15,6 +15,7 @@ from functools import cached_property
 from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.sec import Persona, SecConfig
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, WIDEST_TEST_SUFFIX
+from provisioner.naming.tenant import TenantNames
 from provisioner.partition import Partition, partition_of
 
 # Teams one cross-account read policy covers (about 170 characters each, within 6,144).
@@ -135,7 +136,8 @@ def named_things(names: SecNames, stack_parts: Sequence[str]) -> list[NamedThing
 
 
 def name_problems(config: SecConfig, stack_parts: Sequence[str]) -> list[str]:
-    live = named_things(SecNames(config), stack_parts)
+    # The tenant's trust root (bootstrap stack, boundaries, their parameters) too.
+    live = [*TenantNames.of(config).named_things(), *named_things(SecNames(config), stack_parts)]
     problems = [p for t in live for p in t.problems()]
     if problems:
         return problems
