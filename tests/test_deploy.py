@@ -34,6 +34,7 @@ from provisioner.emulator.examples import (
 )
 from provisioner.emulator.faults import FAULTS, Fault
 from provisioner.emulator.settings import SETTINGS
+from provisioner.exit_codes import ExitCode
 from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
@@ -615,7 +616,7 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
                 break
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
-        assert process.returncode == 130, err
+        assert process.returncode == ExitCode.INTERRUPTED == 130, err
         assert "CloudFormation goes on" in err and "Traceback" not in err
         name = plan_stack(ml_config(workdir, STARTER)).stack_name
         assert cloud.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"

@@ -12,8 +12,9 @@ import os
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +24,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from conftest import all_ml_configs, all_sec_configs, resource_schema
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
@@ -463,9 +465,53 @@ GAPS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
+class Divergence(AssertionError):
+    """Where a lifecycle departs from CloudFormation's: the step, and the AWS error code or
+    the wrong value seen there (a canary on plain moto asserts exactly that)."""
+
+
+SERVER_ERROR = "HTTP 500, no AWS error (moto's server raised)"
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    """Name the step an AWS error comes from."""
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response["Error"]["Code"]
+        raise Divergence(f"{name}: {SERVER_ERROR if code == '500' else code}") from exc
+    except ResponseParserError as exc:  # botocore could not parse the HTML error page
+        raise Divergence(f"{name}: {SERVER_ERROR}") from exc
+
+
+@contextmanager
+def first_failing_call() -> Iterator[None]:
+    """Raise Divergence naming the first AWS operation that fails, and how, whichever client
+    of the scenario makes it."""
+    from unittest import mock
+
+    from botocore.client import BaseClient
+
+    original = BaseClient._make_api_call
+
+    def call(client: Any, operation: str, params: Any) -> Any:
+        with step(operation):
+            return original(client, operation, params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", call):
+        yield
+
+
+def expect(name: str, seen: Any, expected: Any) -> None:
+    if seen != expected:
+        raise Divergence(f"{name}: {seen!r}")
+
+
 def gap_lifecycle(url: str, resource_type: str) -> None:
     """Create the stack, read the resource through its own API, delete the stack; nothing
-    may be left behind. Raises on any step that does not behave as CloudFormation does."""
+    may be left behind. Raises Divergence at the first step that does not behave as
+    CloudFormation does."""
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
                                     region_name="us-west-2")  # fmt: skip
 
@@ -475,11 +521,15 @@ def gap_lifecycle(url: str, resource_type: str) -> None:
     name = "gap-" + resource_type.replace("::", "-").lower()
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": GAPS[resource_type]}
     cf = client("cloudformation")
-    cf.create_stack(StackName=name, TemplateBody=json.dumps(template),
-                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
-    resources = cf.describe_stack_resources(StackName=name)["StackResources"]
-    thing = next(r for r in resources if r["LogicalResourceId"] == "Thing")
-    physical = thing["PhysicalResourceId"]
+    with step("create"):
+        cf.create_stack(StackName=name, TemplateBody=json.dumps(template),
+                        Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+        resources = cf.describe_stack_resources(StackName=name)["StackResources"]
+    things = [r for r in resources if r.get("LogicalResourceId") == "Thing"]
+    if not things:
+        status = cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+        raise Divergence(f"create: {status} with no resource Thing in the stack")
+    physical = things[0]["PhysicalResourceId"]
     check = {
         "AWS::IAM::Group": lambda: client("iam").get_group(GroupName="gap-group"),
         "AWS::SageMaker::ModelPackageGroup": lambda: client("sagemaker")
@@ -497,20 +547,47 @@ def gap_lifecycle(url: str, resource_type: str) -> None:
             Bucket="gap-policy-bucket"),
         "AWS::IAM::ManagedPolicy": lambda: client("iam").get_policy(PolicyArn=physical),
     }[resource_type]  # fmt: skip
-    check()
-    stack_id = cf.describe_stacks(StackName=name)["Stacks"][0]["StackId"]
-    cf.delete_stack(StackName=name)
-    assert cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] == "DELETE_COMPLETE"
-    with pytest.raises(ClientError):
+    with step("read"):
         check()
+    stack_id = cf.describe_stacks(StackName=name)["Stacks"][0]["StackId"]
+    with step("delete"):
+        cf.delete_stack(StackName=name)
+    expect("delete", cf.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"],
+           "DELETE_COMPLETE")  # fmt: skip
+    try:
+        check()
+    except ClientError:
+        return
+    raise Divergence("after delete: the resource is still there")
+
+
+_SKIPPED = "create: CREATE_COMPLETE with no resource Thing in the stack"
+# What plain moto does with each type: moto's CloudFormation skips a type it does not model
+# (the stack completes, holding nothing), or fails one step.
+PLAIN_MOTO_GAPS = {
+    "AWS::CodeBuild::Project": _SKIPPED,
+    "AWS::CodeCommit::Repository": _SKIPPED,
+    "AWS::CodePipeline::Pipeline": _SKIPPED,
+    "AWS::IAM::Group": _SKIPPED,
+    "AWS::SageMaker::ModelPackageGroup": _SKIPPED,
+    "AWS::S3::BucketPolicy": _SKIPPED,
+    # Tags in CloudFormation's {Key, Value} shape, not KMS's: CreateStack raises.
+    "AWS::KMS::Key": f"create: {SERVER_ERROR}",
+    # Tags as CloudFormation's key→value map, read as a list: CreateStack raises.
+    "AWS::SSM::Parameter": f"create: {SERVER_ERROR}",
+    # The policy is never deleted, so the role it stays attached to cannot be.
+    "AWS::IAM::ManagedPolicy": "delete: DeleteConflict",
+}
 
 
 @pytest.mark.parametrize("resource_type", sorted(GAPS))
 def test_extension_closes_a_moto_gap(emulator: Any, plain_moto: str, resource_type: str) -> None:
     emulator.reset()
     gap_lifecycle(emulator.url, resource_type)
-    with pytest.raises(Exception):  # noqa: B017 - any failure shows the gap
+    reset(plain_moto)
+    with pytest.raises(Divergence) as shown:
         gap_lifecycle(plain_moto, resource_type)
+    assert str(shown.value) == PLAIN_MOTO_GAPS[resource_type]
 
 
 # -- property and update gaps: each extension's own scenario -----------------------------------
@@ -748,26 +825,77 @@ def gap_scenario(url: str, name: str, gap: Gap) -> None:
 
     def physical_ids() -> dict[str, str]:
         listed = cf.describe_stack_resources(StackName=stack)["StackResources"]
-        return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed}
+        return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in listed
+                if "LogicalResourceId" in r}  # fmt: skip
 
-    def apply(resources: dict[str, Any], call: Callable[..., Any], status: str) -> None:
-        call(StackName=stack, TemplateBody=json.dumps({"Resources": resources}),
-             Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
-        reasons = [e[2] for e in events(cf, stack) if e[1].endswith("FAILED")]
-        assert wait(cf, stack) == status, reasons
+    def apply(name: str, resources: dict[str, Any], call: Callable[..., Any], status: str) -> None:
+        with step(name):
+            call(StackName=stack, TemplateBody=json.dumps({"Resources": resources}),
+                 Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+            reached = wait(cf, stack)
+        if reached != status:
+            reasons = [e[2] for e in events(cf, stack) if e[1].endswith("FAILED")]
+            raise Divergence(f"{name}: {reached}: {reasons}")
 
-    apply(gap.created, cf.create_stack, "CREATE_COMPLETE")
-    created = physical_ids()
-    assert gap.read(client, created) == gap.expect_created
+    def read(name: str, expected: Any) -> None:
+        with step(name):
+            seen = gap.read(client, created)
+        expect(name, seen, expected)
+
+    apply("create", gap.created, cf.create_stack, "CREATE_COMPLETE")
+    with step("create"):
+        created = physical_ids()
+    missing = sorted(gap.created.keys() - created.keys())
+    if missing:
+        raise Divergence(f"create: CREATE_COMPLETE without {', '.join(missing)}")
+    read("read created", gap.expect_created)
     if gap.updated is not None:
         if gap.between is not None:
             gap.between(client, created)
-        apply(gap.updated, cf.update_stack, "UPDATE_COMPLETE")
-        assert physical_ids() == created  # in place
-        assert gap.read(client, created) == gap.expect_updated
+        apply("update", gap.updated, cf.update_stack, "UPDATE_COMPLETE")
+        now = physical_ids()  # CloudFormation updates these properties in place
+        dropped = sorted(created.keys() - now.keys())
+        if dropped:
+            raise Divergence(f"update: {', '.join(dropped)} dropped out of the stack")
+        replaced = sorted(k for k in created if now[k] != created[k])
+        if replaced:
+            raise Divergence(f"update: replaced {', '.join(replaced)}")
+        read("read updated", gap.expect_updated)
     stack_id = cf.describe_stacks(StackName=stack)["Stacks"][0]["StackId"]
-    cf.delete_stack(StackName=stack)
-    assert wait(cf, stack_id) == "DELETE_COMPLETE"
+    with step("delete"):
+        cf.delete_stack(StackName=stack)
+    expect("delete", wait(cf, stack_id), "DELETE_COMPLETE")
+
+
+# The first step of each scenario where plain moto departs from CloudFormation, and what it
+# shows there (each extension's docstring describes its gap).
+PLAIN_MOTO_PROPERTY_GAPS = {
+    # The default allow-all egress rule kept, the rules' descriptions dropped.
+    "cfn_ec2_security_group_rules": "read created: {'in': [('tcp', 443, 443, (("
+    "'10.30.0.0/16', None),))], 'out': [('-1', None, None, (('0.0.0.0/0', None),))], 'tags': {}}",
+    "cfn_ec2_security_group_update": "update: replaced Group",
+    "cfn_ec2_vpc_endpoint_tags": "read created: {}",
+    "cfn_ec2_vpc_endpoint_update": "update: Endpoint dropped out of the stack",
+    "cfn_iam_managed_policy_update": "update: Policy dropped out of the stack",
+    # The Python repr of the document, not the document.
+    "cfn_iam_role_inline_policies": "read created: \"{'Version': '2012-10-17', 'Statement': "
+    "[{'Sid': 'One', 'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}\"",
+    "cfn_iam_role_managed_policy_arns": "read created: []",
+    # Only the description follows: MaxSessionDuration reset, trust policy and tags kept.
+    "cfn_iam_role_update": "read updated: {'Description': 'two', 'MaxSessionDuration': 3600, "
+    "'Trusts': 'codebuild.amazonaws.com', 'Tags': {'team': 'one'}}",
+    # Before the update gap, the one cfn_kms_key_properties closes: the KeyPolicy stored as
+    # an object breaks DescribeKey.
+    "cfn_kms_key_update": f"read created: {SERVER_ERROR}",
+    "cfn_logs_log_group_update": "update: Logs dropped out of the stack",
+    "cfn_s3_bucket_encryption_bucket_key": "read created: False",
+    "cfn_s3_bucket_public_access_block": "read created: NoSuchPublicAccessBlockConfiguration",
+    "cfn_s3_bucket_versioning": "read created: None",
+    # Re-created, not updated: the subscription made outside the stack is gone.
+    "cfn_sns_topic_update": "read updated: {'DisplayName': 'two', 'subscriptions': 0}",
+    # Re-created, not overwritten: the version starts again at 1.
+    "cfn_ssm_parameter_update": "read updated: ('two', 1)",
+}
 
 
 @pytest.mark.parametrize("extension", sorted(PROPERTY_GAPS))
@@ -780,8 +908,9 @@ def test_extension_closes_a_moto_property_gap(
     emulator.reset()
     gap_scenario(emulator.url, extension, PROPERTY_GAPS[extension])
     reset(plain_moto)
-    with pytest.raises(Exception):  # noqa: B017 - any failure shows the gap
+    with pytest.raises(Divergence) as shown:
         gap_scenario(plain_moto, extension, PROPERTY_GAPS[extension])
+    assert str(shown.value) == PLAIN_MOTO_PROPERTY_GAPS[extension]
 
 
 def unsupported_update(url: str) -> tuple[str, set[str]]:
@@ -940,7 +1069,8 @@ def test_deleting_an_unknown_change_set_is_not_found(emulator: Any, plain_moto: 
     assert isinstance(error, ClientError)
     assert error.response["Error"]["Code"] == "ChangeSetNotFound"
     assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 404
-    assert not isinstance(delete_unknown_change_set(plain_moto), ClientError)  # HTTP 500
+    plain = delete_unknown_change_set(plain_moto)  # moto's lookup raises: an HTML error page
+    assert isinstance(plain, ResponseParserError) and "500 Internal Server Error" in str(plain)
 
 
 def change_sets_listed(url: str) -> list[str]:
@@ -985,8 +1115,9 @@ def test_termination_protection_blocks_delete(emulator: Any, plain_moto: str) ->
     assert "cannot be deleted while TerminationProtection is enabled" in protected_delete(
         emulator.url
     )
-    with pytest.raises(Exception):  # noqa: B017 - plain moto: no such action / not enforced
+    with pytest.raises(Divergence) as shown, first_failing_call():
         protected_delete(plain_moto)
+    assert str(shown.value) == f"UpdateTerminationProtection: {SERVER_ERROR}"  # not in moto
 
 
 def test_replacing_a_custom_named_resource_fails_as_in_cloudformation(emulator: Any) -> None:
@@ -1472,8 +1603,13 @@ def test_drift_reported_after_out_of_band_change_and_not_before(
     assert value["PropertyDifferences"][0]["ActualValue"] == "edited"
     assert by_id["Repository"]["StackResourceDriftStatus"] == "NOT_CHECKED"
     assert by_id["SageMakerExecutionRole"]["StackResourceDriftStatus"] == "IN_SYNC"
-    with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
-        drift_scenario(plain_moto)
+    # (drift_scenario's stack fails CreateStack on plain moto first: its SSM tags.)
+    reset(plain_moto)
+    cf = _cf(plain_moto)
+    cf.create_stack(StackName="drift", TemplateBody=_template("x", "/drift/p"))
+    with pytest.raises(Divergence) as shown, first_failing_call():
+        cf.detect_stack_drift(StackName="drift")
+    assert str(shown.value) == f"DetectStackDrift: {SERVER_ERROR}"  # not in moto
 
 
 # -- permissions boundaries ---------------------------------------------------------------------
@@ -1627,8 +1763,9 @@ def test_drift_reports_a_permissions_boundary_changed_or_removed_out_of_band(
         "DifferenceType": "REMOVE"}]  # fmt: skip
     assert "PermissionsBoundary" not in json.loads(by_id["Removed"]["ActualProperties"])
     reset(plain_moto)
-    with pytest.raises(Exception):  # noqa: B017 - plain moto has no drift detection
+    with pytest.raises(Divergence) as shown, first_failing_call():
         boundary_drift(plain_moto)
+    assert str(shown.value) == f"DetectStackDrift: {SERVER_ERROR}"  # not in moto
 
 
 def test_drift_ignores_policies_and_a_boundary_added_to_a_role_out_of_band(emulator: Any) -> None:

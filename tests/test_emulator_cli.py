@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import boto3
+import pytest
 
 from conftest import ROOT
 from provisioner import __version__
@@ -146,3 +147,50 @@ def test_the_readme_walk_through_deploys_every_example(tmp_path: Path) -> None:
             f'account_id: "{account}"' in (tmp_path / "try" / "configs" / config.name).read_text()
         )
         assert f'account_id: "{account}"' not in config.read_text()
+
+
+# -- the moto it needs --------------------------------------------------------------------------
+def test_pyproject_pins_the_moto_the_emulator_checks_for() -> None:
+    import tomllib
+
+    from provisioner.emulator.moto_version import REQUIRED_MOTO
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for extra in ("local", "test"):
+        pins = [r for r in project["optional-dependencies"][extra] if r.startswith("moto")]
+        assert pins == [f"moto[server]{REQUIRED_MOTO}"], extra
+
+
+def test_the_compatible_release_rule() -> None:
+    from provisioner.emulator.moto_version import is_compatible
+
+    for version, ok in (("5.2.5", True), ("5.2.11", True), ("5.2.6.dev3", True),
+                        ("5.2.4", False), ("5.3.0", False), ("6.0.0", False),
+                        ("4.2.14", False), ("unknown", False)):  # fmt: skip
+        assert is_compatible(version, "~=5.2.5") is ok, version
+    from importlib.metadata import version as installed
+
+    assert is_compatible(installed("moto")), "the installed moto is not the pinned one"
+
+
+def test_another_moto_is_refused_with_the_one_it_needs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from provisioner.emulator import __main__ as command
+    from provisioner.emulator import moto_version
+    from provisioner.emulator.server import Emulator
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the emulator started")
+
+    monkeypatch.setattr(moto_version, "installed_moto", lambda: "5.3.0")
+    monkeypatch.setattr(command, "Emulator", never)
+    assert command.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("provisioner-emulator: the emulator needs moto~=5.2.5 ")
+    assert "but moto 5.3.0 is installed" in err and err.count("\n") == 1
+    with pytest.raises(moto_version.MotoVersionError, match=r"needs moto~=5\.2\.5 .*moto 5\.3\.0"):
+        Emulator()
+    monkeypatch.setattr(moto_version, "installed_moto", lambda: None)
+    assert command.main([]) == 2
+    assert "moto~=5.2.5, which is not installed" in capsys.readouterr().err

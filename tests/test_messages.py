@@ -12,6 +12,7 @@ import botocore.session
 import pytest
 
 from conftest import EXAMPLES, ML_EXAMPLES, SEC_EXAMPLES, CliRunner
+from provisioner.cli.flags import flags_of
 from provisioner.config.sec_loader import load_sec_config
 from provisioner.deploy.status import what_to_do
 from provisioner.sec.plan import plan_stacks
@@ -36,7 +37,8 @@ SEC_LOCAL = ["validate", "create-template", "export-iam-policy", "create-report"
 @pytest.mark.parametrize("action", [*ML_LOCAL, "status", "deploy"])
 def test_a_sec_config_given_to_ml_provisioner(run_ml: CliRunner, workdir: Path, config: Path,
                                               action: str) -> None:  # fmt: skip
-    result = run_ml("-con", config.name, "-act", action, "--force")
+    force = ["--force"] if "--force" in flags_of("ml-provisioner", action) else []
+    result = run_ml("-con", config.name, "-act", action, *force)
     assert result.code == 2 and result.out == ""
     assert "is a config for sec-provisioner" in result.err
     assert f"sec-provisioner --config {config.name} --action validate" in result.err
@@ -47,7 +49,8 @@ def test_a_sec_config_given_to_ml_provisioner(run_ml: CliRunner, workdir: Path, 
 @pytest.mark.parametrize("action", [*SEC_LOCAL, "bootstrap", "status"])
 def test_an_ml_config_given_to_sec_provisioner(run_sec: CliRunner, config: Path,
                                                action: str) -> None:  # fmt: skip
-    result = run_sec("-con", config.name, "-act", action, "--force")
+    force = ["--force"] if "--force" in flags_of("sec-provisioner", action) else []
+    result = run_sec("-con", config.name, "-act", action, *force)
     assert result.code == 2 and result.out == ""
     assert "is a config for ml-provisioner" in result.err
     assert f"ml-provisioner --config {config.name} --action validate" in result.err

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from provisioner import __version__
+from provisioner.cli.flags import flags_of
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 
@@ -59,6 +60,52 @@ class ActionSpec:
     aliases: tuple[str, ...] = ()
 
 
+_GIVEN = "_given"  # the namespace attribute recording which options were given, and how
+
+
+def _given(namespace: argparse.Namespace) -> dict[str, str]:
+    """Option (its long name) → how it was spelled on the command line, for those given."""
+    given: dict[str, str] = namespace.__dict__.setdefault(_GIVEN, {})
+    return given
+
+
+def _record_once(
+    parser: argparse.ArgumentParser, action: argparse.Action, namespace: argparse.Namespace,
+    spelled: str | None,
+) -> None:  # fmt: skip
+    """Note the option as given; a second time is an error (argparse keeps the last)."""
+    name = action.option_strings[-1]
+    given = _given(namespace)
+    if name in given:
+        parser.error(f"{name} given twice ({given[name]}, then {spelled}); give it once")
+    given[name] = spelled or name
+
+
+class _Once(argparse.Action):
+    """An option with a value, given at most once."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: str | Sequence[object] | None, option_string: str | None = None,
+    ) -> None:  # fmt: skip
+        _record_once(parser, self, namespace, f"{option_string} {values}")
+        setattr(namespace, self.dest, values)
+
+
+class _OnceFlag(argparse.Action):
+    """A switch (store_true), given at most once."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=False, help=help)
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: str | Sequence[object] | None, option_string: str | None = None,
+    ) -> None:  # fmt: skip
+        _record_once(parser, self, namespace, option_string)
+        setattr(namespace, self.dest, True)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so errors go through one path."""
 
@@ -88,21 +135,27 @@ class _Parser(argparse.ArgumentParser):
         return ""
 
 
+def _help_epilog(prog: str, actions: Sequence[ActionSpec]) -> str:
+    lines = ["actions, and the flags each takes besides --config and --action:"]
+    for a in actions:
+        alias = f" (alias: {', '.join(a.aliases)})" if a.aliases else ""
+        lines.append(f"  {a.name:<18} {a.help}{alias}")
+        lines.append(f"  {'':<18} flags: {' '.join(flags_of(prog, a.name)) or 'none'}")
+    return "\n".join(lines)
+
+
 def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> _Parser:
     names = [n for a in actions for n in (a.name, *a.aliases)]
-    epilog = "actions:\n" + "\n".join(
-        f"  {a.name:<18} {a.help}" + (f" (alias: {', '.join(a.aliases)})" if a.aliases else "")
-        for a in actions
-    )
     parser = _Parser(
         prog=prog,
         description=description,
-        epilog=epilog,
+        epilog=_help_epilog(prog, actions),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "-con",
         "--config",
+        action=_Once,
         required=True,
         metavar="FILE",
         help="config file; a bare name is looked up in ./configs/",
@@ -110,37 +163,99 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
     parser.add_argument(
         "-act",
         "--action",
+        action=_Once,
         required=True,
         metavar="ACTION",
         help="one of: " + ", ".join(names),
     )
-    parser.add_argument("--force", action="store_true", help="allow changes in AWS")
-    parser.add_argument("--dry-run", action="store_true", help="show what would change only")
+    parser.add_argument("--force", action=_OnceFlag, help="deploy, delete: allow changes in AWS")
+    parser.add_argument(
+        "--dry-run", action=_OnceFlag, help="deploy: show what would change only (show-changes)"
+    )
     aws = parser.add_argument_group("AWS actions")
-    aws.add_argument("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE)")
+    aws.add_argument(
+        "--profile", action=_Once, metavar="NAME", help="AWS profile (default: AWS_PROFILE)"
+    )
     aws.add_argument(
         "--endpoint-url",
+        action=_Once,
         metavar="URL",
         help="AWS endpoint, e.g. the local emulator (default: AWS_ENDPOINT_URL)",
     )
-    aws.add_argument("--keep", action="store_true", help="test-deploy: keep what it deployed")
+    aws.add_argument("--keep", action=_OnceFlag, help="test-deploy: keep what it deployed")
     aws.add_argument(
         "--allow-broadening",
-        action="store_true",
+        action=_OnceFlag,
         help="deploy: accept a change that broadens access in production",
     )
     aws.add_argument(
         "--disable-termination-protection",
-        action="store_true",
+        action=_OnceFlag,
         help="delete: turn off production stacks' termination protection first",
     )
     parser.add_argument(
         "--sec-config",
+        action=_Once,
         metavar="FILE",
         help="ml-provisioner validate: also check the use case against its tenant's SEC config",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
+
+
+def _check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:
+    """Refuse a flag the action does not take, naming those it does."""
+    accepted = flags_of(prog, action)
+    refused = [name for name in given if name not in (*_ALWAYS, *accepted)]
+    if refused:
+        takes = ", ".join(accepted) if accepted else "none"
+        raise InputError(
+            prog,
+            f"--action {action} does not take {', '.join(refused)} (its flags besides --config "
+            f"and --action: {takes}); nothing was done",
+        )
+
+
+_ALWAYS = ("--config", "--action")
+
+
+def parse_invocation(
+    prog: str,
+    description: str,
+    actions: Sequence[ActionSpec],
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    stdout: TextIO,
+    stderr: TextIO,
+    env: Mapping[str, str],
+) -> tuple[ActionSpec, Invocation]:
+    """The action asked for and its invocation; InputError for anything it does not take."""
+    by_name = {n: a for a in actions for n in (a.name, *a.aliases)}
+    parser = build_parser(prog, description, actions)
+    args = parser.parse_args(list(argv))
+    spec = by_name.get(args.action)
+    if spec is None:
+        allowed = ", ".join(by_name)
+        raise InputError(prog, f"unknown action {args.action!r}; allowed: {allowed}")
+    _check_flags(prog, spec.name, _given(args))
+    invocation = Invocation(
+        config=args.config,
+        action=spec.name,
+        force=args.force,
+        dry_run=args.dry_run,
+        cwd=cwd,
+        stdout=stdout,
+        stderr=stderr,
+        env=env,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        keep=args.keep,
+        allow_broadening=args.allow_broadening,
+        disable_termination_protection=args.disable_termination_protection,
+        sec_config=args.sec_config,
+    )
+    return spec, invocation
 
 
 def run(
@@ -156,40 +271,21 @@ def run(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    by_name = {n: a for a in actions for n in (a.name, *a.aliases)}
     try:
-        parser = build_parser(prog, description, actions)
-        args = parser.parse_args(list(argv))
-        spec = by_name.get(args.action)
-        if spec is None:
-            allowed = ", ".join(by_name)
-            raise InputError(prog, f"unknown action {args.action!r}; allowed: {allowed}")
-        invocation = Invocation(
-            config=args.config,
-            action=spec.name,
-            force=args.force,
-            dry_run=args.dry_run,
-            cwd=cwd or Path.cwd(),
-            stdout=out,
-            stderr=err,
+        spec, invocation = parse_invocation(
+            prog, description, actions, argv, cwd=cwd or Path.cwd(), stdout=out, stderr=err,
             env=os.environ if env is None else env,
-            profile=args.profile,
-            endpoint_url=args.endpoint_url,
-            keep=args.keep,
-            allow_broadening=args.allow_broadening,
-            disable_termination_protection=args.disable_termination_protection,
-            sec_config=args.sec_config,
-        )
+        )  # fmt: skip
         return spec.handler(invocation)
     except InputError as exc:
         print(f"error: {exc.render()}", file=err)
         return ExitCode.BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=err)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return 141
+        return ExitCode.BROKEN_PIPE
 
 
 class Main(Protocol):

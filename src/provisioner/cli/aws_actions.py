@@ -131,7 +131,7 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
             file=inv.stderr,
         )
         report["interrupted"] = str(exc)
-        code = 130
+        code = ExitCode.INTERRUPTED
     report["exit_code"] = code
     report["api_calls"] = {
         "count": len(gateway.calls),

@@ -16,8 +16,6 @@ from provisioner.deploy.smoke import smoke_check
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
 
-INTERRUPTED = 130  # as a shell reports a process stopped by SIGINT
-
 
 def test_deploy(
     gateway: AwsGateway,
@@ -52,7 +50,7 @@ def test_deploy(
         # Unlike a deploy, a test-deploy is not left running: it is cleaned up below.
         say(f"interrupted during the {stopped.operation} of {stopped.stack}: cleaning up")
         report["interrupted"] = str(stopped)
-        code = INTERRUPTED
+        code = ExitCode.INTERRUPTED
     finally:
         if keep:
             say(f"kept (--keep): {', '.join(target.stack_names)}; delete them with the same "

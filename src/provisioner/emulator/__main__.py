@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner import __version__
+from provisioner.emulator.moto_version import MotoVersionError, check_moto
 from provisioner.emulator.settings import SETTINGS
 from provisioner.exit_codes import ExitCode
 
@@ -21,6 +22,8 @@ try:  # moto comes with the `local` extra only: without it, one message, not a t
     from provisioner.emulator.server import Emulator, PortInUseError
 except ModuleNotFoundError as missing:
     _MISSING: str | None = missing.name or "moto"
+except MotoVersionError:  # main says which moto it needs
+    _MISSING = None
 else:
     _MISSING = None
 
@@ -98,6 +101,11 @@ def _seed(directory: Path, url: str, account: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:  # first: on another moto, a private module the extensions import may be missing
+        check_moto()
+    except MotoVersionError as exc:
+        print(f"provisioner-emulator: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
     if _MISSING is not None:
         print(
             f"error: the emulator needs {_MISSING}, which is not installed; install the "

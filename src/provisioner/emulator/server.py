@@ -8,16 +8,20 @@ import threading
 import urllib.request
 from types import TracebackType
 
-from moto.moto_server.werkzeug_app import (
+from provisioner.emulator.moto_version import check_moto
+
+check_moto()  # before moto's private modules are imported and patched: say which moto it needs
+
+from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     MotoRequestHandler,
     create_backend_app,
 )
-from moto.server import ThreadedMotoServer
-from werkzeug.serving import make_server
+from moto.server import ThreadedMotoServer  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
 
-from provisioner.emulator import faults
-from provisioner.emulator.extensions import install
+from provisioner.emulator import faults  # noqa: E402
+from provisioner.emulator.extensions import install  # noqa: E402
 
 
 class _QuietRequestHandler(MotoRequestHandler):
@@ -77,6 +81,7 @@ class Emulator:
     `verbose` logs every request (werkzeug's access log); by default only errors show."""
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1", verbose: bool = False) -> None:
+        check_moto()
         install()
         faults.install()
         handler = MotoRequestHandler if verbose else _QuietRequestHandler

@@ -1,0 +1,41 @@
+"""Which flags each action takes: one table for both CLIs.
+
+`--config` and `--action` (and `--help`, `--version`) belong to every action. Any other flag
+an action does not take is refused (exit 2, naming the flags it does take) rather than
+ignored: `create-template --dry-run` would write files anyway, `test-deploy --force` would not
+be any more forced, `deploy --keep` keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# Where the AWS actions find their account and endpoint.
+_AWS = ("--profile", "--endpoint-url")
+
+ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
+    "validate": (),
+    "create-template": (),
+    "create-policy": (),
+    "export-iam-policy": (),
+    "create-report": (),
+    "list-resources": (),
+    "create-seed-code": (),
+    "show-changes": _AWS,
+    "deploy": ("--force", "--dry-run", "--allow-broadening", *_AWS),
+    "test-deploy": ("--keep", *_AWS),
+    "status": _AWS,
+    "detect-drift": _AWS,
+    "delete": ("--force", "--disable-termination-protection", *_AWS),
+    "bootstrap": ("--force", "--dry-run", *_AWS),
+}
+
+# What one tool's action takes beyond the shared table.
+TOOL_ACTION_FLAGS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("ml-provisioner", "validate"): ("--sec-config",),
+}
+
+
+def flags_of(prog: str, action: str) -> tuple[str, ...]:
+    """The flags `action` of tool `prog` takes, beyond --config and --action."""
+    return (*ACTION_FLAGS[action], *TOOL_ACTION_FLAGS.get((prog, action), ()))

@@ -1,0 +1,157 @@
+"""Each action takes only its own flags (cli/flags.py): any other is refused with exit 2, the
+flags it does take named, before anything is read or written; so is any option given twice.
+And the shell's own exits: Ctrl-C and a broken pipe."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from provisioner.cli import ml, sec
+from provisioner.cli.app import ActionSpec, Invocation, parse_invocation
+from provisioner.cli.app import run as run_app
+from provisioner.cli.flags import ACTION_FLAGS, TOOL_ACTION_FLAGS, flags_of
+from provisioner.exit_codes import ExitCode
+
+TOOLS = {ml.PROG: ml, sec.PROG: sec}
+# Every flag but --config and --action, with a value where it takes one.
+FLAGS = {
+    "--force": [],
+    "--dry-run": [],
+    "--keep": [],
+    "--allow-broadening": [],
+    "--disable-termination-protection": [],
+    "--profile": ["dev"],
+    "--endpoint-url": ["http://localhost:4566"],
+    "--sec-config": ["other-sec.yaml"],
+}
+CASES = [(prog, spec.name) for prog, tool in TOOLS.items() for spec in tool.ACTIONS]
+
+
+def run(prog: str, argv: list[str], cwd: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = TOOLS[prog].main(argv, cwd=cwd, stdout=out, stderr=err, env={})
+    return int(code), out.getvalue(), err.getvalue()
+
+
+def parse(prog: str, argv: list[str]) -> Invocation:
+    tool = TOOLS[prog]
+    _, invocation = parse_invocation(
+        prog, tool.DESCRIPTION, tool.ACTIONS, argv, cwd=Path("."), stdout=io.StringIO(),
+        stderr=io.StringIO(), env={},
+    )  # fmt: skip
+    return invocation
+
+
+def test_the_table_covers_every_action_of_both_tools_and_only_known_flags() -> None:
+    names = {name for _, name in CASES}
+    assert set(ACTION_FLAGS) == names
+    assert {action for _, action in TOOL_ACTION_FLAGS} <= names
+    for prog, action in CASES:
+        assert set(flags_of(prog, action)) <= set(FLAGS), (prog, action)
+
+
+def test_what_the_issue_found_ignored_is_refused() -> None:
+    assert "--dry-run" not in flags_of(ml.PROG, "create-template")
+    assert "--keep" not in flags_of(ml.PROG, "deploy")
+    assert "--sec-config" not in flags_of(sec.PROG, "validate")
+    assert "--dry-run" not in flags_of(sec.PROG, "delete")  # it would delete anyway
+
+
+@pytest.mark.parametrize(("prog", "action"), CASES)
+def test_a_flag_the_action_does_not_take_is_refused_with_its_flags(
+    prog: str, action: str, tmp_path: Path
+) -> None:
+    accepted = flags_of(prog, action)
+    for flag, value in FLAGS.items():
+        if flag in accepted:
+            continue
+        # Before the config is even looked for: this one does not exist.
+        code, out, err = run(prog, ["-con", "missing.yaml", "-act", action, flag, *value], tmp_path)
+        assert code == 2, (flag, err)
+        takes = ", ".join(accepted) or "none"
+        assert err == (
+            f"error: {prog}: --action {action} does not take {flag} (its flags besides "
+            f"--config and --action: {takes}); nothing was done\n"
+        )
+        assert out == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("prog", "action"), CASES)
+def test_the_flags_the_action_takes_are_taken(prog: str, action: str) -> None:
+    argv = ["-con", "x.yaml", "-act", action]
+    for flag in flags_of(prog, action):
+        argv += [flag, *FLAGS[flag]]
+    invocation = parse(prog, argv)
+    assert invocation.action == action
+
+
+@pytest.mark.parametrize(("prog", "action"), CASES)
+def test_an_option_given_twice_is_refused(prog: str, action: str, tmp_path: Path) -> None:
+    base = ["-con", "missing.yaml", "-act", action]
+    twice = [
+        (["-con", "missing.yaml", "--action", action, "--action", action], "--action", "--action"),
+        (["-act", action, "--config", "a.yaml", "-con", "b.yaml"], "--config", "-con"),
+        *(
+            ([*base, flag, *FLAGS[flag], flag, *FLAGS[flag]], flag, flag)
+            for flag in flags_of(prog, action)
+        ),
+    ]
+    for argv, name, second in twice:
+        code, out, err = run(prog, argv, tmp_path)
+        assert code == 2, (argv, err)
+        assert f"error: {prog}: {name} given twice (" in err and f", then {second}" in err, err
+        assert err.count("\n") == 1 and out == "" and list(tmp_path.iterdir()) == []
+
+
+def test_two_actions_are_refused_rather_than_the_last_kept(tmp_path: Path) -> None:
+    code, _, err = run(ml.PROG, ["-con", "x.yaml", "-act", "validate", "-act", "delete"], tmp_path)
+    assert code == 2
+    assert err == (
+        "error: ml-provisioner: --action given twice (-act validate, then -act delete); "
+        "give it once\n"
+    )
+
+
+def test_an_alias_takes_the_flags_of_its_action(tmp_path: Path) -> None:
+    code, _, err = run(sec.PROG, ["-con", "x.yaml", "-act", "create-policy", "--force"], tmp_path)
+    assert code == 2 and "--action export-iam-policy does not take --force" in err
+
+
+@pytest.mark.parametrize("prog", sorted(TOOLS))
+def test_help_lists_each_actions_flags(prog: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        TOOLS[prog].main(["--help"])
+    assert done.value.code == 0
+    lines = capsys.readouterr().out.splitlines()
+    for spec in TOOLS[prog].ACTIONS:
+        at = next(i for i, line in enumerate(lines) if line.startswith(f"  {spec.name} "))
+        flags = " ".join(flags_of(prog, spec.name)) or "none"
+        assert lines[at + 1].split() == ["flags:", *flags.split()], spec.name
+
+
+# -- interrupted, or the reader gone: ExitCode names both -----------------------------------
+def _raising(error: BaseException) -> ActionSpec:
+    def handler(inv: Invocation) -> int:
+        raise error
+
+    return ActionSpec("validate", "raises", handler)
+
+
+def test_ctrl_c_exits_130_with_one_line() -> None:
+    err = io.StringIO()
+    code = run_app(ml.PROG, "", [_raising(KeyboardInterrupt())], ["-con", "x", "-act", "validate"],
+                   cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
+    assert code == ExitCode.INTERRUPTED == 130 and err.getvalue() == "interrupted\n"
+
+
+def test_a_broken_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stderr", sys.stderr)  # the handler silences it for the exit
+    err = io.StringIO()
+    code = run_app(ml.PROG, "", [_raising(BrokenPipeError())], ["-con", "x", "-act", "validate"],
+                   cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
+    assert code == ExitCode.BROKEN_PIPE == 141 and err.getvalue() == ""
