@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner import __version__
-from provisioner.emulator.moto_version import MotoVersionError, check_moto
+from provisioner.emulator.moto_version import INSTALL_LOCAL, MotoVersionError, check_moto
 from provisioner.emulator.settings import SETTINGS
 from provisioner.exit_codes import ExitCode
 
@@ -108,12 +108,11 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.BAD_INPUT
     if _MISSING is not None:
         print(
-            f"error: the emulator needs {_MISSING}, which is not installed; install the "
-            "package with its `local` extra: pip install 'ml-sec-provisioner[local]' (from a "
-            "wheel: pip install 'WHEEL.whl[local]'; in the source tree: pip install '.[local]')",
+            f"provisioner-emulator: the emulator needs {_MISSING}, which is not installed; "
+            f"{INSTALL_LOCAL}",
             file=sys.stderr,
         )
-        return 2
+        return ExitCode.BAD_INPUT
     SETTINGS.resource_delay = args.resource_delay
     try:
         emulator = Emulator(port=args.port, verbose=args.verbose).start()

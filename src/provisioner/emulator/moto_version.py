@@ -32,6 +32,13 @@ def is_compatible(installed: str, required: str = REQUIRED_MOTO) -> bool:
     return release >= floor and release[: len(floor) - 1] == floor[:-1]
 
 
+# How to get moto, for a pip user and in the source tree alike.
+INSTALL_LOCAL = (
+    "install the package with its `local` extra: pip install 'ml-sec-provisioner[local]' "
+    "(from a wheel: pip install 'WHEEL.whl[local]'; in the source tree: pip install '.[local]')"
+)
+
+
 def installed_moto() -> str | None:
     """moto's version as installed, None if it is not."""
     try:
@@ -45,8 +52,7 @@ def check_moto() -> None:
     installed = installed_moto()
     if installed is None:
         raise MotoVersionError(
-            f"the emulator needs moto{REQUIRED_MOTO}, which is not installed; install the "
-            "package with its `local` extra: pip install '.[local]' in the source tree"
+            f"the emulator needs moto{REQUIRED_MOTO}, which is not installed; {INSTALL_LOCAL}"
         )
     if not is_compatible(installed):
         raise MotoVersionError(
