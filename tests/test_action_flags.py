@@ -155,3 +155,32 @@ def test_a_broken_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> Non
     code = run_app(ml.PROG, "", [_raising(BrokenPipeError())], ["-con", "x", "-act", "validate"],
                    cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
     assert code == ExitCode.BROKEN_PIPE == 141 and err.getvalue() == ""
+
+
+def test_the_readme_flags_table_is_the_flags_module() -> None:
+    """README's "Flags by action" table says, for every action of each tool, exactly the flags
+    cli/flags.py accepts."""
+    import re
+
+    from conftest import ROOT
+    from provisioner.cli.flags import ACTION_FLAGS, flags_of
+
+    section = (ROOT / "README.md").read_text().split("### Flags by action", 1)[1]
+    table = section.split("| action | flags besides", 1)[1].split("\n\n", 1)[0]
+    documented: dict[tuple[str, str], set[str]] = {}
+    for line in table.splitlines()[2:]:
+        actions_cell, flags_cell = (c.strip() for c in line.strip("|").split("|"))
+        actions = re.findall(r"`([a-z-]+)`", actions_cell)
+        tools = ["sec-provisioner"] if "(sec-provisioner)" in actions_cell else [
+            "ml-provisioner", "sec-provisioner"]  # fmt: skip
+        for tool in tools:
+            part = flags_cell
+            if "ml-provisioner:" in flags_cell:  # per tool: "ml-provisioner: …; sec-…: …"
+                part = next(p for p in flags_cell.split(";") if tool in p)
+            for action in actions:
+                documented[(tool, action)] = set(re.findall(r"`(--[a-z-]+)`", part))
+    for tool in ("ml-provisioner", "sec-provisioner"):
+        for action in ACTION_FLAGS:
+            if action == "bootstrap" and tool == "ml-provisioner":
+                continue
+            assert documented[(tool, action)] == set(flags_of(tool, action)), (tool, action)
