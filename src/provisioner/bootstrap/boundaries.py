@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
+from provisioner.sec.personas import LIST_UNSCOPED
 
 ECR_PULL = (
     "ecr:BatchCheckLayerAvailability",
@@ -58,14 +59,6 @@ SEC_SAGEMAKER = (
     "sagemaker:UpdateEndpoint",
     "sagemaker:UpdateModelPackage",
     "sagemaker:UpdatePipeline",
-)
-SAGEMAKER_LIST = (
-    "sagemaker:ListEndpoints",
-    "sagemaker:ListModelPackageGroups",
-    "sagemaker:ListModels",
-    "sagemaker:ListPipelines",
-    "sagemaker:ListProcessingJobs",
-    "sagemaker:ListTrainingJobs",
 )
 # What ML workload roles (pipeline, build, events, SageMaker execution) use.
 ML_SAGEMAKER = (
@@ -156,7 +149,7 @@ def sec_boundary(t: TenantNames) -> PolicyDocument:
     return build_document(
         [
             _s("TenantSageMaker", SEC_SAGEMAKER, [t.regional_arn("sagemaker", "*")]),
-            _s("ListSageMaker", SAGEMAKER_LIST, ["*"]),
+            _s("ListSageMaker", LIST_UNSCOPED, ["*"]),
             _s(
                 "TenantPipelines",
                 (

@@ -48,15 +48,15 @@ _READ_SAGEMAKER = [
     "sagemaker:ListPipelineExecutions",
     "sagemaker:ListTags",
 ]
-# List calls IAM cannot scope to a resource.
-_LIST_UNSCOPED = [
+# List calls IAM cannot scope to a resource (the SEC boundary allows these same ones).
+LIST_UNSCOPED = (
     "sagemaker:ListEndpoints",
     "sagemaker:ListModelPackageGroups",
     "sagemaker:ListModels",
     "sagemaker:ListPipelines",
     "sagemaker:ListProcessingJobs",
     "sagemaker:ListTrainingJobs",
-]
+)
 
 
 _allow = allow_statement
@@ -99,7 +99,7 @@ def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
         _allow(
             "ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any, _team_tag("aws:ResourceTag", teams)
         ),
-        _allow("ListSageMaker", _LIST_UNSCOPED, "*"),
+        _allow("ListSageMaker", list(LIST_UNSCOPED), "*"),
         _allow("ListTeamData", ["s3:GetBucketLocation", "s3:ListBucket"], buckets),
         _allow(
             "ReadTeamData", ["s3:GetObject", "s3:GetObjectVersion"], [f"{b}/*" for b in buckets]
