@@ -14,7 +14,6 @@ from provisioner.cli.invocation import OUTPUT_FORMATS
 from provisioner.cli.tool import ActionSpec
 from provisioner.errors import InputError
 
-
 _GIVEN = "_given"  # the namespace attribute recording which options were given, and how
 
 

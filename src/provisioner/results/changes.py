@@ -3,12 +3,16 @@ show-changes and deploy."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
-from provisioner.cfn.security_diff import Grant as SecurityGrant
-from provisioner.cfn.security_diff import SecurityDiff
-from provisioner.deploy.records import ResourceChange
 from provisioner.results.base import Entry
+
+if TYPE_CHECKING:  # what the engine converts from: the results load without it
+    from provisioner.cfn.security_diff import Grant as SecurityGrant
+    from provisioner.cfn.security_diff import SecurityDiff
+    from provisioner.deploy.records import ResourceChange
 
 
 class Change(Entry):

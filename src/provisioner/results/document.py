@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from provisioner.exit_codes import ExitCode
-from provisioner.results.base import Entry, Result
+from provisioner.results.base import FROZEN, Entry, Result
 
 SCHEMA_VERSION: Literal[1] = 1
 
@@ -47,7 +47,7 @@ class AwsRun(Entry):
 class Document(BaseModel, Generic[R]):
     """One run of one action: who ran what on which config, how it ended, what it found."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = FROZEN
 
     schema_version: Literal[1] = Field(
         SCHEMA_VERSION, description="raised only by a change that is not an addition"
