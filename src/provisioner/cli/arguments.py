@@ -17,7 +17,7 @@ from provisioner.errors import InputError
 _GIVEN = "_given"  # the namespace attribute recording which options were given, and how
 
 
-def _given(namespace: argparse.Namespace) -> dict[str, str]:
+def given_options(namespace: argparse.Namespace) -> dict[str, str]:
     """Option (its long name) → how it was spelled on the command line, for those given."""
     given: dict[str, str] = namespace.__dict__.setdefault(_GIVEN, {})
     return given
@@ -29,7 +29,7 @@ def _record_once(
 ) -> None:  # fmt: skip
     """Note the option as given; a second time is an error (argparse keeps the last)."""
     name = action.option_strings[-1]
-    given = _given(namespace)
+    given = given_options(namespace)
     if name in given:
         parser.error(f"{name} given twice ({given[name]}, then {spelled}); give it once")
     given[name] = spelled or name
@@ -163,11 +163,6 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
-
-
-def given_options(namespace: argparse.Namespace) -> Mapping[str, str]:
-    """The options given on the command line (long name → as spelled)."""
-    return _given(namespace)
 
 
 def check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:

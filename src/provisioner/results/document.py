@@ -63,7 +63,9 @@ class Document(BaseModel, Generic[R]):
         None, description="why the action stopped early; null when it ran to its end"
     )
     aws: AwsRun | None = Field(
-        None, description="AWS actions, once they have reached AWS: region, timing, API calls"
+        None,
+        description="an AWS action that ran (and wrote its report): region, timing, API calls; "
+        "null for a local action and for one refused as bad input",
     )
 
     def to_json(self) -> str:
