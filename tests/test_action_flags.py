@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from provisioner.cli import ml, sec
-from provisioner.cli.app import ActionSpec, Invocation, parse_invocation
-from provisioner.cli.app import run as run_app
 from provisioner.cli.flags import ACTION_FLAGS, TOOL_ACTION_FLAGS, flags_of
+from provisioner.cli.invocation import Invocation
+from provisioner.cli.shell import parse_invocation
+from provisioner.cli.shell import run as run_shell
+from provisioner.cli.tool import ActionSpec
+from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
+from provisioner.results.base import Result
 
 TOOLS = {ml.PROG: ml, sec.PROG: sec}
 # Every flag but --config and --action, with a value where it takes one.
@@ -26,6 +30,7 @@ FLAGS = {
     "--profile": ["dev"],
     "--endpoint-url": ["http://localhost:4566"],
     "--sec-config": ["other-sec.yaml"],
+    "--output": ["json"],
 }
 CASES = [(prog, spec.name) for prog, tool in TOOLS.items() for spec in tool.ACTIONS]
 
@@ -37,11 +42,9 @@ def run(prog: str, argv: list[str], cwd: Path) -> tuple[int, str, str]:
 
 
 def parse(prog: str, argv: list[str]) -> Invocation:
-    tool = TOOLS[prog]
     _, invocation = parse_invocation(
-        prog, tool.DESCRIPTION, tool.ACTIONS, argv, cwd=Path("."), stdout=io.StringIO(),
-        stderr=io.StringIO(), env={},
-    )  # fmt: skip
+        TOOLS[prog].TOOL, argv, cwd=Path("."), stdout=io.StringIO(), stderr=io.StringIO(), env={}
+    )
     return invocation
 
 
@@ -51,6 +54,10 @@ def test_the_table_covers_every_action_of_both_tools_and_only_known_flags() -> N
     assert {action for _, action in TOOL_ACTION_FLAGS} <= names
     for prog, action in CASES:
         assert set(flags_of(prog, action)) <= set(FLAGS), (prog, action)
+
+
+def test_every_action_takes_output() -> None:
+    assert all("--output" in flags_of(prog, action) for prog, action in CASES)
 
 
 def test_what_the_issue_found_ignored_is_refused() -> None:
@@ -133,17 +140,29 @@ def test_help_lists_each_actions_flags(prog: str, capsys: pytest.CaptureFixture[
 
 
 # -- interrupted, or the reader gone: ExitCode names both -----------------------------------
-def _raising(error: BaseException) -> ActionSpec:
-    def handler(inv: Invocation) -> int:
-        raise error
+class _Raising:
+    """A tool whose one action raises `error`."""
 
-    return ActionSpec("validate", "raises", handler)
+    prog = ml.PROG
+    description = ""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def own_actions(self) -> tuple[ActionSpec, ...]:
+        def handler(inv: Invocation) -> Result:
+            raise self.error
+
+        return (ActionSpec("validate", "raises", handler, Result),)
+
+    def target(self, inv: Invocation, suffix: str | None) -> DeployTarget:
+        raise AssertionError("no AWS action runs here")
 
 
 def test_ctrl_c_exits_130_with_one_line() -> None:
     err = io.StringIO()
-    code = run_app(ml.PROG, "", [_raising(KeyboardInterrupt())], ["-con", "x", "-act", "validate"],
-                   cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
+    code = run_shell(_Raising(KeyboardInterrupt()), ["-con", "x", "-act", "validate"],
+                     cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
     assert code == ExitCode.INTERRUPTED == 130 and err.getvalue() == "interrupted\n"
 
 
@@ -152,8 +171,8 @@ def test_a_broken_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(sys, "stderr", sys.stderr)  # the handler silences it for the exit
     err = io.StringIO()
-    code = run_app(ml.PROG, "", [_raising(BrokenPipeError())], ["-con", "x", "-act", "validate"],
-                   cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
+    code = run_shell(_Raising(BrokenPipeError()), ["-con", "x", "-act", "validate"],
+                     cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
     assert code == ExitCode.BROKEN_PIPE == 141 and err.getvalue() == ""
 
 

@@ -147,8 +147,15 @@ def ml_config(workdir: Path, name: str) -> Any:
 
 
 def report(workdir: Path, stem: str, action: str) -> dict[str, Any]:
+    """The action's JSON document, as written to reports/ (docs/output-json.md)."""
     data: dict[str, Any] = json.loads((workdir / "reports" / f"{stem}-{action}.json").read_text())
     return data
+
+
+def report_result(workdir: Path, stem: str, action: str) -> dict[str, Any]:
+    """What the action's report says it did or found: the document's `result`."""
+    found: dict[str, Any] = report(workdir, stem, action)["result"]
+    return found
 
 
 def expect(result: CliResult, code: int) -> CliResult:
@@ -176,7 +183,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
     assert f"{name}: would create" in preview.out
     assert all(f"Add     {r.logical_id}" in preview.out for r in plan.resources)
     assert cloud.stacks() == tenants, "show-changes must leave nothing behind"
-    shown = report(workdir, stem, "show-changes")["stacks"][0]
+    shown = report_result(workdir, stem, "show-changes")["stacks"][0]
     assert {c["logical_id"] for c in shown["changes"]} == {r.logical_id for r in plan.resources}
 
     deployed = expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
@@ -201,7 +208,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
     cloud.client("ssm").put_parameter(Name=edited, Value="edited", Type="String", Overwrite=True)
     drift = expect(run_ml("-con", example, "-act", "detect-drift"), 3)
     assert "DRIFTED" in drift.out and "actual edited" in drift.out
-    drifted = [r for r in report(workdir, stem, "detect-drift")["stacks"][0]["resources"]
+    drifted = [r for r in report_result(workdir, stem, "detect-drift")["stacks"][0]["resources"]
                if r["status"] == "MODIFIED"]  # fmt: skip
     assert [r["physical_id"] for r in drifted] == [edited]
 
@@ -219,7 +226,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
                             "--disable-termination-protection"), 0)  # fmt: skip
     assert cloud.stacks() == tenants  # the tenant's stacks are not the use case's to delete
     assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}") == {}
-    kept = report(workdir, stem, "delete")["retained"]
+    kept = report_result(workdir, stem, "delete")["retained"]
     assert sorted(k["logical_id"] for k in kept) == sorted(
         r.logical_id for r in plan.resources if r.retain)  # fmt: skip
     assert all(k["name"] and f"kept (DeletionPolicy Retain): {k['type']} {k['name']}" in
@@ -461,7 +468,7 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
 
     preview = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "show-changes"), 0)
     assert "BROADENS ACCESS" in preview.out and "broaden access" in preview.out
-    security = [s["security"] for s in report(workdir, path.stem, "show-changes")["stacks"]]
+    security = [s["security"] for s in report_result(workdir, path.stem, "show-changes")["stacks"]]
     assert any(s["broadens_access"] for s in security)
 
     refused = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 2)
@@ -486,7 +493,7 @@ def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliR
     live_parameters = cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}")
 
     result = expect(run_ml("-con", ENTERPRISE, "-act", "test-deploy"), 0)
-    data = report(workdir, ENTERPRISE.removesuffix(".yaml"), "test-deploy")
+    data = report_result(workdir, ENTERPRISE.removesuffix(".yaml"), "test-deploy")
     suffix = data["suffix"]
     assert re.fullmatch(r"t[0-9a-f]{4}", suffix)
     smoke = data["smoke"]
@@ -506,7 +513,7 @@ def test_test_deploy_keep_keeps_it(cloud: Any, run_ml: CliRunner, workdir: Path,
                                    tenant: Tenant) -> None:  # fmt: skip
     tenants = tenant(STARTER)
     expect(run_ml("-con", STARTER, "-act", "test-deploy", "--keep"), 0)
-    suffix = report(workdir, STARTER.removesuffix(".yaml"), "test-deploy")["suffix"]
+    suffix = report_result(workdir, STARTER.removesuffix(".yaml"), "test-deploy")["suffix"]
     name = plan_stack(ml_config(workdir, STARTER), suffix).stack_name
     assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
     assert cloud.stack(name).get("EnableTerminationProtection") is not True  # not production
@@ -526,7 +533,7 @@ def test_sec_test_deploy_smoke_checks_trust(cloud: Any, run_sec_here: CliRunner,
                                             workdir: Path, tenant: Tenant) -> None:  # fmt: skip
     bootstrap = tenant(SEC_SMALL)
     result = expect(run_sec_here("--config", SEC_SMALL, "--action", "test-deploy"), 0)
-    smoke = report(workdir, SEC_SMALL.removesuffix(".yaml"), "test-deploy")["smoke"]
+    smoke = report_result(workdir, SEC_SMALL.removesuffix(".yaml"), "test-deploy")["smoke"]
     roles = [s for s in smoke if s["type"] == "AWS::IAM::Role"]
     assert roles and all(s["ok"] and s["detail"].startswith("trusts") for s in roles)
     assert "smoke check:" in result.out
@@ -690,7 +697,7 @@ def _run_recorded(run: CliRunner, tool: str, config: str, stem: str, workdir: Pa
         action, *flags = step
         expect(run("--config", config, "--action", action, *flags), 0)
         reported = "show-changes" if "--dry-run" in flags else action  # what the report says
-        made = set(report(workdir, stem, reported)["api_calls"]["by_operation"])
+        made = set(report(workdir, stem, reported)["aws"]["api_calls"]["by_operation"])
         RECORDED_CALLS[tool].setdefault(action, set()).update(made)
         calls |= made
     return calls
@@ -816,7 +823,7 @@ def test_drift_with_a_stack_not_deployed(cloud: Any, workdir: Path, run_sec_here
     result = expect(run_sec_here("--config", SEC_SMALL, "--action", "detect-drift"), 2)
     assert f"{plans[0].stack_name}: IN_SYNC" in result.out
     assert f"{plans[1].stack_name}: not deployed" in result.out
-    stacks = report(workdir, SEC_SMALL.removesuffix(".yaml"), "detect-drift")["stacks"]
+    stacks = report_result(workdir, SEC_SMALL.removesuffix(".yaml"), "detect-drift")["stacks"]
     assert [s["status"] for s in stacks] == ["IN_SYNC", "NOT_DEPLOYED"]
 
 
@@ -892,7 +899,7 @@ def test_deploy_warns_of_a_parameter_changed_out_of_band(cloud: Any, run_ml: Cli
     again = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
     assert "no changes" in again.out
     assert re.search(rf"warning: 1 SSM parameter\(s\) .*\({re.escape(edited)}\)", again.out)
-    assert report(workdir, STARTER.removesuffix(".yaml"), "deploy")[
+    assert report_result(workdir, STARTER.removesuffix(".yaml"), "deploy")[
         "parameters_not_matching_outputs"] == [edited]  # fmt: skip
 
 

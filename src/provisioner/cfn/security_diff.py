@@ -74,18 +74,6 @@ class Grant:
             parts.append(f"if {self.condition}")
         return " ".join(parts)
 
-    def to_json(self) -> dict[str, str]:
-        return {
-            "resource": self.resource,
-            "document": self.document,
-            "kind": self.kind,
-            "effect": self.effect,
-            "principal": self.principal,
-            "action": self.action,
-            "target": self.target,
-            "condition": self.condition,
-        }
-
 
 def _principals(statement: dict[str, Any]) -> list[str]:
     if "Principal" in statement:
@@ -193,14 +181,6 @@ class SecurityDiff:
 
     def is_broadening(self, grant: Grant) -> bool:
         return grant in self.broadening
-
-    def to_json(self) -> dict[str, Any]:
-        wide = set(self.broadening)
-        return {
-            "added": [dict(g.to_json(), broadens=g in wide) for g in self.added],
-            "removed": [dict(g.to_json(), broadens=g in wide) for g in self.removed],
-            "broadens_access": bool(wide),
-        }
 
 
 def security_diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> SecurityDiff:

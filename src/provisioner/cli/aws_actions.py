@@ -1,9 +1,9 @@
 """The AWS actions both CLIs share: argument checks, opening the gateway, mapping the engine's
-errors to exit codes, and writing each action's JSON report."""
+errors to exit codes; each ends in an outcome whose document the shell also writes to
+`reports/{stem}-{action}.json`."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections import Counter
 from collections.abc import Callable
@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from provisioner.cli.app import ActionSpec, Invocation
+from provisioner.cli.invocation import Invocation
+from provisioner.cli.tool import ActionSpec, Outcome, TargetLoader
 from provisioner.deploy.errors import AwsFailure, CredentialsProblem, Interrupted, StackBusy
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
@@ -22,11 +23,17 @@ if TYPE_CHECKING:  # boto3 loads only for the AWS actions: local ones stay fast 
     from provisioner.deploy.progress import Say
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
-from provisioner.files import check_writable, write_atomic
+from provisioner.files import check_writable
+from provisioner.results.base import Result
+from provisioner.results.delete import DeleteResult
+from provisioner.results.deploy import DeployResult
+from provisioner.results.document import ApiCalls, AwsRun
+from provisioner.results.drift import DriftResult
+from provisioner.results.show_changes import ShowChangesResult
+from provisioner.results.status import StatusResult
+from provisioner.results.test_deploy import TestDeployResult
 
-# (invocation, test-deploy suffix or None) → what to deploy; loads and validates the config.
-TargetLoader = Callable[[Invocation, str | None], DeployTarget]
-Run = Callable[["AwsGateway", "Say"], ActionResult]
+Run = Callable[["AwsGateway", "Say"], ActionResult[Result]]
 
 
 def endpoint_url(inv: Invocation) -> str | None:
@@ -98,50 +105,39 @@ def _report_path(inv: Invocation, target: DeployTarget) -> str:
     return f"reports/{target.config_stem}-{inv.action}.json"
 
 
-def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> int:
+def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> Outcome:
     check_writable(inv.path("reports"))  # before touching AWS: fail early, change nothing
     gateway = open_gateway(inv, target.region)
     started = datetime.now(UTC)
-    report: dict[str, object] = {
-        "tool": target.tool,
-        "action": inv.action,
-        "config": target.config_stem,
-        "region": target.region,
-        "started": started.isoformat(),
-    }
+    result: Result | None = None
+    error: str | None = None
     code: int
     try:
         if target.account_id is not None:
             _check_account(inv, gateway, target.account_id)
-        result = run(gateway, inv.say)
-        report.update(result.report)
-        code = result.code
+        done = run(gateway, inv.say)
+        result, code = done.result, done.code
     except AwsFailure as exc:
-        print(f"error: {exc}", file=inv.stderr)
-        report["error"] = str(exc)
-        code = ExitCode.AWS_FAILURE
+        error, code = str(exc), ExitCode.AWS_FAILURE
     except StackBusy as exc:
-        print(f"error: another operation keeps the stack busy: {exc}", file=inv.stderr)
-        report["error"] = str(exc)
-        code = ExitCode.AWS_FAILURE
+        error, code = f"another operation keeps the stack busy: {exc}", ExitCode.AWS_FAILURE
     except Interrupted as exc:
-        print(
+        error = (
             f"interrupted: CloudFormation goes on with the {exc.operation} of {exc.stack}; "
-            f"run the action again to follow it to the end",
-            file=inv.stderr,
+            f"run the action again to follow it to the end"
         )
-        report["interrupted"] = str(exc)
         code = ExitCode.INTERRUPTED
-    report["exit_code"] = code
-    report["api_calls"] = {
-        "count": len(gateway.calls),
-        "by_operation": dict(sorted(Counter(gateway.calls).items())),
-    }
-    report["seconds"] = round((datetime.now(UTC) - started).total_seconds(), 3)
-    path = inv.path(_report_path(inv, target))
-    write_atomic(path, json.dumps(report, indent=2, sort_keys=True, default=str) + "\n")
-    inv.say(f"wrote {path}")
-    return code
+    calls = ApiCalls(
+        count=len(gateway.calls), by_operation=dict(sorted(Counter(gateway.calls).items()))
+    )
+    aws = AwsRun(
+        region=target.region,
+        started=started,
+        seconds=round((datetime.now(UTC) - started).total_seconds(), 3),
+        api_calls=calls,
+    )
+    report = inv.path(_report_path(inv, target))
+    return Outcome(result, code, error=error, aws=aws, report=report, action=inv.action)
 
 
 def _refuse_without_force(inv: Invocation, what: str, hint: str) -> None:
@@ -155,13 +151,13 @@ def _refuse_without_force(inv: Invocation, what: str, hint: str) -> None:
 def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
     """The six AWS actions over a tool's own way of turning a config into a target."""
 
-    def show_changes(inv: Invocation) -> int:
+    def show_changes(inv: Invocation) -> Outcome:
         from provisioner.deploy.show_changes import show_changes as run
 
         target = load(inv, None)
         return run_aws_action(inv, target, lambda g, say: run(g, target, say))
 
-    def deploy(inv: Invocation) -> int:
+    def deploy(inv: Invocation) -> Outcome:
         if inv.dry_run:
             return show_changes(replace(inv, action="show-changes"))
         target = load(inv, None)
@@ -177,7 +173,7 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
             lambda g, say: run(g, target, say, allow_broadening=inv.allow_broadening),
         )  # fmt: skip
 
-    def test_deploy(inv: Invocation) -> int:
+    def test_deploy(inv: Invocation) -> Outcome:
         from provisioner.deploy.test_deploy import test_deploy as run
 
         suffix = "t" + secrets.token_hex(2)
@@ -186,19 +182,19 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
             inv, target, lambda g, say: run(g, target, suffix, say, keep=inv.keep)
         )
 
-    def status(inv: Invocation) -> int:
+    def status(inv: Invocation) -> Outcome:
         from provisioner.deploy.status import status as run
 
         target = load(inv, None)
         return run_aws_action(inv, target, lambda g, say: run(g, target, say))
 
-    def detect_drift(inv: Invocation) -> int:
+    def detect_drift(inv: Invocation) -> Outcome:
         from provisioner.deploy.drift import detect_drift as run
 
         target = load(inv, None)
         return run_aws_action(inv, target, lambda g, say: run(g, target, say))
 
-    def delete(inv: Invocation) -> int:
+    def delete(inv: Invocation) -> Outcome:
         target = load(inv, None)
         _refuse_without_force(
             inv,
@@ -214,12 +210,29 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         )  # fmt: skip
 
     return (
-        ActionSpec("show-changes", "preview a deploy: change set and security diff", show_changes),
-        ActionSpec("deploy", "create or update the stacks (needs --force)", deploy),
         ActionSpec(
-            "test-deploy", "deploy under a random suffix, smoke-check, clean up", test_deploy
+            "show-changes",
+            "preview a deploy: change set and security diff",
+            show_changes,
+            ShowChangesResult,
         ),
-        ActionSpec("status", "print stack status, outputs and SSM parameters", status),
-        ActionSpec("detect-drift", "compare the stacks with what AWS holds now", detect_drift),
-        ActionSpec("delete", "delete the stacks and their SSM parameters (needs --force)", delete),
+        ActionSpec("deploy", "create or update the stacks (needs --force)", deploy, DeployResult),
+        ActionSpec(
+            "test-deploy",
+            "deploy under a random suffix, smoke-check, clean up",
+            test_deploy,
+            TestDeployResult,
+        ),
+        ActionSpec(
+            "status", "print stack status, outputs and SSM parameters", status, StatusResult
+        ),
+        ActionSpec(
+            "detect-drift", "compare the stacks with what AWS holds now", detect_drift, DriftResult
+        ),
+        ActionSpec(
+            "delete",
+            "delete the stacks and their SSM parameters (needs --force)",
+            delete,
+            DeleteResult,
+        ),
     )

@@ -1,6 +1,7 @@
 """Which flags each action takes: one table for both CLIs.
 
-`--config` and `--action` (and `--help`, `--version`) belong to every action. Any other flag
+`--config` and `--action` (and `--help`, `--version`) belong to every action, and so does
+`--output` (text or json: every action returns a typed result). Any other flag
 an action does not take is refused (exit 2, naming the flags it does take) rather than
 ignored: `create-template --dry-run` would write files anyway, `test-deploy --force` would not
 be any more forced, `deploy --keep` keeps nothing.
@@ -30,6 +31,9 @@ ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "bootstrap": ("--force", "--dry-run", *_AWS),
 }
 
+# Every action takes it: every action's result has a JSON document (docs/output-json.md).
+EVERY_ACTION = ("--output",)
+
 # What one tool's action takes beyond the shared table.
 TOOL_ACTION_FLAGS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("ml-provisioner", "validate"): ("--sec-config",),
@@ -38,4 +42,4 @@ TOOL_ACTION_FLAGS: Mapping[tuple[str, str], tuple[str, ...]] = {
 
 def flags_of(prog: str, action: str) -> tuple[str, ...]:
     """The flags `action` of tool `prog` takes, beyond --config and --action."""
-    return (*ACTION_FLAGS[action], *TOOL_ACTION_FLAGS.get((prog, action), ()))
+    return (*ACTION_FLAGS[action], *TOOL_ACTION_FLAGS.get((prog, action), ()), *EVERY_ACTION)

@@ -1,25 +1,38 @@
-"""ml-provisioner: the ML use case's local actions."""
+"""ml-provisioner: what is its own in the shared shell (shell.py) — the ML use case's local
+actions, and what its AWS actions deploy."""
 
 from __future__ import annotations
 
 from provisioner.cli import local_actions
-from provisioner.cli.app import ActionSpec, Invocation, make_main
-from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.image_tier import check_ml_config
-from provisioner.cli.local_actions import summarize, write_policies, write_report, write_templates
+from provisioner.cli.invocation import Invocation
+from provisioner.cli.local_actions import (
+    policy_summary,
+    stack_summaries,
+    write_policies,
+    write_report,
+    write_templates,
+)
 from provisioner.cli.outputs import write_all
+from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
 from provisioner.errors import InputError
-from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
 from provisioner.ml.operator_policy import operator_policies, operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
+from provisioner.results.policies import PoliciesWritten
+from provisioner.results.report_files import ReportWritten
+from provisioner.results.resources import ResourceList
+from provisioner.results.seed_code import SeedCodeWritten
+from provisioner.results.templates import TemplatesWritten
+from provisioner.results.validate import MlValidation, TeamCheck
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -36,18 +49,20 @@ def _load(inv: Invocation) -> MlConfig:
     return config
 
 
-def validate(inv: Invocation) -> int:
+def validate(inv: Invocation) -> MlValidation:
     config = _load(inv)
     plan = plan_stack(config)
-    if inv.sec_config is not None:  # before anything is printed: a failure says only why
-        _check_against_sec(inv, config)
-    inv.say(f"{inv.config}: valid")
-    inv.say(f"  ml_name      {ml_name(config)}")
-    inv.say(f"  tier         {config.tier.value}")
-    summarize(inv, [plan], operator_policy(config))
+    team = None
     if inv.sec_config is not None:
-        inv.say(f"  team         {config.team}, defined in {inv.sec_config}")
-    return ExitCode.OK
+        _check_against_sec(inv, config)
+        team = TeamCheck(team=config.team, sec_config=inv.sec_config)
+    return MlValidation(
+        ml_name=ml_name(config),
+        tier=config.tier.value,
+        stacks=stack_summaries([plan]),
+        policy=policy_summary(operator_policy(config)),
+        team=team,
+    )
 
 
 def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
@@ -76,12 +91,12 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
         )
 
 
-def create_template(inv: Invocation) -> int:
+def create_template(inv: Invocation) -> TemplatesWritten:
     config = _load(inv)
     return write_templates(inv, config_file_stem(config), [plan_stack(config)], None)
 
 
-def create_policy(inv: Invocation) -> int:
+def create_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants (policy/variants.py)."""
     config = _load(inv)
     stem = config_file_stem(config)
@@ -92,26 +107,24 @@ def create_policy(inv: Invocation) -> int:
     return write_policies(inv, policies, config.tier.value)
 
 
-def create_report(inv: Invocation) -> int:
+def create_report(inv: Invocation) -> ReportWritten:
     config = _load(inv)
     from provisioner.report.ml_report import render_ml_report
 
     return write_report(inv, config_file_stem(config), *render_ml_report(config))
 
 
-def list_resources(inv: Invocation) -> int:
-    return local_actions.list_resources(inv, [plan_stack(_load(inv))])
+def list_resources(inv: Invocation) -> ResourceList:
+    return local_actions.list_resources([plan_stack(_load(inv))])
 
 
-def create_seed_code(inv: Invocation) -> int:
+def create_seed_code(inv: Invocation) -> SeedCodeWritten:
     config = _load(inv)
     from provisioner.ml.seed_code import seed_code_files
 
     root = inv.path("seed-code", ml_name(config))
     written = write_all({root / rel: text for rel, text in seed_code_files(config).items()})
-    inv.say(f"wrote {len(written)} files to {root}/")
-    inv.say("push them to the CodeCommit repository to run the pipeline (see its README.md)")
-    return ExitCode.OK
+    return SeedCodeWritten(directory=str(root), files=[str(path) for path in written])
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
@@ -151,23 +164,50 @@ def _tenant_prerequisites(config: MlConfig) -> tuple[Prerequisite, ...]:
     )
 
 
-ACTIONS = (
-    ActionSpec("validate", "check the config and every derived name", validate),
-    ActionSpec("create-template", "write the CloudFormation template", create_template),
+LOCAL_ACTIONS = (
+    ActionSpec("validate", "check the config and every derived name", validate, MlValidation),
+    ActionSpec(
+        "create-template", "write the CloudFormation template", create_template, TemplatesWritten
+    ),
     ActionSpec(
         "create-policy",
         "write the operator's least-privilege IAM policy",
         create_policy,
+        PoliciesWritten,
         aliases=("export-iam-policy",),
     ),
-    ActionSpec("create-report", "write the HTML and Markdown report", create_report),
-    ActionSpec("list-resources", "print every resource and its physical name", list_resources),
-    ActionSpec("create-seed-code", "write the model-build code for the repo", create_seed_code),
-    *aws_action_specs(_target),
+    ActionSpec("create-report", "write the HTML and Markdown report", create_report, ReportWritten),
+    ActionSpec(
+        "list-resources",
+        "print every resource and its physical name",
+        list_resources,
+        ResourceList,
+    ),
+    ActionSpec(
+        "create-seed-code",
+        "write the model-build code for the repo",
+        create_seed_code,
+        SeedCodeWritten,
+    ),
 )
 
 
-main = make_main(PROG, DESCRIPTION, ACTIONS)
+class MlTool:
+    """ml-provisioner in the shell: its local actions, and its use case's stack as target."""
+
+    prog = PROG
+    description = DESCRIPTION
+
+    def own_actions(self) -> tuple[ActionSpec, ...]:
+        return LOCAL_ACTIONS
+
+    def target(self, inv: Invocation, suffix: str | None) -> DeployTarget:
+        return _target(inv, suffix)
+
+
+TOOL = MlTool()
+ACTIONS = actions_of(TOOL)
+main = make_main(TOOL)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,41 @@
-"""sec-provisioner: a tenant's ML-team IAM, local actions."""
+"""sec-provisioner: what is its own in the shared shell (shell.py) — a tenant's ML-team IAM:
+its local actions, the bootstrap, and what its AWS actions deploy."""
 
 from __future__ import annotations
 
 from provisioner.bootstrap.admin_policy import bootstrap_policy
 from provisioner.bootstrap.plan import plan_bootstrap
 from provisioner.cli import local_actions
-from provisioner.cli.app import ActionSpec, Invocation, make_main
 from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.image_tier import check_sec_config
+from provisioner.cli.invocation import Invocation
 from provisioner.cli.local_actions import (
-    summarize,
+    policy_summary,
+    stack_summaries,
     template_key,
     write_policies,
     write_report,
     write_templates,
 )
+from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
 from provisioner.config.sec_loader import load_sec_config
 from provisioner.deploy.target import DeployTarget, Prerequisite, StackTemplate
 from provisioner.errors import InputError
-from provisioner.exit_codes import ExitCode
 from provisioner.files import resolve_config_path
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.sec import SecNames, config_file_stem
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
+from provisioner.results.base import Result
+from provisioner.results.deploy import DeployResult
+from provisioner.results.policies import PoliciesWritten
+from provisioner.results.report_files import ReportWritten
+from provisioner.results.resources import ResourceList
+from provisioner.results.templates import TemplatesWritten
+from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
 
@@ -44,26 +54,27 @@ def _load(inv: Invocation) -> SecConfig:
     return config
 
 
-def validate(inv: Invocation) -> int:
+def validate(inv: Invocation) -> SecValidation:
     config = _load(inv)
-    inv.say(f"{inv.config}: valid")
-    inv.say(f"  tier         {config.tier.value}")
-    inv.say(
-        f"  teams        {len(config.teams)} of {config.tier.max_teams}; trusted accounts "
-        f"{len(config.trusted_accounts)} of {config.tier.max_trusted_accounts}"
+    return SecValidation(
+        tier=config.tier.value,
+        teams=len(config.teams),
+        max_teams=config.tier.max_teams,
+        trusted_accounts=len(config.trusted_accounts),
+        max_trusted_accounts=config.tier.max_trusted_accounts,
+        stacks=stack_summaries(plan_stacks(config)),
+        policy=policy_summary(operator_policy(config)),
     )
-    summarize(inv, plan_stacks(config), operator_policy(config))
-    return ExitCode.OK
 
 
-def create_template(inv: Invocation) -> int:
+def create_template(inv: Invocation) -> TemplatesWritten:
     config = _load(inv)
     return write_templates(
         inv, config_file_stem(config), plan_stacks(config), config.template_bucket
     )
 
 
-def export_iam_policy(inv: Invocation) -> int:
+def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants, and the bootstrap administrator's."""
     config = _load(inv)
     stem = config_file_stem(config)
@@ -76,15 +87,15 @@ def export_iam_policy(inv: Invocation) -> int:
     return write_policies(inv, policies, config.tier.value)
 
 
-def create_report(inv: Invocation) -> int:
+def create_report(inv: Invocation) -> ReportWritten:
     config = _load(inv)
     from provisioner.report.sec_report import render_sec_report
 
     return write_report(inv, config_file_stem(config), *render_sec_report(config))
 
 
-def list_resources(inv: Invocation) -> int:
-    return local_actions.list_resources(inv, plan_stacks(_load(inv)))
+def list_resources(inv: Invocation) -> ResourceList:
+    return local_actions.list_resources(plan_stacks(_load(inv)))
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
@@ -142,33 +153,57 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
 _BOOTSTRAP = {spec.name: spec.handler for spec in aws_action_specs(_bootstrap_target)}
 
 
-def bootstrap(inv: Invocation) -> int:
+def bootstrap(inv: Invocation) -> Result | Outcome:
     """Deploy the tenant's trust root (needs --force; --dry-run shows the changes)."""
     return _BOOTSTRAP["deploy"](inv)
 
 
-ACTIONS = (
-    ActionSpec("validate", "check the config and every derived name", validate),
-    ActionSpec("create-template", "write the CloudFormation templates", create_template),
+OWN_ACTIONS = (
+    ActionSpec("validate", "check the config and every derived name", validate, SecValidation),
+    ActionSpec(
+        "create-template", "write the CloudFormation templates", create_template, TemplatesWritten
+    ),
     ActionSpec(
         "export-iam-policy",
         "write the operator's least-privilege IAM policy",
         export_iam_policy,
+        PoliciesWritten,
         aliases=("create-policy",),
     ),
-    ActionSpec("create-report", "write the HTML and Markdown report", create_report),
-    ActionSpec("list-resources", "print every resource and its physical name", list_resources),
+    ActionSpec("create-report", "write the HTML and Markdown report", create_report, ReportWritten),
+    ActionSpec(
+        "list-resources",
+        "print every resource and its physical name",
+        list_resources,
+        ResourceList,
+    ),
     ActionSpec(
         "bootstrap",
         "deploy the tenant's permission boundaries, once per tenant and region (administrator; "
         "needs --force)",
         bootstrap,
+        DeployResult,
     ),
-    *aws_action_specs(_target),
 )
 
 
-main = make_main(PROG, DESCRIPTION, ACTIONS)
+class SecTool:
+    """sec-provisioner in the shell: its local actions and the bootstrap, and its teams'
+    stacks as target."""
+
+    prog = PROG
+    description = DESCRIPTION
+
+    def own_actions(self) -> tuple[ActionSpec, ...]:
+        return OWN_ACTIONS
+
+    def target(self, inv: Invocation, suffix: str | None) -> DeployTarget:
+        return _target(inv, suffix)
+
+
+TOOL = SecTool()
+ACTIONS = actions_of(TOOL)
+main = make_main(TOOL)
 
 
 if __name__ == "__main__":

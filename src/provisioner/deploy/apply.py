@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from provisioner.cfn.security_diff import SecurityDiff
 from provisioner.deploy import change_sets
 from provisioner.deploy.errors import StackBusy
@@ -16,6 +14,8 @@ from provisioner.deploy.stack_state import ready_for_change, wait_until_idle
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
+from provisioner.results.changes import AccessChange, Change
+from provisioner.results.deploy import DeployedStack, DeployResult, FailedResource
 
 _BUSY_RETRIES = 3
 
@@ -51,7 +51,7 @@ def deploy(
     *,
     allow_broadening: bool = False,
     poller: Poller | None = None,
-) -> ActionResult:
+) -> ActionResult[DeployResult]:
     check_prerequisites(gateway, target)
     change_sets.upload_templates(gateway, target)
     diffs, live = access_changes(gateway, target, say, poller)
@@ -74,36 +74,41 @@ def deploy(
                 "--action show-changes, then deploy with --allow-broadening:\n    "
                 + "\n    ".join(lines),
             )
-    report: dict[str, Any] = {"stacks": []}
+    stacks: list[DeployedStack] = []
     for template in target.stacks:
-        entry = _deploy_stack(gateway, target, template, say, poller)
-        entry["security"] = diffs[template.stack_name].to_json()
-        report["stacks"].append(entry)
-        if entry["result"] == "failed":
-            return ActionResult(ExitCode.AWS_FAILURE, report)
+        access = AccessChange.of(diffs[template.stack_name])
+        stack = _deploy_stack(gateway, target, template, access, say, poller)
+        stacks.append(stack)
+        if stack.result == "failed":
+            failed = DeployResult(
+                stacks=stacks, ssm_parameters=None, parameters_not_matching_outputs=[]
+            )
+            return ActionResult(failed, ExitCode.AWS_FAILURE)
     parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
-    report["ssm_parameters"] = parameters
     say(f"{len(parameters)} SSM parameters under {target.ssm_path}")
     for name, value in parameters.items():
         say(f"  {name} = {value}")
-    outputs = {value for entry in report["stacks"] for value in entry["outputs"].values()}
+    outputs = {value for stack in stacks for value in stack.outputs.values()}
     strays = sorted(name for name, value in parameters.items() if value not in outputs)
     if strays:  # CloudFormation leaves a parameter edited out of band as it is
-        report["parameters_not_matching_outputs"] = strays
         say(
             f"warning: {len(strays)} SSM parameter(s) hold a value no stack output has "
             f"({', '.join(strays)}): changed outside CloudFormation? see --action detect-drift"
         )
-    return ActionResult(ExitCode.OK, report)
+    deployed = DeployResult(
+        stacks=stacks, ssm_parameters=parameters, parameters_not_matching_outputs=strays
+    )
+    return ActionResult(deployed)
 
 
 def _deploy_stack(
     gateway: AwsGateway,
     target: DeployTarget,
     template: StackTemplate,
+    access: AccessChange,
     say: Say,
     poller: Poller | None,
-) -> dict[str, Any]:
+) -> DeployedStack:
     name = template.stack_name
     for attempt in range(_BUSY_RETRIES + 1):
         existing = ready_for_change(gateway, name, say, poller)
@@ -113,8 +118,11 @@ def _deploy_stack(
                 change_sets.discard(gateway, planned)
                 say(f"{name}: no changes")
                 _protect(gateway, target, existing, say)
-                outputs = existing.outputs if existing else {}
-                return {"stack": name, "result": "no changes", "outputs": outputs}
+                return DeployedStack(
+                    stack=name, result="no changes", final_status=None,
+                    outputs=existing.outputs if existing else {}, changes=[], failures=[],
+                    security=access,
+                )  # fmt: skip
             verb = "creating" if existing is None else "updating"
             changes = planned.change_set.changes
             say(f"{name}: {verb} ({len(changes)} resource changes)")
@@ -142,28 +150,23 @@ def _deploy_stack(
         )
         if not outcome.succeeded:
             _report_failure(name, outcome, say)
-            return {
-                "stack": name,
-                "result": "failed",
-                "final_status": outcome.final_status,
-                "failures": [
-                    {"logical_id": e.logical_id, "type": e.resource_type, "status": e.status,
-                     "reason": e.reason}
-                    for e in outcome.failures
-                ],
-            }  # fmt: skip
+            failures = [
+                FailedResource(logical_id=e.logical_id, type=e.resource_type, status=e.status,
+                               reason=e.reason)
+                for e in outcome.failures
+            ]  # fmt: skip
+            return DeployedStack(
+                stack=name, result="failed", final_status=outcome.final_status, outputs={},
+                changes=[Change.of(c) for c in changes], failures=failures, security=access,
+            )  # fmt: skip
         say(f"{name}: {outcome.final_status}")
         deployed = gateway.describe_stack(planned.stack_id)
         _protect(gateway, target, deployed, say)
-        return {
-            "stack": name,
-            "result": outcome.final_status,
-            "outputs": deployed.outputs if deployed else {},
-            "changes": [
-                {"action": c.action, "logical_id": c.logical_id, "type": c.resource_type}
-                for c in changes
-            ],
-        }
+        return DeployedStack(
+            stack=name, result=outcome.final_status, final_status=outcome.final_status,
+            outputs=deployed.outputs if deployed else {}, changes=[Change.of(c) for c in changes],
+            failures=[], security=access,
+        )  # fmt: skip
     raise AssertionError("unreachable")
 
 

@@ -12,6 +12,7 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import delete_and_follow, wait_until_idle
 from provisioner.deploy.target import DeployTarget
 from provisioner.errors import InputError
+from provisioner.results.delete import DeletedStack, DeleteResult, RetainedResource
 
 
 def delete(
@@ -21,7 +22,7 @@ def delete(
     *,
     disable_protection: bool = False,
     poller: Poller | None = None,
-) -> ActionResult:
+) -> ActionResult[DeleteResult]:
     found: list[tuple[StackInfo, Any]] = []
     for template in reversed(target.stacks):
         stack = wait_until_idle(gateway, template.stack_name, say, poller)
@@ -36,12 +37,13 @@ def delete(
             f"termination protection is on for {', '.join(protected)}; to delete, pass "
             "--disable-termination-protection as well (nothing was changed)",
         )
-    report: dict[str, Any] = {"stacks": [], "retained": []}
+    deleted: list[DeletedStack] = []
+    kept: list[RetainedResource] = []
     for stack, template in found:
         physical = {r.logical_id: r.physical_id for r in gateway.stack_resources(stack.stack_id)}
         retained = [
-            {"stack": stack.name, "logical_id": logical_id, "type": kind,
-             "name": physical.get(logical_id, "")}
+            RetainedResource(stack=stack.name, logical_id=logical_id, type=kind,
+                             name=physical.get(logical_id, ""))
             for logical_id, kind in template.retained()
             if logical_id in physical
         ]  # fmt: skip
@@ -51,20 +53,19 @@ def delete(
         say(f"{stack.name}: deleting")
         status = delete_and_follow(gateway, stack, say, poller, total=len(physical))
         say(f"{stack.name}: {status}")
-        report["stacks"].append({"stack": stack.name, "result": status})
-        report["retained"] += retained
+        deleted.append(DeletedStack(stack=stack.name, result=status))
+        kept += retained
     leftovers = list(target.own_parameters(gateway.parameters_under(target.ssm_path)))
     if leftovers:
         gateway.delete_parameters(leftovers)
         say(f"deleted {len(leftovers)} SSM parameters left under {target.ssm_path}")
-    report["deleted_parameters"] = leftovers
-    for kept in report["retained"]:
-        say(f"kept (DeletionPolicy Retain): {kept['type']} {kept['name']}")
-    if report["retained"]:
+    for resource in kept:
+        say(f"kept (DeletionPolicy Retain): {resource.type} {resource.name}")
+    if kept:
         say(
             "note: deploying this config again will fail while these exist under the same "
             "names; empty and delete them (or import them into the new stack) first"
         )
     if not found:
         say("nothing to delete")
-    return ActionResult(report=report)
+    return ActionResult(DeleteResult(stacks=deleted, retained=kept, deleted_parameters=leftovers))

@@ -3,27 +3,29 @@ with its property differences; exit 3 on drift."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.render import shorten
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
+from provisioner.results.drift import DriftResult, PropertyDifference, ResourceDrift, StackDrift
 
 
 def detect_drift(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
-) -> ActionResult:
-    report: dict[str, Any] = {"stacks": []}
+) -> ActionResult[DriftResult]:
+    stacks: list[StackDrift] = []
     drifted_any = False
     missing = []
     for template in target.stacks:
         stack = gateway.describe_stack(template.stack_name)
         if stack is None or stack.status == "DELETE_COMPLETE":
             say(f"{template.stack_name}: not deployed; nothing to compare")
-            report["stacks"].append({"stack": template.stack_name, "status": "NOT_DEPLOYED"})
+            stacks.append(
+                StackDrift(stack=template.stack_name, status="NOT_DEPLOYED", detection=None,
+                           resources=[])
+            )  # fmt: skip
             missing.append(template.stack_name)
             continue
         detection_id = gateway.start_drift_detection(stack.stack_id)
@@ -50,23 +52,23 @@ def detect_drift(
                 actual = shorten(difference["actual"], 120)
                 say(f"      {difference['kind']:<9} {difference['path']}: expected {expected} "
                     f"actual {actual}")  # fmt: skip
-        report["stacks"].append(
-            {
-                "stack": stack.name,
-                "status": state,
-                "detection": detection.detection_status,
-                "resources": [
-                    {"logical_id": d.logical_id, "physical_id": d.physical_id,
-                     "type": d.resource_type, "status": d.status,
-                     "differences": list(d.differences)}
+        stacks.append(
+            StackDrift(
+                stack=stack.name,
+                status=state,
+                detection=detection.detection_status,
+                resources=[
+                    ResourceDrift(logical_id=d.logical_id, physical_id=d.physical_id,
+                                  type=d.resource_type, status=d.status,
+                                  differences=[PropertyDifference(**p) for p in d.differences])
                     for d in drifts
                 ],
-            }
+            )
         )  # fmt: skip
-    report["drifted"] = drifted_any
+    result = DriftResult(stacks=stacks, drifted=drifted_any)
     if drifted_any:
-        return ActionResult(ExitCode.DRIFT, report)
+        return ActionResult(result, ExitCode.DRIFT)
     if missing:  # in sync as far as it goes, but part of the config is not deployed at all
         say(f"error: not deployed: {', '.join(missing)} (deploy first)")
-        return ActionResult(ExitCode.BAD_INPUT, report)
-    return ActionResult(ExitCode.OK, report)
+        return ActionResult(result, ExitCode.BAD_INPUT)
+    return ActionResult(result)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from provisioner.deploy import change_sets
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
@@ -12,12 +10,14 @@ from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import wait_until_idle
 from provisioner.deploy.target import DeployTarget
+from provisioner.results.changes import AccessChange, Change
+from provisioner.results.show_changes import ShowChangesResult, StackPreview
 
 
 def show_changes(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
-) -> ActionResult:
-    stacks: list[dict[str, Any]] = []
+) -> ActionResult[ShowChangesResult]:
+    stacks: list[StackPreview] = []
     change_sets.upload_templates(gateway, target)
     for template in target.stacks:
         name = template.stack_name
@@ -52,21 +52,13 @@ def show_changes(
         if access.broadening and existing is not None:
             say(f"  {len(access.broadening)} change(s) broaden access")
         stacks.append(
-            {
-                "stack": name,
-                "operation": "CREATE" if existing is None else "UPDATE",
-                "note": note,
-                "no_changes": no_changes,
-                "changes": [
-                    {
-                        "action": c.action,
-                        "logical_id": c.logical_id,
-                        "type": c.resource_type,
-                        "replacement": c.replacement,
-                    }
-                    for c in changes
-                ],
-                "security": access.to_json(),
-            }
+            StackPreview(
+                stack=name,
+                operation="CREATE" if existing is None else "UPDATE",
+                note=note,
+                no_changes=no_changes,
+                changes=[Change.of(c) for c in changes],
+                security=AccessChange.of(access),
+            )
         )
-    return ActionResult(report={"stacks": stacks})
+    return ActionResult(ShowChangesResult(stacks=stacks))

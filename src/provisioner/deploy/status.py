@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
+from provisioner.results.status import StackState, StatusResult
 
 
 def what_to_do(status: str) -> str | None:
@@ -50,14 +49,18 @@ def what_to_do(status: str) -> str | None:
     return None
 
 
-def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
-    stacks: list[dict[str, Any]] = []
+def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult[StatusResult]:
+    stacks: list[StackState] = []
     broken: list[str] = []
     for template in target.stacks:
         stack = gateway.describe_stack(template.stack_name)
         if stack is None or stack.status == "DELETE_COMPLETE":
             say(f"{template.stack_name}: not deployed")
-            stacks.append({"stack": template.stack_name, "status": "NOT_DEPLOYED"})
+            stacks.append(
+                StackState(stack=template.stack_name, status="NOT_DEPLOYED", reason=None,
+                           termination_protection=None, last_changed=None, outputs={},
+                           to_do=None)
+            )  # fmt: skip
             continue
         changed = stack.last_updated or stack.created
         say(
@@ -74,15 +77,15 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
         for key, value in sorted(stack.outputs.items()):
             say(f"  output {key:<{width}}  {value}")
         stacks.append(
-            {
-                "stack": stack.name,
-                "status": stack.status,
-                "reason": stack.status_reason,
-                "termination_protection": stack.termination_protection,
-                "last_changed": changed.isoformat() if changed else None,
-                "outputs": stack.outputs,
-                **({"to_do": advice} if advice else {}),
-            }
+            StackState(
+                stack=stack.name,
+                status=stack.status,
+                reason=stack.status_reason,
+                termination_protection=stack.termination_protection,
+                last_changed=changed.isoformat() if changed else None,
+                outputs=stack.outputs,
+                to_do=advice,
+            )
         )
     parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
     say(f"SSM parameters under {target.ssm_path}: {len(parameters)}")
@@ -91,4 +94,4 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult:
     if broken:
         say(f"{len(broken)} stack(s) left unusable by a failed operation: {', '.join(broken)}")
     code = ExitCode.AWS_FAILURE if broken else ExitCode.OK
-    return ActionResult(code, report={"stacks": stacks, "ssm_parameters": parameters})
+    return ActionResult(StatusResult(stacks=stacks, ssm_parameters=parameters), code)

@@ -4,8 +4,6 @@ also when the deploy or the smoke check fails."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from provisioner.deploy.apply import deploy
 from provisioner.deploy.delete import delete
 from provisioner.deploy.errors import Interrupted
@@ -15,6 +13,9 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.smoke import smoke_check
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
+from provisioner.results.delete import DeleteResult
+from provisioner.results.deploy import DeployResult
+from provisioner.results.test_deploy import SmokeCheck, TestDeployResult
 
 
 def test_deploy(
@@ -25,40 +26,44 @@ def test_deploy(
     *,
     keep: bool = False,
     poller: Poller | None = None,
-) -> ActionResult:
-    report: dict[str, Any] = {"suffix": suffix, "stacks": target.stack_names}
+) -> ActionResult[TestDeployResult]:
     code: int = ExitCode.OK
+    deployed: DeployResult | None = None
+    smoke: list[SmokeCheck] | None = None
+    interrupted: str | None = None
+    cleanup: DeleteResult | None = None
     say(f"test-deploy under suffix {suffix}: {', '.join(target.stack_names)}")
     try:
-        deployed = deploy(gateway, target, say, allow_broadening=True, poller=poller)
-        report["deploy"] = deployed.report
-        if deployed.code != ExitCode.OK:
-            code = deployed.code
+        deployment = deploy(gateway, target, say, allow_broadening=True, poller=poller)
+        deployed = deployment.result
+        if deployment.code != ExitCode.OK:
+            code = deployment.code
         else:
             results = [r for t in target.stacks for r in smoke_check(gateway, t)]
-            report["smoke"] = [r.to_json() for r in results]
+            smoke = [SmokeCheck.model_validate(r, from_attributes=True) for r in results]
             failed = [r for r in results if not r.ok]
             say(
                 f"smoke check: {len(results) - len(failed)} of {len(results)} resources as declared"
             )
-            for result in results:
-                mark = "ok  " if result.ok else "FAIL"
-                say(f"  {mark} {result.type:<34} {result.logical_id}: {result.detail}")
+            for check in results:
+                mark = "ok  " if check.ok else "FAIL"
+                say(f"  {mark} {check.type:<34} {check.logical_id}: {check.detail}")
             if failed:
                 code = ExitCode.AWS_FAILURE
     except Interrupted as stopped:
         # Unlike a deploy, a test-deploy is not left running: it is cleaned up below.
         say(f"interrupted during the {stopped.operation} of {stopped.stack}: cleaning up")
-        report["interrupted"] = str(stopped)
+        interrupted = str(stopped)
         code = ExitCode.INTERRUPTED
     finally:
         if keep:
             say(f"kept (--keep): {', '.join(target.stack_names)}; delete them with the same "
                 "test-deploy suffix or in the CloudFormation console")  # fmt: skip
-            report["kept"] = True
         else:
             say("cleaning up")
-            report["cleanup"] = delete(
-                gateway, target, say, disable_protection=True, poller=poller
-            ).report
-    return ActionResult(code, report)
+            cleanup = delete(gateway, target, say, disable_protection=True, poller=poller).result
+    tested = TestDeployResult(
+        suffix=suffix, stacks=target.stack_names, deploy=deployed, smoke=smoke,
+        interrupted=interrupted, kept=keep, cleanup=cleanup,
+    )  # fmt: skip
+    return ActionResult(tested, code)

@@ -1,69 +1,23 @@
-"""What both CLIs share: the seed's argument style, an injectable environment, and the
-mapping of errors to one message and an exit code."""
+"""The seeds' argument style, for both CLIs: `-con`/`-act` or the long forms, every option at
+most once, and each action only the flags it takes (flags.py)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol, TextIO
+from collections.abc import Mapping, Sequence
 
 from provisioner import __version__
 from provisioner.cli.flags import flags_of
+from provisioner.cli.invocation import OUTPUT_FORMATS
+from provisioner.cli.tool import ActionSpec
 from provisioner.errors import InputError
-from provisioner.exit_codes import ExitCode
-
-
-@dataclass(frozen=True)
-class Invocation:
-    """One run of a CLI: parsed arguments plus where to read, write and print."""
-
-    config: str
-    action: str
-    force: bool
-    dry_run: bool
-    cwd: Path
-    stdout: TextIO
-    stderr: TextIO
-    env: Mapping[str, str] = field(default_factory=dict)
-    profile: str | None = None
-    endpoint_url: str | None = None
-    keep: bool = False
-    allow_broadening: bool = False
-    disable_termination_protection: bool = False
-    sec_config: str | None = None
-
-    def say(self, text: str) -> None:
-        try:
-            print(text, file=self.stdout, flush=True)
-        except BrokenPipeError:
-            # The reader went away (`| head`): an AWS action must still finish what it started
-            # (and write its report), so carry on without printing.
-            object.__setattr__(self, "stdout", open(os.devnull, "w"))  # noqa: SIM115
-
-    def path(self, *parts: str) -> Path:
-        return self.cwd.joinpath(*parts)
-
-
-Handler = Callable[[Invocation], int]
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    name: str
-    help: str
-    handler: Handler
-    aliases: tuple[str, ...] = ()
-
 
 _GIVEN = "_given"  # the namespace attribute recording which options were given, and how
 
 
-def _given(namespace: argparse.Namespace) -> dict[str, str]:
+def given_options(namespace: argparse.Namespace) -> dict[str, str]:
     """Option (its long name) → how it was spelled on the command line, for those given."""
     given: dict[str, str] = namespace.__dict__.setdefault(_GIVEN, {})
     return given
@@ -75,7 +29,7 @@ def _record_once(
 ) -> None:  # fmt: skip
     """Note the option as given; a second time is an error (argparse keeps the last)."""
     name = action.option_strings[-1]
-    given = _given(namespace)
+    given = given_options(namespace)
     if name in given:
         parser.error(f"{name} given twice ({given[name]}, then {spelled}); give it once")
     given[name] = spelled or name
@@ -199,11 +153,19 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         metavar="FILE",
         help="ml-provisioner validate: also check the use case against its tenant's SEC config",
     )
+    parser.add_argument(
+        "--output",
+        action=_Once,
+        choices=OUTPUT_FORMATS,
+        default="text",
+        help="text (default), or json: one JSON document on stdout, progress on stderr "
+        "(docs/output-json.md)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-def _check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:
+def check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:
     """Refuse a flag the action does not take, naming those it does."""
     accepted = flags_of(prog, action)
     refused = [name for name in given if name not in (*_ALWAYS, *accepted)]
@@ -217,101 +179,3 @@ def _check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:
 
 
 _ALWAYS = ("--config", "--action")
-
-
-def parse_invocation(
-    prog: str,
-    description: str,
-    actions: Sequence[ActionSpec],
-    argv: Sequence[str],
-    *,
-    cwd: Path,
-    stdout: TextIO,
-    stderr: TextIO,
-    env: Mapping[str, str],
-) -> tuple[ActionSpec, Invocation]:
-    """The action asked for and its invocation; InputError for anything it does not take."""
-    by_name = {n: a for a in actions for n in (a.name, *a.aliases)}
-    parser = build_parser(prog, description, actions)
-    args = parser.parse_args(list(argv))
-    spec = by_name.get(args.action)
-    if spec is None:
-        allowed = ", ".join(by_name)
-        raise InputError(prog, f"unknown action {args.action!r}; allowed: {allowed}")
-    _check_flags(prog, spec.name, _given(args))
-    invocation = Invocation(
-        config=args.config,
-        action=spec.name,
-        force=args.force,
-        dry_run=args.dry_run,
-        cwd=cwd,
-        stdout=stdout,
-        stderr=stderr,
-        env=env,
-        profile=args.profile,
-        endpoint_url=args.endpoint_url,
-        keep=args.keep,
-        allow_broadening=args.allow_broadening,
-        disable_termination_protection=args.disable_termination_protection,
-        sec_config=args.sec_config,
-    )
-    return spec, invocation
-
-
-def run(
-    prog: str,
-    description: str,
-    actions: Sequence[ActionSpec],
-    argv: Sequence[str],
-    *,
-    cwd: Path | None = None,
-    stdout: TextIO | None = None,
-    stderr: TextIO | None = None,
-    env: Mapping[str, str] | None = None,
-) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    try:
-        spec, invocation = parse_invocation(
-            prog, description, actions, argv, cwd=cwd or Path.cwd(), stdout=out, stderr=err,
-            env=os.environ if env is None else env,
-        )  # fmt: skip
-        return spec.handler(invocation)
-    except InputError as exc:
-        print(f"error: {exc.render()}", file=err)
-        return ExitCode.BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=err)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
-        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return ExitCode.BROKEN_PIPE
-
-
-class Main(Protocol):
-    def __call__(
-        self,
-        argv: Sequence[str] | None = None,
-        *,
-        cwd: Path | None = None,
-        stdout: TextIO | None = None,
-        stderr: TextIO | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> int: ...
-
-
-def make_main(prog: str, description: str, actions: Sequence[ActionSpec]) -> Main:
-    """The console entry point of one tool; arguments default to the process's own."""
-
-    def main(
-        argv: Sequence[str] | None = None,
-        *,
-        cwd: Path | None = None,
-        stdout: TextIO | None = None,
-        stderr: TextIO | None = None,
-        env: Mapping[str, str] | None = None,
-    ) -> int:
-        args = sys.argv[1:] if argv is None else argv
-        return run(prog, description, actions, args, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
-
-    return main

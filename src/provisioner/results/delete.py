@@ -1,0 +1,27 @@
+"""delete: the stacks deleted, what they kept on purpose, the SSM parameters removed."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from provisioner.results.base import Entry, Result
+
+
+class DeletedStack(Entry):
+    stack: str
+    result: str = Field(description="the status the delete ended in")
+
+
+class RetainedResource(Entry):
+    """Kept by DeletionPolicy Retain: a deploy of the same config fails while it exists."""
+
+    stack: str
+    logical_id: str
+    type: str
+    name: str = Field(description="its physical name or id")
+
+
+class DeleteResult(Result):
+    stacks: list[DeletedStack] = Field(description="in the order deleted: reverse deploy order")
+    retained: list[RetainedResource]
+    deleted_parameters: list[str] = Field(description="SSM parameters left and then deleted")

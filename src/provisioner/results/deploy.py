@@ -1,0 +1,41 @@
+"""deploy (and bootstrap): what each stack's change set did, and the SSM parameters that
+mirror the stacks' outputs."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from provisioner.results.base import Entry, Result
+from provisioner.results.changes import AccessChange, Change
+
+
+class FailedResource(Entry):
+    logical_id: str
+    type: str
+    status: str
+    reason: str = Field(description="CloudFormation's reason")
+
+
+class DeployedStack(Entry):
+    stack: str
+    result: str = Field(
+        description="'no changes', 'failed', or the stack's final status (CREATE_COMPLETE, "
+        "UPDATE_COMPLETE)"
+    )
+    final_status: str | None = Field(description="the status it ended in; null: no changes")
+    outputs: dict[str, str] = Field(description="the stack's outputs; empty when it failed")
+    changes: list[Change] = Field(description="what the change set changed; empty: no changes")
+    failures: list[FailedResource] = Field(description="why it failed; empty when it did not")
+    security: AccessChange
+
+
+class DeployResult(Result):
+    stacks: list[DeployedStack] = Field(
+        description="in deploy order, up to the first that failed (the rest were not touched)"
+    )
+    ssm_parameters: dict[str, str] | None = Field(
+        description="name → value under the config's SSM path; null when a stack failed"
+    )
+    parameters_not_matching_outputs: list[str] = Field(
+        description="parameters whose value no stack output has: changed outside CloudFormation?"
+    )

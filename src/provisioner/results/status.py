@@ -1,0 +1,24 @@
+"""status: each stack's state, and the SSM parameters under the config's path."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from provisioner.results.base import Entry, Result
+
+
+class StackState(Entry):
+    stack: str
+    status: str = Field(description="CloudFormation's stack status, or NOT_DEPLOYED")
+    reason: str | None = Field(description="CloudFormation's status reason; null: not deployed")
+    termination_protection: bool | None = Field(description="null: not deployed")
+    last_changed: str | None = Field(description="ISO 8601; null: not deployed or unknown")
+    outputs: dict[str, str]
+    to_do: str | None = Field(
+        description="what brings back a stack a failed operation left unusable; null otherwise"
+    )
+
+
+class StatusResult(Result):
+    stacks: list[StackState] = Field(description="in deploy order")
+    ssm_parameters: dict[str, str] = Field(description="name → value under the config's path")

@@ -1,0 +1,41 @@
+"""create-template: the templates written, in deploy order, and their manifest."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
+from provisioner.results.base import Result
+from provisioner.results.plan_summary import StackSummary
+
+
+class TemplateFile(StackSummary):
+    order: int = Field(description="deploy order, from 1")
+    path: str = Field(description="the file written")
+    template_bucket: str | None = Field(description="TemplateURL: the bucket deploy uploads to")
+    template_key: str | None = Field(description="TemplateURL: its key, by content hash")
+
+
+class TemplatesWritten(Result):
+    templates: list[TemplateFile]
+    manifest: str = Field(description="the manifest written: the stacks in deploy order")
+    removed: list[str] = Field(
+        description="templates an earlier run of this config wrote and this one does not"
+    )
+
+    def text(self, config: str) -> list[str]:
+        lines = []
+        for t in self.templates:
+            line = f"wrote {t.path} ({t.bytes:,} bytes, {t.resources} resources)"
+            if t.deploy_with == "TemplateURL":
+                line += (
+                    f" — over the {TEMPLATE_BODY_MAX_BYTES:,}-byte TemplateBody limit: deploy "
+                    f"uploads it to s3://{t.template_bucket}/{t.template_key}"
+                )
+            lines.append(line)
+        lines.append(f"wrote {self.manifest} (stacks in deploy order)")
+        lines += [
+            f"removed {path} (an earlier run of this config wrote it; this one does not)"
+            for path in self.removed
+        ]
+        return lines
