@@ -11,8 +11,8 @@ from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.policy.document import PolicyDocument
 from provisioner.policy.evaluation import evaluate
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
-from provisioner.proof.handler_exclusions import excluded
 from provisioner.proof.handler_requests import handler_requests
+from provisioner.resource_types.handler_exclusions import excluded
 
 HANDLER_OPERATIONS = ("create", "read", "update", "delete")
 # type → operation → permissions, as in the registry schemas' `handlers`.
