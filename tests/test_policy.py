@@ -17,6 +17,7 @@ from conftest import (
     resource_schema,
 )
 from policy_checks import assert_valid_and_scoped
+from proofs.policy_proofs import HandlerPermissions, gaps
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.ml import MlConfig, MlTier
@@ -27,7 +28,6 @@ from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames
 from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
-from provisioner.proof.policy_proofs import HandlerPermissions, gaps
 from provisioner.resource_types.handler_exclusions import EXCLUSIONS
 from provisioner.resource_types.reviewed_handlers import REVIEWED_HANDLERS
 from provisioner.sec.plan import plan_stacks

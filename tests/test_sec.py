@@ -24,6 +24,7 @@ from conftest import (
     partition_sec_configs,
 )
 from policy_checks import assert_valid_and_scoped
+from proofs.policy_proofs import gaps
 from provisioner.aws_limits import (
     MANAGED_POLICY_MAX_CHARS,
     STACK_MAX_RESOURCES,
@@ -34,7 +35,6 @@ from provisioner.config.sec import Persona, SecConfig, SecTier
 from provisioner.config.sec_loader import derived_problems, load_sec_config
 from provisioner.naming.arn import glob_matches
 from provisioner.policy.document import split_to_fit
-from provisioner.proof.policy_proofs import gaps
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.operator_seed import SEED_STATEMENTS
 from provisioner.sec.plan import plan_stacks
