@@ -128,3 +128,26 @@ def test_a_record_grants_exactly_where_its_tool_plans_it() -> None:
         ResourceType("AWS::X::Y", "x", None, smoke, ml_tier=MlTier.STARTER)
     with pytest.raises(ValueError, match="SEC plans it exactly when SEC grants it"):
         ResourceType("AWS::X::Y", "x", None, smoke, sec_grant=StatementGrant("X"))
+
+
+def test_the_worked_example_of_docs_architecture_is_a_valid_record() -> None:
+    """docs/architecture.md's new type, as written: a record whose smoke check runs."""
+    from typing import Any
+
+    from provisioner.resource_types import record, smoke
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {**vars(record), **vars(smoke), "MlTier": MlTier}
+    exec("\n".join(line.removeprefix("   ") for line in code.splitlines()), namespace)
+    example = namespace["RESOURCE_TYPE"]
+    assert example.cfn_type not in {t.cfn_type for t in RESOURCE_TYPES}
+
+    class Reads:
+        def topic_attributes(self, arn: str) -> dict[str, str]:
+            return {"SubscriptionsPending": "1"} if arn == "arn:topic" else {}
+
+    declared = smoke.Declared("Sub", example.cfn_type, "arn:sub", {"TopicArn": "arn:topic"}, {})
+    assert example.smoke(Reads(), declared) == "subscribed to arn:topic"
+    with pytest.raises(smoke.SmokeMismatch, match="has no subscription"):
+        example.smoke(Reads(), smoke.Declared("Sub", example.cfn_type, "x", {"TopicArn": "b"}, {}))
