@@ -16,6 +16,7 @@ from conftest import (
     partition_sec_configs,
 )
 from policy_checks import assert_valid_and_scoped
+from proofs.policy_proofs import gaps
 from provisioner.bootstrap.admin_policy import bootstrap_policy
 from provisioner.bootstrap.boundaries import boundary
 from provisioner.bootstrap.plan import plan_bootstrap
@@ -23,7 +24,6 @@ from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
 from provisioner.policy.evaluation import Request, evaluate
-from provisioner.proof.policy_proofs import gaps
 from provisioner.sec.plan import plan_stacks
 
 ADMIN = [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",

@@ -17,18 +17,19 @@ from conftest import (
     resource_schema,
 )
 from policy_checks import assert_valid_and_scoped
+from proofs.policy_proofs import HandlerPermissions, gaps
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.cfn.template import PlannedResource
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import SecTier
 from provisioner.ml.operator_policy import operator_policies, operator_policy
+from provisioner.ml.operator_seed import seed_floor
 from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import MlNames
 from provisioner.policy.document import PolicyDocument, Statement, split_to_fit
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
-from provisioner.proof.handler_exclusions import EXCLUSIONS
-from provisioner.proof.policy_proofs import HandlerPermissions, gaps
-from provisioner.proof.reviewed_handlers import REVIEWED_HANDLERS
+from provisioner.resource_types.handler_exclusions import EXCLUSIONS
+from provisioner.resource_types.reviewed_handlers import REVIEWED_HANDLERS
 from provisioner.sec.plan import plan_stacks
 
 SEED_SIDS = {
@@ -89,6 +90,18 @@ def test_seed_statements_by_tier(ml_config: MlConfig) -> None:
     for tier, expected in SEED_SIDS.items():
         for sid in expected:
             assert (sid in sids) == ml_config.tier.includes(tier), sid
+
+
+def test_every_seed_action_stays_granted(ml_config: MlConfig) -> None:
+    """The seed's statements are the floor: each of their actions (by IAM's name where the
+    seed's is not one) is granted in every tier that has the statement."""
+    actions = operator_policy(ml_config).actions
+    for tier, sids in SEED_SIDS.items():
+        if ml_config.tier.includes(tier):
+            for sid in sids:
+                missing = set(seed_floor()[sid]) - actions
+                assert not missing, (sid, sorted(missing))
+    assert set(seed_floor()) == {sid for sids in SEED_SIDS.values() for sid in sids}
 
 
 def test_seed_resource_scoping_for_starter_example() -> None:

@@ -24,6 +24,7 @@ from conftest import (
     partition_sec_configs,
 )
 from policy_checks import assert_valid_and_scoped
+from proofs.policy_proofs import gaps
 from provisioner.aws_limits import (
     MANAGED_POLICY_MAX_CHARS,
     STACK_MAX_RESOURCES,
@@ -34,8 +35,8 @@ from provisioner.config.sec import Persona, SecConfig, SecTier
 from provisioner.config.sec_loader import derived_problems, load_sec_config
 from provisioner.naming.arn import glob_matches
 from provisioner.policy.document import split_to_fit
-from provisioner.proof.policy_proofs import gaps
 from provisioner.sec.operator_policy import operator_policies, operator_policy
+from provisioner.sec.operator_seed import SEED_STATEMENTS
 from provisioner.sec.plan import plan_stacks
 
 EDGE = "edge-prod-b001-us-west-1-sec.yaml"
@@ -460,6 +461,15 @@ def test_operator_policy_seed_statements(sec_config: SecConfig) -> None:
         )
         assert policy.statement("S3BucketList").resources == (f"arn:aws:s3:::{p}-{r}-*",)
         assert c.template_bucket and glob_matches(f"{p}-{r}-*", c.template_bucket)
+
+
+def test_every_seed_action_stays_granted(sec_config: SecConfig) -> None:
+    actions = operator_policy(sec_config).actions
+    for sid, seeded in SEED_STATEMENTS.items():
+        if sid.startswith("S3") and sec_config.tier is SecTier.SMALL:
+            continue  # the small tier uploads no templates
+        assert not set(seeded) - actions, sid
+    assert set(SEED_STATEMENTS) == set(SEED_SIDS)
 
 
 def sec_handlers(config: SecConfig) -> dict[str, dict[str, list[str]]]:

@@ -6,11 +6,7 @@ from __future__ import annotations
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
 from provisioner.policy.guardrails import is_read, require_mfa
-from provisioner.policy.operator_common import (
-    CLOUDFORMATION_STACK_ACTIONS,
-    SSM_PARAMETER_ACTIONS,
-    cloudformation_unscoped,
-)
+from provisioner.policy.operator_common import CLOUDFORMATION_STACK_ACTIONS, cloudformation_unscoped
 
 _BOUNDARY_POLICY_ACTIONS = (
     "iam:CreatePolicy",
@@ -26,6 +22,21 @@ _BOUNDARY_POLICY_ACTIONS = (
     "iam:ListEntitiesForPolicy",
 )
 
+# The seeds' SSM actions plus what the parameter handler needs for tags on read and update, and
+# the batch delete of the parameters a deleted stack leaves behind.
+_BOUNDARY_PARAMETER_ACTIONS = (
+    "ssm:PutParameter",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "ssm:DeleteParameter",
+    # delete: the parameters its stacks leave behind go ten at a time (DeleteParameters)
+    "ssm:DeleteParameters",
+    "ssm:AddTagsToResource",
+    "ssm:ListTagsForResource",
+    "ssm:RemoveTagsFromResource",
+)
+
 
 def bootstrap_policy(t: TenantNames, production: bool) -> PolicyDocument:
     statements = [
@@ -34,7 +45,7 @@ def bootstrap_policy(t: TenantNames, production: bool) -> PolicyDocument:
         Statement("BoundaryPolicies", _BOUNDARY_POLICY_ACTIONS, t.boundary_arns),
         Statement(
             "BoundaryParameters",
-            SSM_PARAMETER_ACTIONS,
+            _BOUNDARY_PARAMETER_ACTIONS,
             (t.ssm_arn(f"{t.bootstrap_path}/*"),),
         ),
     ]

@@ -11,6 +11,7 @@ from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import Persona
 from provisioner.naming.ml import MlNames
 from provisioner.naming.tenant import TenantNames
+from provisioner.resource_types.registry import ml_plans
 
 TOOL_NAME = "ml-provisioner"
 
@@ -29,6 +30,10 @@ class MlContext:
 
     def has(self, tier: MlTier) -> bool:
         return self.tier.includes(tier)
+
+    def plans(self, cfn_type: str) -> bool:
+        """Whether the config's tier holds resources of `cfn_type` (resource_types/)."""
+        return ml_plans(self.tier, cfn_type)
 
     @property
     def retain(self) -> bool:
@@ -85,7 +90,7 @@ class MlContext:
 
     @property
     def kms_key_arn(self) -> Json | None:
-        return get_att("EncryptionKey", "Arn") if self.has(MlTier.ENTERPRISE) else None
+        return get_att("EncryptionKey", "Arn") if self.plans("AWS::KMS::Key") else None
 
     def kms_use_statement(self) -> list[dict[str, Json]]:
         """Roles that touch encrypted artifacts may use the tier's key (enterprise only)."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from provisioner.aws_limits import NamedThing, NameKind
-from provisioner.config.ml import MlConfig, MlTier
+from provisioner.config.ml import MlConfig
 from provisioner.naming.tenant import TenantNames
 from provisioner.partition import Partition, partition_of
+from provisioner.resource_types.registry import ml_plans, resource_type
 
 TEST_SUFFIX_PATTERN = re.compile(r"^t[0-9a-f]{4}$")
 # The widest suffix, for checking that test-deploy names fit AWS limits too.
@@ -163,37 +164,53 @@ TOPIC_PURPOSES = ("alerts", "approvals")
 LOG_PURPOSES = ("build", "pipeline")
 
 
+def _named(cfn_type: str, *names: str) -> list[NamedThing]:
+    """Names of resources of `cfn_type`, held to the limit its record names."""
+    kind = resource_type(cfn_type).name_kind
+    if kind is None:
+        raise ValueError(f"AWS names resources of {cfn_type}, not the tool")
+    return [NamedThing(kind, name) for name in names]
+
+
 def named_things(names: MlNames) -> list[NamedThing]:
-    """Every name the config's tier derives, with its kind, for limit checks."""
-    tier = names.config.tier
+    """Every name the config's tier derives, with its kind, for limit checks; which types a
+    tier holds is their records' (resource_types/)."""
+
+    def plans(cfn_type: str) -> bool:
+        return ml_plans(names.config.tier, cfn_type)
+
     things = [
         NamedThing(NameKind.STACK, names.stack),
-        NamedThing(NameKind.MODEL_PACKAGE_GROUP, names.model_package_group),
+        *_named("AWS::SageMaker::ModelPackageGroup", names.model_package_group),
+        # Not a stack resource: the build upserts it (seed code).
         NamedThing(NameKind.SAGEMAKER_PIPELINE, names.sagemaker_pipeline),
-        NamedThing(NameKind.CODECOMMIT_REPOSITORY, names.repository),
-        NamedThing(NameKind.CODEBUILD_PROJECT, names.build_project),
-        NamedThing(NameKind.CODEPIPELINE, names.pipeline),
-        NamedThing(NameKind.SSM_PARAMETER, names.parameter("sagemaker-execution-role-arn")),
+        *_named("AWS::CodeCommit::Repository", names.repository),
+        *_named("AWS::CodeBuild::Project", names.build_project),
+        *_named("AWS::CodePipeline::Pipeline", names.pipeline),
+        # The longest of the parameters' names.
+        *_named("AWS::SSM::Parameter", names.parameter("sagemaker-execution-role-arn")),
     ]
     roles = ["sagemaker", "build", "pipeline"]
-    if tier.includes(MlTier.PROFESSIONAL):
+    if plans("AWS::Events::Rule"):
         roles.append("events")
-        things += [
-            NamedThing(NameKind.S3_BUCKET, names.artifacts_bucket),
-            NamedThing(NameKind.DASHBOARD, names.dashboard),
-            NamedThing(NameKind.EVENTS_RULE, names.events_rule("push")),
-            NamedThing(NameKind.EVENTS_RULE, names.events_rule("appr")),
-        ]
-    if tier.includes(MlTier.ENTERPRISE):
-        things += [
-            NamedThing(NameKind.KMS_ALIAS, names.kms_alias),
-            NamedThing(NameKind.SECURITY_GROUP, names.security_group),
-            NamedThing(NameKind.EVENTS_RULE, names.events_rule("fail")),
-        ]
-        things += [NamedThing(NameKind.SNS_TOPIC, names.topic(p)) for p in TOPIC_PURPOSES]
-        things += [NamedThing(NameKind.LOG_GROUP, names.log_group(p)) for p in LOG_PURPOSES]
-    things += [NamedThing(NameKind.IAM_ROLE, names.role(p)) for p in roles]
-    things += [NamedThing(NameKind.IAM_POLICY, names.managed_policy(p)) for p in roles]
+    if plans("AWS::S3::Bucket"):
+        things += _named("AWS::S3::Bucket", names.artifacts_bucket)
+    if plans("AWS::CloudWatch::Dashboard"):
+        things += _named("AWS::CloudWatch::Dashboard", names.dashboard)
+    if plans("AWS::Events::Rule"):
+        things += _named("AWS::Events::Rule", names.events_rule("push"), names.events_rule("appr"))
+    if plans("AWS::KMS::Alias"):
+        things += _named("AWS::KMS::Alias", names.kms_alias)
+    if plans("AWS::EC2::SecurityGroup"):
+        things += _named("AWS::EC2::SecurityGroup", names.security_group)
+    if plans("AWS::Events::Rule") and plans("AWS::SNS::Topic"):
+        things += _named("AWS::Events::Rule", names.events_rule("fail"))
+    if plans("AWS::SNS::Topic"):
+        things += _named("AWS::SNS::Topic", *(names.topic(p) for p in TOPIC_PURPOSES))
+    if plans("AWS::Logs::LogGroup"):
+        things += _named("AWS::Logs::LogGroup", *(names.log_group(p) for p in LOG_PURPOSES))
+    things += _named("AWS::IAM::Role", *(names.role(p) for p in roles))
+    things += _named("AWS::IAM::ManagedPolicy", *(names.managed_policy(p) for p in roles))
     return things
 
 

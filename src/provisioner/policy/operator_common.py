@@ -1,4 +1,4 @@
-"""Operator-policy pieces both tools share: the CloudFormation and SSM action lists."""
+"""Operator-policy pieces both tools (and the bootstrap administrator) share: the stack actions."""
 
 from __future__ import annotations
 
@@ -23,21 +23,6 @@ CLOUDFORMATION_STACK_ACTIONS = (
     "cloudformation:UpdateTerminationProtection",
     # show-changes and deploy: the deployed template, for the security diff
     "cloudformation:GetTemplate",
-)
-
-# The seeds' SSM actions plus what the parameter handler needs for tags on read and update, and
-# the batch delete the delete action uses.
-SSM_PARAMETER_ACTIONS = (
-    "ssm:PutParameter",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:GetParametersByPath",
-    "ssm:DeleteParameter",
-    # delete: the parameters its stacks leave behind go ten at a time (DeleteParameters)
-    "ssm:DeleteParameters",
-    "ssm:AddTagsToResource",
-    "ssm:ListTagsForResource",
-    "ssm:RemoveTagsFromResource",
 )
 
 

@@ -1,8 +1,10 @@
 """The least-privilege policy for the operator who deploys a tenant's SEC stacks.
 
-The seed's five statements with their Sids and resource patterns (the two S3 ones only for
-medium and enterprise, which upload templates), plus what CloudFormation's IAM and SSM handlers
-need. Actions IAM cannot scope move to `*Unscoped` statements (see docs/operator-policy.md).
+The seed's five statements with their Sids and resource patterns (sec/operator_seed.py; the two
+S3 ones only for medium and enterprise, which upload templates); their actions the seed's plus
+what CloudFormation's IAM and SSM handlers need (the committed permissions table, routed by
+each type's record: policy/handler_grants.py). Actions IAM cannot scope move to `*Unscoped`
+statements (see docs/operator-policy.md).
 """
 
 from __future__ import annotations
@@ -12,15 +14,17 @@ from provisioner.naming.sec import regional_prefix, tenant_prefix
 from provisioner.naming.tenant import SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
 from provisioner.policy.guardrails import pass_role, role_statements
-from provisioner.policy.operator_common import (
-    CLOUDFORMATION_STACK_ACTIONS,
-    SSM_PARAMETER_ACTIONS,
-    cloudformation_unscoped,
-)
+from provisioner.policy.handler_grants import GrantedActions
+from provisioner.policy.operator_common import CLOUDFORMATION_STACK_ACTIONS, cloudformation_unscoped
 from provisioner.policy.unscopable import unscoped_statement
 from provisioner.policy.variants import OperatorScope, Variant, operator_variant
+from provisioner.resource_types.registry import sec_types
+from provisioner.sec.operator_seed import SEED_STATEMENTS
 
 SAGEMAKER = "sagemaker.amazonaws.com"
+# Beyond the seed and the handlers: delete removes the parameters its stacks leave behind,
+# ten at a time (an API whose permission is not the seed's ssm:DeleteParameter).
+_ENGINE_SSM_ACTIONS = ("ssm:DeleteParameters",)
 
 
 def _deployer(config: SecConfig) -> PolicyDocument:
@@ -29,42 +33,11 @@ def _deployer(config: SecConfig) -> PolicyDocument:
     partition, iam = tenant.partition, tenant.iam_arn
     roles = [iam(f"role/{tenant_p}-role-*"), iam(f"role/{tenant_p}-xacct-*")]
     own_policies = iam(f"policy/{tenant_p}-policy-*")
+    granted = GrantedActions(sec_types(), lambda t: t.sec_grant, SEED_STATEMENTS)
     statements = [
         Statement(
             "IAMManagement",
-            (
-                "iam:CreateGroup",
-                "iam:DeleteGroup",
-                "iam:GetGroup",
-                "iam:ListAttachedGroupPolicies",
-                "iam:ListGroupPolicies",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:ListAttachedRolePolicies",
-                "iam:ListRolePolicies",
-                "iam:CreatePolicy",
-                "iam:DeletePolicy",
-                "iam:GetPolicy",
-                "iam:GetPolicyVersion",
-                "iam:ListPolicyVersions",
-                "iam:AttachGroupPolicy",
-                "iam:DetachGroupPolicy",
-                "iam:PutGroupPolicy",
-                "iam:DeleteGroupPolicy",
-                "iam:TagRole",
-                "iam:TagPolicy",
-                "iam:UntagRole",
-                "iam:UntagPolicy",
-                # handlers: inline-policy reads, updates of groups, roles and policy versions
-                "iam:GetGroupPolicy",
-                "iam:UpdateGroup",
-                "iam:GetRolePolicy",
-                "iam:UpdateRole",
-                "iam:UpdateRoleDescription",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicyVersion",
-                "iam:ListEntitiesForPolicy",
-            ),
+            granted.take("IAMManagement"),
             (iam(f"group/{tenant_p}-group-*"), *roles, own_policies),
         ),
         # The seed's CreateRole, Attach/DetachRolePolicy, Put/DeleteRolePolicy and the
@@ -74,7 +47,7 @@ def _deployer(config: SecConfig) -> PolicyDocument:
         *role_statements("IAM", roles, tenant.boundary_arn(SEC_BOUNDARY), [own_policies]),
         pass_role("IAMPassExecutionRoles", iam(f"role/{tenant_p}-role-*-sagemaker"), SAGEMAKER),
         # The seed lists these in IAMManagement; IAM defines no resource for them.
-        unscoped_statement("IAMUnscoped", ["iam:ListGroups", "iam:ListPolicies", "iam:ListRoles"]),
+        unscoped_statement("IAMUnscoped", list(granted.take("IAMUnscoped"))),
         Statement(
             "CloudFormationManagement",
             CLOUDFORMATION_STACK_ACTIONS,
@@ -86,15 +59,19 @@ def _deployer(config: SecConfig) -> PolicyDocument:
         statements += [
             Statement(
                 "S3TemplateAccess",
-                ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+                SEED_STATEMENTS["S3TemplateAccess"],
                 (partition.s3_arn(f"{regional}-*/templates/*"),),
             ),
-            Statement("S3BucketList", ("s3:ListBucket",), (partition.s3_arn(f"{regional}-*"),)),
+            Statement(
+                "S3BucketList",
+                SEED_STATEMENTS["S3BucketList"],
+                (partition.s3_arn(f"{regional}-*"),),
+            ),
         ]
     statements.append(
         Statement(
             "SSMParameterManagement",
-            SSM_PARAMETER_ACTIONS,
+            granted.take("SSMParameterManagement") + _ENGINE_SSM_ACTIONS,
             # GetParametersByPath is authorized on the path itself, which `/*` does not match.
             (
                 tenant.ssm_arn(f"/security/{regional}"),
@@ -102,6 +79,7 @@ def _deployer(config: SecConfig) -> PolicyDocument:
             ),
         )
     )
+    granted.check_all_taken()
     return build_document(statements)
 
 

@@ -16,6 +16,7 @@ from provisioner.config.sec import SecConfig
 from provisioner.errors import Problem
 from provisioner.naming.ml import WIDEST_TEST_SUFFIX
 from provisioner.naming.sec import SecNames
+from provisioner.resource_types.registry import resource_type
 from provisioner.sec.resources import team_resources, xacct_resources
 
 # At most ten teams a stack, however small they are: adding teams to a config then only ever
@@ -162,14 +163,6 @@ def stack_parts(config: SecConfig) -> list[str]:
     ]
 
 
-_KIND_LABELS = {
-    "AWS::IAM::Role": "IAM role",
-    "AWS::IAM::Group": "IAM group",
-    "AWS::IAM::ManagedPolicy": "IAM managed policy",
-    "AWS::SSM::Parameter": "SSM parameter",
-}
-
-
 def duplicate_name_problems(config: SecConfig) -> list[Problem]:
     """Two teams or trusted accounts whose derived names coincide (e.g. team `xacct-ds` and
     trusted account `ds-viewer` both give policy `…-policy-xacct-ds-viewer`): CloudFormation
@@ -191,7 +184,7 @@ def duplicate_name_problems(config: SecConfig) -> list[Problem]:
         for r in resources:
             first = physical.setdefault((r.type, r.physical_name), index)
             if first != index and (first, index) not in clashes:
-                kind = _KIND_LABELS.get(r.type, r.type)
+                kind = resource_type(r.type).label
                 clashes[first, index] = f"create {kind} {r.physical_name!r}"
         for r in resources:
             first = logical.setdefault(r.logical_id, index)

@@ -1,6 +1,7 @@
 """Extensions to moto, one module per gap, each droppable once moto closes it: `cfn_*`
-modules add or fix a CloudFormation resource type; `iam_*` fix a service's own API (and so
-the CloudFormation resources made through it); the others fix stack behaviour.
+modules add or fix a CloudFormation resource type (each type's record names its own);
+`iam_*` fix a service's own API (and so the CloudFormation resources made through it); the
+others fix stack behaviour.
 
 `install()` imports them (registering their CloudFormation models) and clears moto's cached
 type maps so CloudFormation sees the new types.
@@ -10,37 +11,20 @@ from __future__ import annotations
 
 import importlib
 
+from provisioner.resource_types.registry import RESOURCE_TYPES
+
+# Each resource type's adapters are listed in its record (resource_types/), by phase: every
+# type's model adapters, then every type's update fixes, then the property extensions, which
+# wrap the update and add their property to it.
+_TYPE_ADAPTERS = (
+    *(m for t in RESOURCE_TYPES for m in t.emulation.models),
+    *(m for t in RESOURCE_TYPES for m in t.emulation.updates),
+    *(m for t in RESOURCE_TYPES for m in t.emulation.properties),
+)
+
 EXTENSIONS = (
     "iam_role_permissions_boundary",
-    "cfn_iam_group",
-    "cfn_sagemaker_model_package_group",
-    "cfn_codecommit_repository",
-    "cfn_codebuild_project",
-    "cfn_codepipeline_pipeline",
-    "cfn_ssm_parameter_tag_map",
-    "cfn_kms_key_properties",
-    "cfn_iam_managed_policy_delete",
-    "cfn_s3_bucket_policy",
-    "cfn_s3_bucket_not_empty",
-    "cfn_sns_topic_policy",
-    "cfn_ec2_vpc_endpoint_delete",
-    # Updates of types moto models, before the property extensions below: those wrap the
-    # update and add their property to it.
-    "cfn_iam_role_update",
-    "cfn_iam_managed_policy_update",
-    "cfn_kms_key_update",
-    "cfn_logs_log_group_update",
-    "cfn_ec2_vpc_endpoint_update",
-    "cfn_ec2_security_group_update",
-    "cfn_sns_topic_update",
-    "cfn_ssm_parameter_update",
-    "cfn_iam_role_inline_policies",
-    "cfn_iam_role_managed_policy_arns",
-    "cfn_s3_bucket_versioning",
-    "cfn_s3_bucket_public_access_block",
-    "cfn_s3_bucket_encryption_bucket_key",
-    "cfn_ec2_security_group_rules",
-    "cfn_ec2_vpc_endpoint_tags",
+    *_TYPE_ADAPTERS,
     "change_set_outputs",
     "change_set_delete_not_found",
     "change_set_list_by_stack",

@@ -1,5 +1,6 @@
-"""One module per part of an ML stack; `COMPONENTS` lists them in template order with the
-tier that introduces each (tiers are cumulative)."""
+"""One module per part of an ML stack; `COMPONENTS` lists them in template order, each with
+the resource type it is for, whose record says which tier introduces it (tiers are
+cumulative)."""
 
 from __future__ import annotations
 
@@ -23,21 +24,32 @@ from provisioner.ml.components import (
     storage,
 )
 from provisioner.ml.context import MlContext
+from provisioner.resource_types.registry import resource_type
 
 Builder = Callable[[MlContext], list[PlannedResource]]
 
+
+def _component(introduces: str, label: str, build: Builder) -> tuple[MlTier, str, Builder]:
+    """A component comes with the tier that introduces the resource type it is for; the
+    tier is the type's (resource_types/), written there once."""
+    tier = resource_type(introduces).ml_tier
+    if tier is None:
+        raise ValueError(f"{introduces} is not a type ML plans")
+    return tier, label, build
+
+
 COMPONENTS: tuple[tuple[MlTier, str, Builder], ...] = (
-    (MlTier.STARTER, "model registry", registry.build),
-    (MlTier.STARTER, "source repository", source.build),
-    (MlTier.STARTER, "SageMaker execution role", sagemaker_role.build),
-    (MlTier.STARTER, "build project", build_project.build),
-    (MlTier.STARTER, "pipeline", pipeline.build),
-    (MlTier.STARTER, "SSM parameters", parameters.build),
-    (MlTier.PROFESSIONAL, "artifacts bucket", storage.build),
-    (MlTier.PROFESSIONAL, "EventBridge rules", events.build),
-    (MlTier.PROFESSIONAL, "dashboard", dashboard.build),
-    (MlTier.ENTERPRISE, "KMS key", encryption.build),
-    (MlTier.ENTERPRISE, "log groups", logs.build),
-    (MlTier.ENTERPRISE, "SNS topics", notifications.build),
-    (MlTier.ENTERPRISE, "VPC endpoints", network.build),
+    _component("AWS::SageMaker::ModelPackageGroup", "model registry", registry.build),
+    _component("AWS::CodeCommit::Repository", "source repository", source.build),
+    _component("AWS::IAM::Role", "SageMaker execution role", sagemaker_role.build),
+    _component("AWS::CodeBuild::Project", "build project", build_project.build),
+    _component("AWS::CodePipeline::Pipeline", "pipeline", pipeline.build),
+    _component("AWS::SSM::Parameter", "SSM parameters", parameters.build),
+    _component("AWS::S3::Bucket", "artifacts bucket", storage.build),
+    _component("AWS::Events::Rule", "EventBridge rules", events.build),
+    _component("AWS::CloudWatch::Dashboard", "dashboard", dashboard.build),
+    _component("AWS::KMS::Key", "KMS key", encryption.build),
+    _component("AWS::Logs::LogGroup", "log groups", logs.build),
+    _component("AWS::SNS::Topic", "SNS topics", notifications.build),
+    _component("AWS::EC2::VPCEndpoint", "VPC endpoints", network.build),
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from provisioner.cfn.intrinsics import Json, get_att, ref
 from provisioner.cfn.template import PlannedResource
-from provisioner.config.ml import MlTier
 from provisioner.ml.components.roles import allow, service_role
 from provisioner.ml.context import MlContext
 
@@ -28,7 +27,8 @@ def build(ctx: MlContext) -> list[PlannedResource]:
     name = n.build_project
     bucket = ctx.artifact_bucket_arn
     sm_pipeline = n.regional_arn("sagemaker", f"pipeline/{n.sagemaker_pipeline}")
-    log_group = n.log_group("build") if ctx.has(MlTier.ENTERPRISE) else f"/aws/codebuild/{name}"
+    own_logs = ctx.plans("AWS::Logs::LogGroup")
+    log_group = n.log_group("build") if own_logs else f"/aws/codebuild/{name}"
     log_arn = n.regional_arn("logs", f"log-group:{log_group}")
     statements = [
         allow(
@@ -81,8 +81,9 @@ def build(ctx: MlContext) -> list[PlannedResource]:
         "TimeoutInMinutes": ctx.config.build.timeout_minutes,
         "Tags": ctx.tag_list,
     }
-    if ctx.has(MlTier.ENTERPRISE):
+    if ctx.kms_key_arn is not None:
         properties["EncryptionKey"] = ctx.kms_key_arn
+    if own_logs:
         properties["LogsConfig"] = {
             "CloudWatchLogs": {"Status": "ENABLED", "GroupName": ref("BuildLogGroup")}
         }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from provisioner.cfn.intrinsics import Json, get_att, ref
 from provisioner.cfn.template import PlannedResource
-from provisioner.config.ml import MlTier
 from provisioner.ml.components.roles import allow, service_role
 from provisioner.ml.context import MlContext
 
@@ -46,7 +45,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
         "RoleArn": get_att("EventsRole", "Arn"),
     }
     approval_targets = [start_pipeline]
-    if ctx.has(MlTier.ENTERPRISE):
+    if ctx.plans("AWS::SNS::Topic"):
         approval_targets.append({"Arn": ref("ApprovalsTopic"), "Id": "NotifyApprovers"})
     resources = service_role(
         ctx,
@@ -92,7 +91,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
             approval_targets,
         )
     )
-    if ctx.has(MlTier.ENTERPRISE):
+    if ctx.plans("AWS::SNS::Topic"):  # failures notify the alerts topic
         resources.append(
             _rule(
                 ctx,

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from provisioner.cfn.intrinsics import Json, get_att, ref
 from provisioner.cfn.template import Output, PlannedResource
-from provisioner.config.ml import MlTier
 from provisioner.ml.context import MlContext
 
 
@@ -16,7 +15,8 @@ class Published:
     output_id: str
     value: Json
     description: str
-    tier: MlTier = MlTier.STARTER
+    # The resource type the value comes from, when not every tier plans it.
+    source: str | None = None
 
 
 def published(ctx: MlContext) -> list[Published]:
@@ -66,24 +66,24 @@ def published(ctx: MlContext) -> list[Published]:
             "KmsKeyArn",
             get_att("EncryptionKey", "Arn"),
             "Key encrypting artifacts, logs, topics",
-            MlTier.ENTERPRISE,
+            "AWS::KMS::Key",
         ),
         Published(
             "alerts-topic-arn",
             "AlertsTopicArn",
             ref("AlertsTopic"),
             "SNS topic for pipeline failures",
-            MlTier.ENTERPRISE,
+            "AWS::SNS::Topic",
         ),
         Published(
             "approvals-topic-arn",
             "ApprovalsTopicArn",
             ref("ApprovalsTopic"),
             "SNS topic for model approvals",
-            MlTier.ENTERPRISE,
+            "AWS::SNS::Topic",
         ),
     ]
-    return [item for item in items if ctx.has(item.tier)]
+    return [item for item in items if item.source is None or ctx.plans(item.source)]
 
 
 def outputs(ctx: MlContext) -> list[Output]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from provisioner.cfn.intrinsics import Json, get_att, ref
 from provisioner.cfn.template import PlannedResource
-from provisioner.config.ml import MlTier
 from provisioner.ml.components.roles import allow, service_role
 from provisioner.ml.context import MlContext
 
@@ -42,7 +41,7 @@ def build(ctx: MlContext) -> list[PlannedResource]:
     if ctx.kms_key_arn is not None:
         store["EncryptionKey"] = {"Id": ctx.kms_key_arn, "Type": "KMS"}
     # With EventBridge (professional+), a push event starts the pipeline; starter polls.
-    poll = not ctx.has(MlTier.PROFESSIONAL)
+    poll = not ctx.plans("AWS::Events::Rule")
     pipeline = PlannedResource(
         logical_id="Pipeline",
         type="AWS::CodePipeline::Pipeline",

@@ -15,23 +15,17 @@ Beyond that, what IAM puts into the context depends on the call:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.policy.evaluation import ContextValue, Request
+from provisioner.resource_types.registry import BY_CFN_TYPE
 
 CLOUDFORMATION = "cloudformation.amazonaws.com"
 # Whoever runs the tool; any role name does, the policies never name the operator.
 OPERATOR_ROLE = "operator"
 
-# The service a resource passes its role to (iam:PassedToService).
-PASSED_TO: Mapping[str, str] = {
-    "AWS::CodeBuild::Project": "codebuild.amazonaws.com",
-    "AWS::CodePipeline::Pipeline": "codepipeline.amazonaws.com",
-    "AWS::Events::Rule": "events.amazonaws.com",
-}
 _ATTACH = {"iam:attachrolepolicy", "iam:detachrolepolicy"}
 
 
@@ -87,8 +81,10 @@ def handler_requests(
         if touched.type == "AWS::IAM::Role" and isinstance(boundary, str):
             context["iam:PermissionsBoundary"] = boundary
     lowered = permission.lower()
-    if lowered == "iam:passrole" and resource.type in PASSED_TO:
-        context["iam:PassedToService"] = PASSED_TO[resource.type]
+    record = BY_CFN_TYPE.get(resource.type)
+    if lowered == "iam:passrole" and record is not None and record.passes_role is not None:
+        # the service the type passes its role to (its record's `passes_role`)
+        context["iam:PassedToService"] = record.passes_role.service
     key_policy = None
     if touched is not None and touched.type == "AWS::KMS::Key":
         key_policy = touched.properties.get("KeyPolicy")

@@ -6,15 +6,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from proofs.handler_requests import handler_requests
 from provisioner.cfn.intrinsics import referenced_ids
 from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.policy.document import PolicyDocument
 from provisioner.policy.evaluation import evaluate
+from provisioner.policy.handler_grants import S3_OBJECT_PERMISSIONS
 from provisioner.policy.unscopable import UNSCOPABLE_ACTIONS
-from provisioner.proof.handler_exclusions import excluded
-from provisioner.proof.handler_requests import handler_requests
+from provisioner.resource_types.handler_exclusions import excluded
+from provisioner.resource_types.permission_table import HANDLER_OPERATIONS
+from provisioner.resource_types.registry import BY_CFN_TYPE
 
-HANDLER_OPERATIONS = ("create", "read", "update", "delete")
 # type → operation → permissions, as in the registry schemas' `handlers`.
 HandlerPermissions = Mapping[str, Mapping[str, Sequence[str]]]
 
@@ -36,18 +38,12 @@ def _service_of_permission(permission: str) -> str:
     return permission.split(":", 1)[0].lower()
 
 
-# S3 permissions whose IAM resource is an object, not the bucket.
-_S3_OBJECT_PERMISSIONS = frozenset(
-    {"s3:deleteobject", "s3:getobject", "s3:getobjectversion", "s3:putobject", "s3:putobjectacl"}
-)
+def _passed_role_properties(resource_type: str) -> tuple[str, ...]:
+    """Where a type that passes a role names it (its record's `passes_role`)."""
+    record = BY_CFN_TYPE.get(resource_type)
+    return record.passes_role.properties if record and record.passes_role else ()
 
 
-# Where each type that passes a role names it.
-PASSED_ROLE_PROPERTIES: Mapping[str, tuple[str, ...]] = {
-    "AWS::CodeBuild::Project": ("ServiceRole",),
-    "AWS::CodePipeline::Pipeline": ("RoleArn",),
-    "AWS::Events::Rule": ("Targets",),
-}
 _ROLE_ATTACHMENTS = frozenset({"iam:attachrolepolicy", "iam:detachrolepolicy"})
 
 
@@ -70,13 +66,13 @@ def targets(plan: StackPlan, resource: PlannedResource, permission: str) -> list
         # references (a build's environment may name a role its build passes at run time).
         by_id = {r.logical_id: r for r in plan.resources}
         named = referenced_ids(
-            [resource.properties.get(p) for p in PASSED_ROLE_PROPERTIES.get(resource.type, ())]
+            [resource.properties.get(p) for p in _passed_role_properties(resource.type)]
         )
         return sorted(
             by_id[ref].arn for ref in named if ref in by_id and by_id[ref].type == "AWS::IAM::Role"
         )
     if service == resource.service:
-        if permission.lower() in _S3_OBJECT_PERMISSIONS:
+        if permission.lower() in S3_OBJECT_PERMISSIONS:
             return [f"{resource.arn}/any-object-key"]
         return [resource.arn]
     by_id = {r.logical_id: r for r in plan.resources}
@@ -106,7 +102,7 @@ def gaps(
     account: str,
 ) -> list[Gap]:
     """Every handler permission (not excluded) that the policy does not allow on its target,
-    each call evaluated with the context it carries (proof/handler_requests.py).
+    each call evaluated with the context it carries (proofs/handler_requests.py).
 
     With `scoped=True`, a `"Resource": "*"` grant counts only for actions IAM cannot scope:
     every other permission must be allowed by a pattern that names the resource.
