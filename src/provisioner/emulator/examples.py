@@ -1,11 +1,21 @@
-"""Making a config file deployable in the emulator (used by `provisioner-emulator
---seed-examples`, the tests, the lifecycle demo and the deploy benchmark): its account, the VPC
-an enterprise ML config names, the template bucket a SEC config names, the artifact bucket a
-starter ML config names, and the order a tenant deploys in.
+"""Making config files deployable in the emulator, and the order a tenant deploys in.
 
-A tenant deploys as a user would: the administrator's bootstrap (the permission boundaries
-every role carries), then the tenant's SEC config (its teams), then the ML use cases owned by
-those teams (`tenant_setup`, `by_tenant`). Nothing here fakes what a deploy checks for.
+Part of the emulator's API (docs/emulator.md, "Preparing configs from Python"), not a test
+helper: `provisioner-emulator --seed-examples` runs `seed_examples`; the lifecycle demo
+(scripts/lifecycle_demo.py), the deploy benchmark (benchmarks/deploy.py) and the tests call the
+rest. It edits YAML files in place and calls the emulator through boto3 clients it is given; it
+never loads a config, so it works on a config either tool would refuse.
+
+- Making a config deployable: `make_deployable` does for one config what a bundled example
+  assumes exists beside it — its account (`use_account`), an enterprise ML config's VPC and
+  subnets (`create_network`), a SEC config's template bucket (`create_template_bucket`), a
+  starter ML config's artifact bucket (`create_artifact_bucket`); `seed_examples` does it for
+  every config in a directory.
+- A tenant in order: the administrator's bootstrap (the permission boundaries every role
+  carries), then the tenant's SEC config (its teams), then the ML use cases those teams own
+  (`tenant_regional`, `tenant_sec_config`, `tenant_setup`, `Tenant`, `by_tenant`). Nothing here
+  fakes what a deploy checks for.
+- `add_tag`: a harmless edit for show-changes to find.
 """
 
 from __future__ import annotations
@@ -16,12 +26,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+__all__ = [
+    "EMULATOR_ACCOUNT",
+    "ML_SUFFIX",
+    "SEC_SUFFIX",
+    "Tenant",
+    "add_tag",
+    "by_tenant",
+    "create_artifact_bucket",
+    "create_network",
+    "create_template_bucket",
+    "make_deployable",
+    "seed_examples",
+    "tenant_regional",
+    "tenant_sec_config",
+    "tenant_setup",
+    "use_account",
+]
+
 EMULATOR_ACCOUNT = "123456789012"  # moto's default account
 ML_SUFFIX = "-ml-codecommit.yaml"
 SEC_SUFFIX = "-sec.yaml"
 
 
 def use_account(config: Path, account: str = EMULATOR_ACCOUNT) -> None:
+    """Point the config at `account` (its `account_id`)."""
     text = config.read_text()
     config.write_text(re.sub(r'account_id: "\d{12}"', f'account_id: "{account}"', text, count=1))
 
