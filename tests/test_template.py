@@ -136,6 +136,7 @@ def test_every_taggable_resource_carries_all_tags(ml_config: MlConfig) -> None:
             untaggable.add(resource.type)
             continue
         tags = resource.properties.get("Tags")
+        assert tags is not None, resource.logical_id
         keys = set(tags) if isinstance(tags, dict) else {t["Key"] for t in tags or []}
         assert keys >= REQUIRED_TAG_KEYS, resource.logical_id
         values = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}
