@@ -199,16 +199,20 @@ def test_another_moto_is_refused_with_the_one_it_needs(
 def test_the_examples_module_is_documented_api() -> None:
     """emulator/examples.py ships in the package as API: docs/emulator.md's table names each
     thing it exports, and it exports every public name it defines."""
+    import ast
     import inspect
 
     from provisioner.emulator import examples
 
-    defined = {
-        name
-        for name, value in vars(examples).items()
-        if not name.startswith("_")
-        and (getattr(value, "__module__", None) == examples.__name__ or name.isupper())
-    }
+    tree = ast.parse(Path(examples.__file__).read_text(encoding="utf-8"))
+    defined: set[str] = set()
+    for node in tree.body:  # the module's own top-level names
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+    defined = {name for name in defined if not name.startswith("_")}
     assert set(examples.__all__) == defined
     docs = (ROOT / "docs" / "emulator.md").read_text(encoding="utf-8")
     section = docs.split("## Preparing configs from Python", 1)[1].split("\n## ", 1)[0]
