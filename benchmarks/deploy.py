@@ -27,7 +27,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 
@@ -101,7 +101,7 @@ def set_up_tenant(config: Path, work: Path, url: str, env: dict[str, str]) -> No
     """Make the config deployable and its tenant ready, with the real CLI (not timed)."""
     session = boto3.session.Session(aws_access_key_id="bench", aws_secret_access_key="bench")
 
-    def client(service: str, region: str) -> Any:
+    def client(service: Literal["ec2", "s3"], region: str) -> Any:  # typed by SeedClients
         return session.client(service, endpoint_url=url, region_name=region)
 
     for path in (config, tenant_sec_config(config)):

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 
@@ -48,7 +48,7 @@ def prepare(configs: Path, url: str) -> None:
     """Point the examples at the emulator's account; make what they assume exists."""
     session = boto3.session.Session(aws_access_key_id="demo", aws_secret_access_key="demo")
 
-    def client(service: str, region: str) -> Any:
+    def client(service: Literal["ec2", "s3"], region: str) -> Any:  # typed by SeedClients
         return session.client(service, endpoint_url=url, region_name=region)
 
     for path in sorted(configs.glob("*.yaml")):

@@ -10,13 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from provisioner.cli import ml as ml_cli
 from provisioner.config.ml import MlConfig
 from provisioner.config.ml_loader import load_ml_config
+
+if TYPE_CHECKING:
+    from botocore.client import BaseClient
+
+    from provisioner.deploy.clients import RegionalClients, ServiceName
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "configs"
@@ -240,7 +245,7 @@ def emulator() -> Any:
 
 
 @pytest.fixture
-def aws(emulator: Any) -> Any:
+def aws(emulator: Any) -> RegionalClients:
     """A boto3 client factory against a freshly reset emulator."""
     import boto3
 
@@ -249,9 +254,9 @@ def aws(emulator: Any) -> Any:
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-west-2"
     )
 
-    clients: dict[tuple[str, str], Any] = {}
+    clients: dict[tuple[str, str], BaseClient] = {}
 
-    def client(service: str, region: str = "us-west-2") -> Any:
+    def client(service: ServiceName, region: str = "us-west-2") -> Any:  # typed: RegionalClients
         # Creating a boto3 client costs ~10 ms, more than most calls to the emulator.
         if (service, region) not in clients:
             clients[service, region] = session.client(

@@ -163,7 +163,7 @@ def test_ctrl_c_exits_130_with_one_line() -> None:
     err = io.StringIO()
     code = run_shell(_Raising(KeyboardInterrupt()), ["-con", "x", "-act", "validate"],
                      cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
-    assert code == ExitCode.INTERRUPTED == 130 and err.getvalue() == "interrupted\n"
+    assert code == ExitCode.INTERRUPTED.value == 130 and err.getvalue() == "interrupted\n"
 
 
 def test_a_broken_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,7 +173,7 @@ def test_a_broken_pipe_exits_141_quietly(monkeypatch: pytest.MonkeyPatch) -> Non
     err = io.StringIO()
     code = run_shell(_Raising(BrokenPipeError()), ["-con", "x", "-act", "validate"],
                      cwd=Path("."), stdout=io.StringIO(), stderr=err, env={})  # fmt: skip
-    assert code == ExitCode.BROKEN_PIPE == 141 and err.getvalue() == ""
+    assert code == ExitCode.BROKEN_PIPE.value == 141 and err.getvalue() == ""
 
 
 def test_the_readme_flags_table_is_the_flags_module() -> None:

@@ -233,3 +233,19 @@ def test_validate_sec_config_that_does_not_exist(run_ml: CliRunner) -> None:
     result = run_ml("-con", TECHCORP, "-act", "validate", "--sec-config", "nope-sec.yaml")
     assert result.code == 2 and "Traceback" not in result.err
     assert "nope-sec.yaml" in result.err and "not found" in result.err
+
+
+def test_a_retry_mode_botocore_lacks_is_bad_input(
+    run_ml: CliRunner, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS_RETRY_MODE takes botocore's modes only: another is named before any AWS call (it
+    used to leave as botocore's InvalidRetryModeError, a traceback)."""
+    monkeypatch.setenv("AWS_RETRY_MODE", "eager")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:9")  # never reached
+    result = run_ml("-con", TECHCORP, "-act", "status")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err == (
+        "error: AWS_RETRY_MODE: 'eager' is not one of botocore's retry modes: "
+        "legacy, standard, adaptive\n"
+    )
+    assert not (workdir / "reports").exists() or not any((workdir / "reports").iterdir())

@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -39,6 +39,9 @@ from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
 from provisioner.ml.plan import plan_stack
 from provisioner.sec.operator_policy import operator_policy as sec_operator_policy
 from provisioner.sec.plan import plan_stacks
+
+if TYPE_CHECKING:
+    from provisioner.deploy.clients import ServiceName
 
 ACCOUNT = EMULATOR_ACCOUNT
 STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
@@ -76,7 +79,7 @@ def cloud(emulator: Any, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     class Cloud:
         url = emulator.url
 
-        def client(self, service: str, region: str = "us-west-2") -> Any:
+        def client(self, service: ServiceName, region: str = "us-west-2") -> Any:
             return session.client(service, endpoint_url=emulator.url, region_name=region)
 
         def stacks(self, region: str = "us-west-2") -> dict[str, str]:
@@ -132,7 +135,8 @@ def tenant(cloud: Any, workdir: Path, run_sec_here: CliRunner) -> Tenant:
         finally:
             SETTINGS.resource_delay = delay
         loaded = load_ml_config(path) if config.endswith(ML_SUFFIX) else load_sec_config(path)
-        return cloud.stacks(loaded.region)
+        stacks: dict[str, str] = cloud.stacks(loaded.region)
+        return stacks
 
     return ready
 
@@ -623,7 +627,7 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
                 break
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
-        assert process.returncode == ExitCode.INTERRUPTED == 130, err
+        assert process.returncode == ExitCode.INTERRUPTED.value == 130, err
         assert "CloudFormation goes on" in err and "Traceback" not in err
         name = plan_stack(ml_config(workdir, STARTER)).stack_name
         assert cloud.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -32,6 +32,9 @@ from provisioner.cfn.template import PlannedResource, StackPlan, render_json
 from provisioner.config.ml import MlTier, NetworkConfig
 from provisioner.ml.plan import plan_stack
 from provisioner.sec.plan import plan_stacks
+
+if TYPE_CHECKING:
+    from provisioner.deploy.clients import ServiceName
 
 Client = Callable[..., Any]
 
@@ -342,7 +345,7 @@ def update(aws: Client, region: str, plan: StackPlan, before: dict[str, str]) ->
     """Redeploy the stack with one in-place change per resource; each change must reach the
     service, no resource may be replaced, and each one reports UPDATE_COMPLETE."""
     changed = copy.deepcopy(plan.to_cfn())
-    resources: dict[str, Any] = changed["Resources"]  # type: ignore[assignment]
+    resources: dict[str, Any] = changed["Resources"]
     expected = {r.logical_id: UPDATES[r.type].change(resources, r.logical_id)
                 for r in plan.resources}  # fmt: skip
     cf = aws("cloudformation", region)
@@ -493,7 +496,7 @@ def first_failing_call() -> Iterator[None]:
 
     from botocore.client import BaseClient
 
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: every call's way
 
     def call(client: Any, operation: str, params: Any) -> Any:
         with step(operation):
@@ -515,7 +518,7 @@ def gap_lifecycle(url: str, resource_type: str) -> None:
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
                                     region_name="us-west-2")  # fmt: skip
 
-    def client(service: str) -> Any:
+    def client(service: ServiceName) -> Any:
         return session.client(service, endpoint_url=url)
 
     name = "gap-" + resource_type.replace("::", "-").lower()
@@ -530,7 +533,7 @@ def gap_lifecycle(url: str, resource_type: str) -> None:
         status = cf.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
         raise Divergence(f"create: {status} with no resource Thing in the stack")
     physical = things[0]["PhysicalResourceId"]
-    check = {
+    check: Callable[[], object] = {
         "AWS::IAM::Group": lambda: client("iam").get_group(GroupName="gap-group"),
         "AWS::SageMaker::ModelPackageGroup": lambda: client("sagemaker")
         .describe_model_package_group(ModelPackageGroupName="gap-mpg"),
@@ -599,11 +602,11 @@ class Gap:
     before the update (a change made outside the stack that the update must keep)."""
 
     created: dict[str, Any]
-    read: Callable[[Callable[[str], Any], dict[str, str]], Any]
+    read: Callable[[Callable[[ServiceName], Any], dict[str, str]], Any]
     expect_created: Any
     updated: dict[str, Any] | None = None
     expect_updated: Any = None
-    between: Callable[[Callable[[str], Any], dict[str, str]], None] | None = None
+    between: Callable[[Callable[[ServiceName], Any], dict[str, str]], None] | None = None
 
 
 def _doc(sid: str, action: str = "s3:GetObject") -> dict[str, Any]:
@@ -653,12 +656,12 @@ GAP_LOGS = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/gap/
                                                           "RetentionInDays": 7}}  # fmt: skip
 
 
-def _attached(c: Callable[[str], Any], s: dict[str, str]) -> list[str]:
+def _attached(c: Callable[[ServiceName], Any], s: dict[str, str]) -> list[str]:
     found = c("iam").list_attached_role_policies(RoleName="gap-role")["AttachedPolicies"]
     return sorted(p["PolicyName"] for p in found)
 
 
-def _role_facts(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+def _role_facts(c: Callable[[ServiceName], Any], s: dict[str, str]) -> dict[str, Any]:
     found = c("iam").get_role(RoleName="gap-role")["Role"]
     return {"Description": found.get("Description"),
             "MaxSessionDuration": found["MaxSessionDuration"],
@@ -666,45 +669,48 @@ def _role_facts(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
             "Tags": _tag_map(found.get("Tags", []))}  # fmt: skip
 
 
-def _rules(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+def _rules(c: Callable[[ServiceName], Any], s: dict[str, str]) -> dict[str, Any]:
     group = _one(c("ec2").describe_security_groups(GroupIds=[s["Group"]])["SecurityGroups"])
-    shape = lambda rules: sorted((r["IpProtocol"], r.get("FromPort"), r.get("ToPort"),  # noqa: E731
-        tuple((x["CidrIp"], x.get("Description")) for x in r["IpRanges"]))
-        for r in rules)  # fmt: skip
+
+    def shape(rules: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return sorted((r["IpProtocol"], r.get("FromPort"), r.get("ToPort"),
+                       tuple((x["CidrIp"], x.get("Description")) for x in r["IpRanges"]))
+                      for r in rules)  # fmt: skip
+
     return {"in": shape(group["IpPermissions"]), "out": shape(group["IpPermissionsEgress"]),
             "tags": _tag_map(group.get("Tags", []))}  # fmt: skip
 
 
-def _endpoint(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+def _endpoint(c: Callable[[ServiceName], Any], s: dict[str, str]) -> dict[str, Any]:
     found = _one(c("ec2").describe_vpc_endpoints(VpcEndpointIds=[s["Endpoint"]])["VpcEndpoints"])
     subnets = {s["SubnetA"]: "A", s["SubnetB"]: "B"}
     return {"subnets": sorted(subnets[i] for i in found["SubnetIds"]),
             "dns": found["PrivateDnsEnabled"]}  # fmt: skip
 
 
-def _subscribe(c: Callable[[str], Any], s: dict[str, str]) -> None:
+def _subscribe(c: Callable[[ServiceName], Any], s: dict[str, str]) -> None:
     c("sns").subscribe(TopicArn=s["Topic"], Protocol="email", Endpoint="ops@example.com")
 
 
-def _topic(c: Callable[[str], Any], s: dict[str, str]) -> dict[str, Any]:
+def _topic(c: Callable[[ServiceName], Any], s: dict[str, str]) -> dict[str, Any]:
     sns = c("sns")
     attributes = sns.get_topic_attributes(TopicArn=s["Topic"])["Attributes"]
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=s["Topic"])["Subscriptions"]
     return {"DisplayName": attributes["DisplayName"], "subscriptions": len(subscriptions)}
 
 
-def _parameter(c: Callable[[str], Any], s: dict[str, str]) -> tuple[str, int]:
+def _parameter(c: Callable[[ServiceName], Any], s: dict[str, str]) -> tuple[str, int]:
     found = c("ssm").get_parameter(Name="/gap/update")["Parameter"]
     return found["Value"], found["Version"]
 
 
-def _key(c: Callable[[str], Any], s: dict[str, str]) -> tuple[str, bool]:
+def _key(c: Callable[[ServiceName], Any], s: dict[str, str]) -> tuple[str, bool]:
     kms = c("kms")
     description = kms.describe_key(KeyId=s["Key"])["KeyMetadata"]["Description"]
     return description, kms.get_key_rotation_status(KeyId=s["Key"])["KeyRotationEnabled"]
 
 
-def _encryption(c: Callable[[str], Any], s: dict[str, str]) -> Any:
+def _encryption(c: Callable[[ServiceName], Any], s: dict[str, str]) -> Any:
     rules = c("s3").get_bucket_encryption(Bucket="gap-props-bucket")[
         "ServerSideEncryptionConfiguration"]["Rules"]  # fmt: skip
     return rules[0].get("BucketKeyEnabled")
@@ -817,7 +823,7 @@ def gap_scenario(url: str, name: str, gap: Gap) -> None:
                                     region_name="us-west-2")  # fmt: skip
     clients: dict[str, Any] = {}
 
-    def client(service: str) -> Any:
+    def client(service: ServiceName) -> Any:
         return clients.setdefault(service, session.client(service, endpoint_url=url))
 
     cf = client("cloudformation")
@@ -1140,7 +1146,7 @@ FAILING_PIPELINE = {  # the role does not trust CodePipeline: the service refuse
     "Role": role("codebuild"),
     "Broken": {**GAPS["AWS::CodePipeline::Pipeline"]["Thing"]},
 }
-PARAM = {"Type": "AWS::SSM::Parameter",
+PARAM: dict[str, Any] = {"Type": "AWS::SSM::Parameter",
          "Properties": {"Name": "/fail/ok", "Type": "String", "Value": "v"}}  # fmt: skip
 
 
@@ -1236,7 +1242,7 @@ def test_failed_delete_keeps_the_stack(emulator: Any) -> None:
     assert wait(cf, stack_id) == "DELETE_COMPLETE"
 
 
-def _client(url: str, service: str) -> Any:
+def _client(url: str, service: ServiceName) -> Any:
     return boto3.client(service, endpoint_url=url, region_name="us-west-2",
                         aws_access_key_id="t", aws_secret_access_key="t")  # fmt: skip
 
@@ -1325,7 +1331,9 @@ def test_reading_a_failed_or_deleted_stack_creates_nothing(emulator: Any) -> Non
         return _with(PARAM, Name=name)
 
     def outputs(*names: str, export: bool = False) -> dict[str, Any]:
-        exported = lambda n: {"Export": {"Name": f"{n}-export"}} if export else {}  # noqa: E731
+        def exported(n: str) -> dict[str, Any]:
+            return {"Export": {"Name": f"{n}-export"}} if export else {}
+
         return {n: {"Value": {"Ref": n}, **exported(n)} for n in names}
 
     def gone(name: str) -> bool:
@@ -1851,7 +1859,7 @@ def starter_plan() -> StackPlan:
 
 def _with_parameter_value(plan: StackPlan, logical_id: str, value: str) -> str:
     template = copy.deepcopy(plan.to_cfn())
-    resources: dict[str, Any] = template["Resources"]  # type: ignore[assignment]
+    resources: dict[str, Any] = template["Resources"]
     resources[logical_id]["Properties"]["Value"] = value
     return render_json(template)
 

@@ -9,7 +9,7 @@ the tenant's boundary caps (no IAM write but PassRole of the tenant's roles).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -60,9 +60,11 @@ def _operator(t: TenantNames) -> str:
 
 
 def _allowed(policy: PolicyDocument, t: TenantNames, action: str, resource: str,
-             mfa: bool = True, via_cfn: bool = False, **context: Any) -> bool:  # fmt: skip
-    """Whether the stolen operator credential gets `action` — with MFA, the strongest case."""
-    ctx: dict[str, Any] = {"aws:PrincipalArn": _operator(t), **context}
+             context: Mapping[str, str] | None = None, *, mfa: bool = True,
+             via_cfn: bool = False) -> bool:  # fmt: skip
+    """Whether the stolen operator credential gets `action` — with MFA, the strongest case;
+    `context`: the request's condition keys besides those."""
+    ctx: dict[str, Any] = {"aws:PrincipalArn": _operator(t), **(context or {})}
     if mfa:
         ctx["aws:MultiFactorAuthPresent"] = True
     if via_cfn:
@@ -108,14 +110,14 @@ def _role_writes(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]
         for label, ctx in (("no boundary", {}), ("the other tool's boundary", {
                 "iam:PermissionsBoundary": wrong})):  # fmt: skip
             extra = {"iam:PolicyARN": own} if action == "iam:AttachRolePolicy" else {}
-            if _allowed(policy, t, action, role, **ctx, **extra):
+            if _allowed(policy, t, action, role, {**ctx, **extra}):
                 failures.append(f"{action} on a role with {label}")
     bounded = {"iam:PermissionsBoundary": t.boundary_arn(kind)}
     for policy_arn in (_admin(t), other, *t.boundary_arns):
-        if _allowed(policy, t, "iam:AttachRolePolicy", role, **bounded, **{
-                "iam:PolicyARN": policy_arn}):  # fmt: skip
+        if _allowed(policy, t, "iam:AttachRolePolicy", role,
+                    {**bounded, "iam:PolicyARN": policy_arn}):  # fmt: skip
             failures.append(f"AttachRolePolicy of {policy_arn}")
-    if _allowed(policy, t, "iam:DeleteRolePermissionsBoundary", role, **bounded):
+    if _allowed(policy, t, "iam:DeleteRolePermissionsBoundary", role, bounded):
         failures.append("DeleteRolePermissionsBoundary")
     return failures
 
@@ -145,10 +147,10 @@ def _pass_role(policy: PolicyDocument, t: TenantNames, kind: str) -> list[str]:
     for service in ("lambda.amazonaws.com", "ec2.amazonaws.com", "cloudformation.amazonaws.com",
                     "glue.amazonaws.com", "ecs-tasks.amazonaws.com"):  # fmt: skip
         for target in (*mine, outside):
-            if _allowed(policy, t, "iam:PassRole", target, **{"iam:PassedToService": service}):
+            if _allowed(policy, t, "iam:PassRole", target, {"iam:PassedToService": service}):
                 failures.append(f"PassRole of {target} to {service}")
     for service in ("codebuild.amazonaws.com", "sagemaker.amazonaws.com"):
-        if _allowed(policy, t, "iam:PassRole", outside, **{"iam:PassedToService": service}):
+        if _allowed(policy, t, "iam:PassRole", outside, {"iam:PassedToService": service}):
             failures.append(f"PassRole of a role outside the tenant to {service}")
     return failures
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -62,25 +63,25 @@ def differences(stem: str, generated: dict[str, bytes], golden: dict[str, bytes]
 
 
 @pytest.mark.parametrize("config", example_configs(), ids=lambda path: path.stem)
-def test_outputs_match_the_golden_files(config):
+def test_outputs_match_the_golden_files(config: Path) -> None:
     found = differences(config.stem, generate(config), committed(config.stem))
     assert not found, "\n\n".join([*found, _HINT])
 
 
-def test_every_golden_directory_belongs_to_an_example():
+def test_every_golden_directory_belongs_to_an_example() -> None:
     stems = {config.stem for config in example_configs()}
     stale = sorted(p.name for p in GOLDEN.iterdir() if p.name not in stems)
     assert not stale, f"golden directories of no example in examples/configs/: {stale}; {_HINT}"
 
 
-def test_every_example_has_golden_files_of_each_kind():
+def test_every_example_has_golden_files_of_each_kind() -> None:
     """What the byte comparison cannot see: a kind of output that was never committed."""
     for config in example_configs():
         kinds = {rel.split("/")[0] for rel in committed(config.stem)}
         assert kinds == {"templates", "manifests", "policies", "reports"}, config.stem
 
 
-def test_a_changed_file_is_named_with_a_short_diff():
+def test_a_changed_file_is_named_with_a_short_diff() -> None:
     golden = {
         "templates/a-stack.json": b'{"Resources":{"A":{"Type":"AWS::IAM::Role"}}}',
         "policies/p.json": b"{}\n",
@@ -97,7 +98,7 @@ def test_a_changed_file_is_named_with_a_short_diff():
     assert '+   "Type": "AWS::IAM::Group"' in found[2]
 
 
-def test_a_long_diff_is_cut_short():
+def test_a_long_diff_is_cut_short() -> None:
     golden = {"reports/r.md": "".join(f"line {i}\n" for i in range(200)).encode()}
     generated = {"reports/r.md": "".join(f"LINE {i}\n" for i in range(200)).encode()}
     (found,) = differences("x", generated, golden)

@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import botocore.model
 import botocore.session
 import pytest
 
@@ -128,7 +129,9 @@ def test_credentials_of_the_default_profile_are_named_so(
 
 # -- status of a stack a failed operation left unusable --------------------------------------
 CF_STATUSES = botocore.session.get_session().get_service_model("cloudformation")
-STACK_STATUSES = CF_STATUSES.shape_for("StackStatus").enum
+_STACK_STATUS = CF_STATUSES.shape_for("StackStatus")
+assert isinstance(_STACK_STATUS, botocore.model.StringShape)  # an enum of strings
+STACK_STATUSES = _STACK_STATUS.enum
 
 
 @pytest.mark.parametrize("status", STACK_STATUSES)

@@ -57,7 +57,7 @@ def test_build_makes_a_wheel_and_an_sdist_twine_passes(dist: Path) -> None:
 def test_the_wheel_in_a_clean_venv(dist: Path, tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     ok(run(sys.executable, "-m", "venv", venv))
-    pip = [
+    pip: list[str | Path] = [
         venv / "bin" / "python",
         "-m",
         "pip",

@@ -32,14 +32,21 @@ from provisioner.aws_limits import (
     TEMPLATE_URL_MAX_BYTES,
 )
 from provisioner.config.sec import Persona, SecConfig, SecTier
-from provisioner.config.sec_loader import derived_problems, load_sec_config
+from provisioner.config.sec_loader import load_sec_config
+from provisioner.errors import Problem
 from provisioner.naming.arn import glob_matches
 from provisioner.policy.document import split_to_fit
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.operator_seed import SEED_STATEMENTS
 from provisioner.sec.plan import plan_stacks
+from provisioner.sec.plan_checks import checked_plan, plan_problems, plan_tenant_iam
 
 EDGE = "edge-prod-b001-us-west-1-sec.yaml"
+
+
+def derived_problems(config: SecConfig) -> list[Problem]:
+    """What validation finds on the config's plan: its derived names, region and stack sizes."""
+    return plan_problems(plan_tenant_iam(config))
 
 
 @pytest.fixture(params=SEC_EXAMPLES, ids=lambda p: p.name.split("-")[0])
@@ -420,7 +427,7 @@ def test_small_tier_that_would_not_fit_is_told_to_move_up(tmp_path: Path) -> Non
     from provisioner.errors import InputError
 
     with pytest.raises(InputError) as error:
-        load(path)
+        checked_plan(load(path), str(path))
     assert "move up to the medium tier" in error.value.render()
 
 

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from conftest import all_ml_configs, cfn_lint, resource_schema
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
 from provisioner.config.ml import ML_OWN_TAGS_PER_RESOURCE, MlConfig, MlTier
-from provisioner.config.ml_loader import derived_problems
 from provisioner.errors import Problem
 from provisioner.ml.operator_policy import operator_policy
 from provisioner.ml.plan import plan_stack
+from provisioner.ml.plan_checks import plan_problems, plan_use_case
 from provisioner.naming.ml import MlNames, ml_name
 
 # SPEC §3, reviewed by hand: resource types each tier adds (tiers are cumulative).
@@ -102,7 +102,7 @@ def test_every_config_that_validates_fits_template_body(tags: dict[str, str], ti
     data = {**json.loads(base.model_dump_json()), "tags": tags}
     config = MlConfig.model_validate(data)
     sizes = [plan_stack(config, s).body_bytes for s in (None, "tffff")]
-    problems = derived_problems(config)
+    problems = plan_problems(plan_use_case(config))
     assert bool(problems) == (max(sizes) > TEMPLATE_BODY_MAX_BYTES)
     if problems:
         (problem,) = problems
@@ -136,6 +136,7 @@ def test_every_taggable_resource_carries_all_tags(ml_config: MlConfig) -> None:
             untaggable.add(resource.type)
             continue
         tags = resource.properties.get("Tags")
+        assert tags is not None, resource.logical_id
         keys = set(tags) if isinstance(tags, dict) else {t["Key"] for t in tags or []}
         assert keys >= REQUIRED_TAG_KEYS, resource.logical_id
         values = tags if isinstance(tags, dict) else {t["Key"]: t["Value"] for t in tags}

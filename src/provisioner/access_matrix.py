@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from provisioner.bootstrap.boundaries import boundary
-from provisioner.cfn.template import PlannedResource
+from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import Persona, SecConfig
 from provisioner.ml.plan import plan_stack
@@ -155,14 +155,17 @@ def _role_documents(role: PlannedResource, resources: Sequence[PlannedResource])
     return documents
 
 
-def persona_roles(config: SecConfig) -> dict[tuple[str, Persona], PersonaRole]:
-    """Every persona role of the config, with the documents its templates give it."""
+def persona_roles(
+    config: SecConfig, plans: Sequence[StackPlan] | None = None
+) -> dict[tuple[str, Persona], PersonaRole]:
+    """Every persona role of the config, with the documents its templates give it; `plans`
+    are the config's stacks, if the caller has them."""
     names = SecNames(config)
     tenant = TenantNames.of(config)
     known_boundaries = {
         tenant.boundary_arn(k): boundary(tenant, k).to_json() for k in BOUNDARY_KINDS
     }
-    resources = [r for plan in plan_stacks(config) for r in plan.resources]
+    resources = [r for plan in plans or plan_stacks(config) for r in plan.resources]
     roles = {r.physical_name: r for r in resources if r.type == "AWS::IAM::Role"}
     found: dict[tuple[str, Persona], PersonaRole] = {}
     for team in config.teams:
@@ -196,8 +199,9 @@ class UseCase:
     key: PlannedResource | None  # the enterprise tier's customer-managed key
 
     @classmethod
-    def of(cls, config: MlConfig) -> UseCase:
-        plan = plan_stack(config)
+    def of(cls, config: MlConfig, plan: StackPlan | None = None) -> UseCase:
+        """`plan` is the config's stack, if the caller has planned it."""
+        plan = plan or plan_stack(config)
 
         def one(kind: str) -> PlannedResource:
             (resource,) = [r for r in plan.resources if r.type == kind]
@@ -421,11 +425,12 @@ def tenant_sec_config(config: MlConfig) -> SecConfig:
     )
 
 
-def ml_access_matrix(config: MlConfig) -> list[Row]:
-    """Every persona of the use case's owning team, then of another team of the tenant."""
+def ml_access_matrix(config: MlConfig, plan: StackPlan | None = None) -> list[Row]:
+    """Every persona of the use case's owning team, then of another team of the tenant;
+    `plan` is the config's stack, if the caller has planned it."""
     sec = tenant_sec_config(config)
     roles = persona_roles(sec)
-    use_case = UseCase.of(config)
+    use_case = UseCase.of(config, plan)
     return [evaluate_row(roles[(t.name, p)], use_case) for t in sec.teams for p in PERSONAS]
 
 
@@ -443,11 +448,12 @@ def example_use_case(config: SecConfig, team: str) -> MlConfig:
     )
 
 
-def sec_access_matrix(config: SecConfig) -> list[Row]:
+def sec_access_matrix(config: SecConfig, plans: Sequence[StackPlan] | None = None) -> list[Row]:
     """Each team's personas against a use case the team owns and one another team owns (the
-    next team of the config, or a team of another name when there is only one)."""
+    next team of the config, or a team of another name when there is only one); `plans` are
+    the config's stacks, if the caller has them."""
     teams = [t.name for t in config.teams]
-    roles = persona_roles(config)
+    roles = persona_roles(config, plans)
     use_cases: dict[str, UseCase] = {}
 
     def use_case(team: str) -> UseCase:

@@ -19,7 +19,7 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.target import DeployTarget
 
 if TYPE_CHECKING:  # boto3 loads only for the AWS actions: local ones stay fast and offline
-    from provisioner.deploy.gateway import AwsGateway
+    from provisioner.deploy.gateway import AwsGateway, RetryMode
     from provisioner.deploy.progress import Say
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
@@ -67,15 +67,17 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
 
     profile = inv.profile or inv.env.get("AWS_PROFILE") or None
     endpoint = endpoint_url(inv)
-    keys = {}
-    if not profile and inv.env.get("AWS_ACCESS_KEY_ID"):
-        keys = {
-            "aws_access_key_id": inv.env.get("AWS_ACCESS_KEY_ID"),
-            "aws_secret_access_key": inv.env.get("AWS_SECRET_ACCESS_KEY"),
-            "aws_session_token": inv.env.get("AWS_SESSION_TOKEN"),
-        }
+    retry_mode = _retry_mode(inv)
+    # Keys in the environment are handed over as given, unless a profile was named.
+    keys = not profile and bool(inv.env.get("AWS_ACCESS_KEY_ID"))
     try:
-        session = boto3.session.Session(profile_name=profile, region_name=region, **keys)
+        session = boto3.session.Session(
+            aws_access_key_id=inv.env.get("AWS_ACCESS_KEY_ID") if keys else None,
+            aws_secret_access_key=inv.env.get("AWS_SECRET_ACCESS_KEY") if keys else None,
+            aws_session_token=inv.env.get("AWS_SESSION_TOKEN") if keys else None,
+            region_name=region,
+            profile_name=profile,
+        )
     except ProfileNotFound as exc:
         raise CredentialsProblem(
             inv.action, f"the AWS profile {profile!r} does not exist ({exc})"
@@ -86,7 +88,21 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
         endpoint_url=endpoint,
         profile=profile,
         action=inv.action,
-        retry_mode=inv.env.get("AWS_RETRY_MODE", "standard"),
+        retry_mode=retry_mode,
+    )
+
+
+def _retry_mode(inv: Invocation) -> RetryMode:
+    """AWS_RETRY_MODE, one of botocore's retry modes (default: standard)."""
+    from provisioner.deploy.gateway import RETRY_MODES
+
+    given = inv.env.get("AWS_RETRY_MODE") or "standard"
+    for mode in RETRY_MODES:
+        if mode == given:
+            return mode
+    raise InputError(
+        "AWS_RETRY_MODE",
+        f"{given!r} is not one of botocore's retry modes: {', '.join(RETRY_MODES)}",
     )
 
 

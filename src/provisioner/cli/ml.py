@@ -24,6 +24,7 @@ from provisioner.errors import InputError
 from provisioner.files import resolve_config_path
 from provisioner.ml.operator_policy import operator_policies, operator_policy
 from provisioner.ml.plan import plan_stack
+from provisioner.ml.plan_checks import MlPlan, checked_plan
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
@@ -38,7 +39,8 @@ PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
 
 
-def _load(inv: Invocation) -> MlConfig:
+def _load_and_plan(inv: Invocation) -> MlPlan:
+    """Load the config once, plan it once, and check the plan (ml/plan_checks.py)."""
     from provisioner.config.sec import SecConfig
 
     path = resolve_config_path(inv.config, inv.cwd)
@@ -46,12 +48,12 @@ def _load(inv: Invocation) -> MlConfig:
         path, load_ml_config, MlConfig, SecConfig, "sec-provisioner", inv.config
     )
     check_ml_config(config, inv.env, inv.config)  # a tier image takes its tier and below
-    return config
+    return checked_plan(config, str(path))
 
 
 def validate(inv: Invocation) -> MlValidation:
-    config = _load(inv)
-    plan = plan_stack(config)
+    plan = _load_and_plan(inv)
+    config = plan.config
     team = None
     if inv.sec_config is not None:
         _check_against_sec(inv, config)
@@ -59,7 +61,7 @@ def validate(inv: Invocation) -> MlValidation:
     return MlValidation(
         ml_name=ml_name(config),
         tier=config.tier.value,
-        stacks=stack_summaries([plan]),
+        stacks=stack_summaries([plan.live]),
         policy=policy_summary(operator_policy(config)),
         team=team,
     )
@@ -70,11 +72,13 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
     assert inv.sec_config is not None
     from provisioner.config.sec import SecConfig
     from provisioner.config.sec_loader import load_sec_config
+    from provisioner.sec.plan_checks import checked_plan as checked_sec_plan
 
     path = resolve_config_path(inv.sec_config, inv.cwd)
     sec = load_or_name_the_tool(
         path, load_sec_config, SecConfig, MlConfig, "ml-provisioner", inv.sec_config
     )
+    checked_sec_plan(sec, str(path))  # a SEC config its own tool would refuse defines nothing
     mine, theirs = TenantNames.of(config), TenantNames.of(sec)
     if mine != theirs:
         raise InputError(
@@ -92,13 +96,13 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
 
 
 def create_template(inv: Invocation) -> TemplatesWritten:
-    config = _load(inv)
-    return write_templates(inv, config_file_stem(config), [plan_stack(config)], None)
+    plan = _load_and_plan(inv)
+    return write_templates(inv, config_file_stem(plan.config), [plan.live], None)
 
 
 def create_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants (policy/variants.py)."""
-    config = _load(inv)
+    config = _load_and_plan(inv).config
     stem = config_file_stem(config)
     policies = {
         variant_file_stem(stem, variant): policy
@@ -108,18 +112,19 @@ def create_policy(inv: Invocation) -> PoliciesWritten:
 
 
 def create_report(inv: Invocation) -> ReportWritten:
-    config = _load(inv)
+    plan = _load_and_plan(inv)
     from provisioner.report.ml_report import render_ml_report
 
-    return write_report(inv, config_file_stem(config), *render_ml_report(config))
+    report = render_ml_report(plan.config, plan.live)
+    return write_report(inv, config_file_stem(plan.config), *report)
 
 
 def list_resources(inv: Invocation) -> ResourceList:
-    return local_actions.list_resources([plan_stack(_load(inv))])
+    return local_actions.list_resources([_load_and_plan(inv).live])
 
 
 def create_seed_code(inv: Invocation) -> SeedCodeWritten:
-    config = _load(inv)
+    config = _load_and_plan(inv).config
     from provisioner.ml.seed_code import seed_code_files
 
     root = inv.path("seed-code", ml_name(config))
@@ -128,14 +133,16 @@ def create_seed_code(inv: Invocation) -> SeedCodeWritten:
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
-    config = _load(inv)
-    plan = plan_stack(config, suffix)
+    checked = _load_and_plan(inv)
+    config = checked.config
+    # A test-deploy's own suffix gives its own names: that form is planned for it alone.
+    stack = checked.live if suffix is None else plan_stack(config, suffix)
     names = MlNames(config, suffix)
     return DeployTarget(
         tool=PROG,
         config_stem=config_file_stem(config),
         region=config.region,
-        stacks=(StackTemplate(plan.stack_name, plan.render()),),
+        stacks=(StackTemplate(stack.stack_name, stack.render()),),
         ssm_path=names.path_root,
         production=config.env == "prod" and suffix is None,
         account_id=config.account_id,

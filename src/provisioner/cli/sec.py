@@ -4,7 +4,6 @@ its local actions, the bootstrap, and what its AWS actions deploy."""
 from __future__ import annotations
 
 from provisioner.bootstrap.admin_policy import bootstrap_policy
-from provisioner.bootstrap.plan import plan_bootstrap
 from provisioner.cli import local_actions
 from provisioner.cli.aws_actions import aws_action_specs
 from provisioner.cli.image_tier import check_sec_config
@@ -38,12 +37,14 @@ from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
+from provisioner.sec.plan_checks import SecPlan, checked_plan
 
 PROG = "sec-provisioner"
 DESCRIPTION = "Provision the IAM groups, roles and policies of a tenant's ML teams."
 
 
-def _load(inv: Invocation) -> SecConfig:
+def _load_and_plan(inv: Invocation) -> SecPlan:
+    """Load the config once, plan it once, and check the plan (sec/plan_checks.py)."""
     from provisioner.config.ml import MlConfig
 
     path = resolve_config_path(inv.config, inv.cwd)
@@ -51,32 +52,32 @@ def _load(inv: Invocation) -> SecConfig:
         path, load_sec_config, SecConfig, MlConfig, "ml-provisioner", inv.config
     )
     check_sec_config(config, inv.env, inv.config)  # a tier image takes its tier and below
-    return config
+    return checked_plan(config, str(path))
 
 
 def validate(inv: Invocation) -> SecValidation:
-    config = _load(inv)
+    plan = _load_and_plan(inv)
+    config = plan.config
     return SecValidation(
         tier=config.tier.value,
         teams=len(config.teams),
         max_teams=config.tier.max_teams,
         trusted_accounts=len(config.trusted_accounts),
         max_trusted_accounts=config.tier.max_trusted_accounts,
-        stacks=stack_summaries(plan_stacks(config)),
+        stacks=stack_summaries(plan.stacks),
         policy=policy_summary(operator_policy(config)),
     )
 
 
 def create_template(inv: Invocation) -> TemplatesWritten:
-    config = _load(inv)
-    return write_templates(
-        inv, config_file_stem(config), plan_stacks(config), config.template_bucket
-    )
+    plan = _load_and_plan(inv)
+    config = plan.config
+    return write_templates(inv, config_file_stem(config), plan.stacks, config.template_bucket)
 
 
 def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants, and the bootstrap administrator's."""
-    config = _load(inv)
+    config = _load_and_plan(inv).config
     stem = config_file_stem(config)
     policies = {
         variant_file_stem(stem, variant): policy
@@ -88,20 +89,23 @@ def export_iam_policy(inv: Invocation) -> PoliciesWritten:
 
 
 def create_report(inv: Invocation) -> ReportWritten:
-    config = _load(inv)
+    plan = _load_and_plan(inv)
     from provisioner.report.sec_report import render_sec_report
 
-    return write_report(inv, config_file_stem(config), *render_sec_report(config))
+    report = render_sec_report(plan.config, plan.stacks)
+    return write_report(inv, config_file_stem(plan.config), *report)
 
 
 def list_resources(inv: Invocation) -> ResourceList:
-    return local_actions.list_resources(plan_stacks(_load(inv)))
+    return local_actions.list_resources(_load_and_plan(inv).stacks)
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
-    config = _load(inv)
+    checked = _load_and_plan(inv)
+    config = checked.config
     stacks = []
-    for plan in plan_stacks(config, suffix):
+    # A test-deploy's own suffix gives its own names: that form is planned for it alone.
+    for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
         body = plan.render()
         upload = None
         if plan.needs_template_url:
@@ -136,9 +140,10 @@ def _trust_root(inv: Invocation, config: SecConfig) -> Prerequisite:
 def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
     if suffix is not None:
         raise InputError(inv.config, "the bootstrap has no test-deploy")
-    config = _load(inv)
+    checked = _load_and_plan(inv)
+    config = checked.config
     tenant = TenantNames.of(config)
-    plan = plan_bootstrap(tenant)
+    plan = checked.bootstrap
     return DeployTarget(
         tool=PROG,
         config_stem=tenant.config_stem,

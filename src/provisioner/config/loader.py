@@ -115,9 +115,10 @@ def load_config(
     path: Path,
     model: type[ModelT],
     expected_stem: Callable[[ModelT], str],
-    name_problems: Callable[[ModelT], Sequence[str | Problem]],
+    name_problems: Callable[[ModelT], Sequence[str | Problem]] = lambda _: (),
 ) -> ModelT:
-    """Load, validate, check derived names and check the file name against the contents."""
+    """Load, validate, check the derived names that need no plan, and check the file name
+    against the contents. Nothing here plans: a run checks its plan itself."""
     data = load_yaml_mapping(path)
     try:
         config = model.model_validate(data)

@@ -10,7 +10,7 @@ from typing import Any
 from provisioner.cfn.security_diff import SecurityDiff, security_diff
 from provisioner.cfn.tags import REVIEW_STACK_TAG
 from provisioner.deploy.errors import AwsFailure
-from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.gateway import AwsGateway, ChangeSetKind
 from provisioner.deploy.progress import Poller
 from provisioner.deploy.records import ChangeSetInfo, StackInfo
 from provisioner.deploy.target import DeployTarget, StackTemplate
@@ -70,7 +70,7 @@ def create(
     if template.upload_to is not None:
         bucket, key = template.upload_to
         url = gateway.upload_template(bucket, key, template.body)
-    kind = "UPDATE" if existing is not None else "CREATE"
+    kind: ChangeSetKind = "UPDATE" if existing is not None else "CREATE"
     change_set_id = gateway.create_change_set(
         template.stack_name,
         change_set_name(target.tool),

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import boto3
 from botocore.config import Config
@@ -51,7 +51,41 @@ from provisioner.deploy.records import (
 from provisioner.errors import InputError
 from provisioner.partition import partition_of
 
+if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
+    from botocore.client import BaseClient
+    from botocore.model import OperationModel
+    from types_boto3_cloudformation import CloudFormationClient
+    from types_boto3_cloudformation.type_defs import (
+        CreateChangeSetInputTypeDef,
+        DescribeChangeSetInputTypeDef,
+        DescribeStackEventsInputTypeDef,
+        DescribeStackResourceDriftsInputTypeDef,
+    )
+    from types_boto3_cloudwatch import CloudWatchClient
+    from types_boto3_codebuild import CodeBuildClient
+    from types_boto3_codecommit import CodeCommitClient
+    from types_boto3_codepipeline import CodePipelineClient
+    from types_boto3_ec2 import EC2Client
+    from types_boto3_events import EventBridgeClient
+    from types_boto3_iam import IAMClient
+    from types_boto3_kms import KMSClient
+    from types_boto3_logs import CloudWatchLogsClient
+    from types_boto3_s3 import S3Client
+    from types_boto3_sagemaker import SageMakerClient
+    from types_boto3_sns import SNSClient
+    from types_boto3_ssm import SSMClient
+    from types_boto3_ssm.type_defs import GetParametersByPathRequestTypeDef
+    from types_boto3_sts import STSClient
+
+    from provisioner.deploy.clients import ServiceName
+
 T = TypeVar("T")
+
+# botocore's retry modes (AWS_RETRY_MODE); it refuses any other.
+RetryMode = Literal["legacy", "standard", "adaptive"]
+RETRY_MODES: tuple[RetryMode, ...] = ("legacy", "standard", "adaptive")
+# The change sets the tools make: a stack's first, or an update of one that exists.
+ChangeSetKind = Literal["CREATE", "UPDATE"]
 
 # Every answer of an AWS API carries its request id in one of these headers, errors too (the
 # emulator's as well); a web server that is not AWS sends none. Server errors (5xx) are left to
@@ -111,7 +145,7 @@ class AwsGateway:
         endpoint_url: str | None = None,
         profile: str | None = None,
         action: str = "",
-        retry_mode: str = "standard",
+        retry_mode: RetryMode = "standard",
         max_attempts: int = 5,
     ) -> None:
         self.session = session
@@ -125,12 +159,43 @@ class AwsGateway:
             connect_timeout=10,
             read_timeout=60,
         )
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, BaseClient] = {}
         self._uploaded: set[tuple[str, str]] = set()
         self.calls: list[str] = []  # "service:Operation", in order, for reports and benchmarks
 
     # -- plumbing -------------------------------------------------------------------------------
-    def client(self, service: str) -> Any:
+    @overload
+    def client(self, service: Literal["cloudformation"]) -> CloudFormationClient: ...
+    @overload
+    def client(self, service: Literal["cloudwatch"]) -> CloudWatchClient: ...
+    @overload
+    def client(self, service: Literal["codebuild"]) -> CodeBuildClient: ...
+    @overload
+    def client(self, service: Literal["codecommit"]) -> CodeCommitClient: ...
+    @overload
+    def client(self, service: Literal["codepipeline"]) -> CodePipelineClient: ...
+    @overload
+    def client(self, service: Literal["ec2"]) -> EC2Client: ...
+    @overload
+    def client(self, service: Literal["events"]) -> EventBridgeClient: ...
+    @overload
+    def client(self, service: Literal["iam"]) -> IAMClient: ...
+    @overload
+    def client(self, service: Literal["kms"]) -> KMSClient: ...
+    @overload
+    def client(self, service: Literal["logs"]) -> CloudWatchLogsClient: ...
+    @overload
+    def client(self, service: Literal["s3"]) -> S3Client: ...
+    @overload
+    def client(self, service: Literal["sagemaker"]) -> SageMakerClient: ...
+    @overload
+    def client(self, service: Literal["sns"]) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["ssm"]) -> SSMClient: ...
+    @overload
+    def client(self, service: Literal["sts"]) -> STSClient: ...
+    def client(self, service: ServiceName) -> BaseClient:
+        """The service's client, made once per gateway, typed by the stubs for each service."""
         if service not in self._clients:
             try:
                 client = self.session.client(
@@ -147,7 +212,7 @@ class AwsGateway:
             self._clients[service] = client
         return self._clients[service]
 
-    def _count(self, model: Any, **_: Any) -> None:
+    def _count(self, model: OperationModel, **_: Any) -> None:
         self.calls.append(f"{model.service_model.service_name}:{model.name}")
 
     def _call(self, what: str, call: Callable[[], T]) -> T:
@@ -240,7 +305,7 @@ class AwsGateway:
         found: list[StackEvent] = []
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"StackName": stack_id}
+            kwargs: DescribeStackEventsInputTypeDef = {"StackName": stack_id}
             if token:
                 kwargs["NextToken"] = token
             page = self._call("DescribeStackEvents", partial(cf.describe_stack_events, **kwargs))
@@ -269,11 +334,12 @@ class AwsGateway:
         return EventMark(events[0].timestamp, frozenset(e.event_id for e in events))
 
     def create_change_set(
-        self, stack: str, name: str, change_set_type: str, *, body: str | None, url: str | None,
+        self, stack: str, name: str, change_set_type: ChangeSetKind, *, body: str | None,
+        url: str | None,
         description: str, tags: dict[str, str],
     ) -> str:  # fmt: skip
         cf = self.client("cloudformation")
-        kwargs: dict[str, Any] = {
+        kwargs: CreateChangeSetInputTypeDef = {
             "StackName": stack,
             "ChangeSetName": name,
             "ChangeSetType": change_set_type,
@@ -283,8 +349,10 @@ class AwsGateway:
         }
         if url:
             kwargs["TemplateURL"] = url
-        else:
+        elif body is not None:
             kwargs["TemplateBody"] = body
+        else:
+            raise ValueError(f"change set {name} of {stack}: no template body, no template URL")
         raw = self._call("CreateChangeSet", lambda: cf.create_change_set(**kwargs))
         return str(raw["Id"])
 
@@ -293,7 +361,7 @@ class AwsGateway:
         changes: list[ResourceChange] = []
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"ChangeSetName": change_set_id}
+            kwargs: DescribeChangeSetInputTypeDef = {"ChangeSetName": change_set_id}
             if token:
                 kwargs["NextToken"] = token
             raw = self._call("DescribeChangeSet", partial(cf.describe_change_set, **kwargs))
@@ -385,7 +453,7 @@ class AwsGateway:
         drifts: list[ResourceDrift] = []
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"StackName": stack}
+            kwargs: DescribeStackResourceDriftsInputTypeDef = {"StackName": stack}
             if token:
                 kwargs["NextToken"] = token
             raw = self._call(
@@ -458,7 +526,7 @@ class AwsGateway:
         found: dict[str, str] = {}
         token: str | None = None
         while True:
-            kwargs: dict[str, Any] = {"Path": path, "Recursive": True}
+            kwargs: GetParametersByPathRequestTypeDef = {"Path": path, "Recursive": True}
             if token:
                 kwargs["NextToken"] = token
             raw = self._call(
@@ -475,7 +543,7 @@ class AwsGateway:
             batch = names[start : start + 10]
             self._call("DeleteParameters", lambda b=batch: ssm.delete_parameters(Names=b))  # type: ignore[misc]
 
-    def read(self, service: str, what: str, call: Callable[[Any], dict[str, Any]]) -> Any:
-        """One read-only call of a service's own API (the typed methods are in service_reads)."""
-        client = self.client(service)
-        return self._call(what, lambda: call(client))
+    def read(self, what: str, call: Callable[[], T]) -> T:
+        """One read-only call of a service's own API, through this gateway's error mapping
+        (the typed methods are in service_reads)."""
+        return self._call(what, call)

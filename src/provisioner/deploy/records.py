@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
+    from types_boto3_cloudformation.type_defs import (
+        ChangeTypeDef,
+        StackEventTypeDef,
+        StackTypeDef,
+    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ class ResourceDrift:
     differences: tuple[dict[str, str], ...] = field(default_factory=tuple)
 
 
-def stack_from_api(raw: dict[str, Any]) -> StackInfo:
+def stack_from_api(raw: StackTypeDef) -> StackInfo:
     return StackInfo(
         stack_id=raw["StackId"],
         name=raw["StackName"],
@@ -116,7 +123,7 @@ def stack_from_api(raw: dict[str, Any]) -> StackInfo:
     )
 
 
-def event_from_api(raw: dict[str, Any]) -> StackEvent:
+def event_from_api(raw: StackEventTypeDef) -> StackEvent:
     return StackEvent(
         event_id=raw["EventId"],
         logical_id=raw.get("LogicalResourceId", ""),
@@ -128,7 +135,7 @@ def event_from_api(raw: dict[str, Any]) -> StackEvent:
     )
 
 
-def change_from_api(raw: dict[str, Any]) -> ResourceChange:
+def change_from_api(raw: ChangeTypeDef) -> ResourceChange:
     rc = raw.get("ResourceChange", {})
     return ResourceChange(
         action=rc.get("Action", ""),

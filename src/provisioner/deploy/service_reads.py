@@ -13,116 +13,135 @@ from provisioner.deploy.gateway import AwsGateway
 
 class ServiceReads:
     def __init__(self, gateway: AwsGateway) -> None:
+        self._client = gateway.client
         self._read = gateway.read
 
     def get_role(self, name: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetRole {name}", lambda c: c.get_role(RoleName=name))
+        iam = self._client("iam")
+        raw = self._read(f"GetRole {name}", lambda: iam.get_role(RoleName=name))
         return dict(raw["Role"])
 
     def attached_role_policies(self, name: str) -> list[str]:
+        iam = self._client("iam")
         raw = self._read(
-            "iam", f"ListAttachedRolePolicies {name}",
-            lambda c: c.list_attached_role_policies(RoleName=name),
-        )  # fmt: skip
+            f"ListAttachedRolePolicies {name}",
+            lambda: iam.list_attached_role_policies(RoleName=name),
+        )
         return [p["PolicyArn"] for p in raw.get("AttachedPolicies", [])]
 
     def get_group(self, name: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetGroup {name}", lambda c: c.get_group(GroupName=name))
+        iam = self._client("iam")
+        raw = self._read(f"GetGroup {name}", lambda: iam.get_group(GroupName=name))
         return dict(raw["Group"])
 
     def get_managed_policy(self, arn: str) -> dict[str, Any]:
-        raw = self._read("iam", f"GetPolicy {arn}", lambda c: c.get_policy(PolicyArn=arn))
+        iam = self._client("iam")
+        raw = self._read(f"GetPolicy {arn}", lambda: iam.get_policy(PolicyArn=arn))
         return dict(raw["Policy"])
 
     def get_repository(self, name: str) -> dict[str, Any]:
+        codecommit = self._client("codecommit")
         raw = self._read(
-            "codecommit", f"GetRepository {name}",
-            lambda c: c.get_repository(repositoryName=name),
-        )  # fmt: skip
+            f"GetRepository {name}",
+            lambda: codecommit.get_repository(repositoryName=name),
+        )
         return dict(raw["repositoryMetadata"])
 
     def get_build_project(self, name: str) -> dict[str, Any] | None:
+        codebuild = self._client("codebuild")
         raw = self._read(
-            "codebuild", f"BatchGetProjects {name}", lambda c: c.batch_get_projects(names=[name])
+            f"BatchGetProjects {name}",
+            lambda: codebuild.batch_get_projects(names=[name]),
         )
         projects = raw.get("projects", [])
         return dict(projects[0]) if projects else None
 
     def get_pipeline(self, name: str) -> dict[str, Any]:
-        raw = self._read("codepipeline", f"GetPipeline {name}", lambda c: c.get_pipeline(name=name))
+        codepipeline = self._client("codepipeline")
+        raw = self._read(f"GetPipeline {name}", lambda: codepipeline.get_pipeline(name=name))
         return dict(raw["pipeline"])
 
     def get_model_package_group(self, name: str) -> dict[str, Any]:
+        sagemaker = self._client("sagemaker")
         return dict(
             self._read(
-                "sagemaker", f"DescribeModelPackageGroup {name}",
-                lambda c: c.describe_model_package_group(ModelPackageGroupName=name),
+                f"DescribeModelPackageGroup {name}",
+                lambda: sagemaker.describe_model_package_group(ModelPackageGroupName=name),
             )
-        )  # fmt: skip
+        )
 
     def get_parameter(self, name: str) -> str:
-        raw = self._read("ssm", f"GetParameter {name}", lambda c: c.get_parameter(Name=name))
+        ssm = self._client("ssm")
+        raw = self._read(f"GetParameter {name}", lambda: ssm.get_parameter(Name=name))
         return str(raw["Parameter"]["Value"])
 
     def bucket_versioning(self, bucket: str) -> str:
+        s3 = self._client("s3")
         raw = self._read(
-            "s3", f"GetBucketVersioning {bucket}", lambda c: c.get_bucket_versioning(Bucket=bucket)
+            f"GetBucketVersioning {bucket}",
+            lambda: s3.get_bucket_versioning(Bucket=bucket),
         )
         return str(raw.get("Status", ""))
 
     def bucket_policy(self, bucket: str) -> dict[str, Any]:
-        raw = self._read(
-            "s3", f"GetBucketPolicy {bucket}", lambda c: c.get_bucket_policy(Bucket=bucket)
-        )
+        s3 = self._client("s3")
+        raw = self._read(f"GetBucketPolicy {bucket}", lambda: s3.get_bucket_policy(Bucket=bucket))
         return dict(json.loads(raw["Policy"]))
 
     def describe_key(self, key_id: str) -> dict[str, Any]:
-        raw = self._read("kms", f"DescribeKey {key_id}", lambda c: c.describe_key(KeyId=key_id))
+        kms = self._client("kms")
+        raw = self._read(f"DescribeKey {key_id}", lambda: kms.describe_key(KeyId=key_id))
         return dict(raw["KeyMetadata"])
 
     def key_rotation_enabled(self, key_id: str) -> bool:
+        kms = self._client("kms")
         raw = self._read(
-            "kms", f"GetKeyRotationStatus {key_id}",
-            lambda c: c.get_key_rotation_status(KeyId=key_id),
-        )  # fmt: skip
+            f"GetKeyRotationStatus {key_id}",
+            lambda: kms.get_key_rotation_status(KeyId=key_id),
+        )
         return bool(raw.get("KeyRotationEnabled"))
 
     def log_group(self, name: str) -> dict[str, Any] | None:
+        logs = self._client("logs")
         raw = self._read(
-            "logs", f"DescribeLogGroups {name}",
-            lambda c: c.describe_log_groups(logGroupNamePrefix=name),
-        )  # fmt: skip
+            f"DescribeLogGroups {name}",
+            lambda: logs.describe_log_groups(logGroupNamePrefix=name),
+        )
         return next((dict(g) for g in raw.get("logGroups", []) if g["logGroupName"] == name), None)
 
     def topic_attributes(self, arn: str) -> dict[str, str]:
+        sns = self._client("sns")
         raw = self._read(
-            "sns", f"GetTopicAttributes {arn}", lambda c: c.get_topic_attributes(TopicArn=arn)
+            f"GetTopicAttributes {arn}",
+            lambda: sns.get_topic_attributes(TopicArn=arn),
         )
         return dict(raw.get("Attributes", {}))
 
     def events_rule(self, name: str) -> dict[str, Any]:
-        return dict(
-            self._read("events", f"DescribeRule {name}", lambda c: c.describe_rule(Name=name))
-        )
+        events = self._client("events")
+        return dict(self._read(f"DescribeRule {name}", lambda: events.describe_rule(Name=name)))
 
     def dashboard(self, name: str) -> dict[str, Any]:
+        cloudwatch = self._client("cloudwatch")
         return dict(
             self._read(
-                "cloudwatch", f"GetDashboard {name}",
-                lambda c: c.get_dashboard(DashboardName=name),
+                f"GetDashboard {name}",
+                lambda: cloudwatch.get_dashboard(DashboardName=name),
             )
-        )  # fmt: skip
+        )
 
     def security_group(self, group_id: str) -> dict[str, Any]:
+        ec2 = self._client("ec2")
         raw = self._read(
-            "ec2", f"DescribeSecurityGroups {group_id}",
-            lambda c: c.describe_security_groups(GroupIds=[group_id]),
-        )  # fmt: skip
+            f"DescribeSecurityGroups {group_id}",
+            lambda: ec2.describe_security_groups(GroupIds=[group_id]),
+        )
         return dict(raw["SecurityGroups"][0])
 
     def vpc_endpoint(self, endpoint_id: str) -> dict[str, Any]:
+        ec2 = self._client("ec2")
         raw = self._read(
-            "ec2", f"DescribeVpcEndpoints {endpoint_id}",
-            lambda c: c.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id]),
-        )  # fmt: skip
+            f"DescribeVpcEndpoints {endpoint_id}",
+            lambda: ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id]),
+        )
         return dict(raw["VpcEndpoints"][0])

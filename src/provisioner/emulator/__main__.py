@@ -9,7 +9,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from provisioner import __version__
 from provisioner.emulator.moto_version import INSTALL_LOCAL, MotoVersionError, check_moto
@@ -90,7 +90,7 @@ def _seed(directory: Path, url: str, account: str) -> None:
 
     session = boto3.session.Session(aws_access_key_id="seed", aws_secret_access_key="seed")
 
-    def client(service: str, region: str) -> Any:
+    def client(service: Literal["ec2", "s3"], region: str) -> Any:  # typed by SeedClients
         return session.client(service, endpoint_url=url, region_name=region)
 
     from provisioner.emulator.examples import seed_examples

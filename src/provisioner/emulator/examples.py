@@ -1,11 +1,21 @@
-"""Making a config file deployable in the emulator (used by `provisioner-emulator
---seed-examples`, the tests, the lifecycle demo and the deploy benchmark): its account, the VPC
-an enterprise ML config names, the template bucket a SEC config names, the artifact bucket a
-starter ML config names, and the order a tenant deploys in.
+"""Making config files deployable in the emulator, and the order a tenant deploys in.
 
-A tenant deploys as a user would: the administrator's bootstrap (the permission boundaries
-every role carries), then the tenant's SEC config (its teams), then the ML use cases owned by
-those teams (`tenant_setup`, `by_tenant`). Nothing here fakes what a deploy checks for.
+Part of the emulator's API (docs/emulator.md, "Preparing configs from Python"), not a test
+helper: `provisioner-emulator --seed-examples` runs `seed_examples`; the lifecycle demo
+(scripts/lifecycle_demo.py), the deploy benchmark (benchmarks/deploy.py) and the tests call the
+rest. It edits YAML files in place and calls the emulator through boto3 clients it is given; it
+never loads a config, so it works on a config either tool would refuse.
+
+- Making a config deployable: `make_deployable` does for one config what a bundled example
+  assumes exists beside it — its account (`use_account`), an enterprise ML config's VPC and
+  subnets (`create_network`), a SEC config's template bucket (`create_template_bucket`), a
+  starter ML config's artifact bucket (`create_artifact_bucket`); `seed_examples` does it for
+  every config in a directory.
+- A tenant in order: the administrator's bootstrap (the permission boundaries every role
+  carries), then the tenant's SEC config (its teams), then the ML use cases those teams own
+  (`tenant_regional`, `tenant_sec_config`, `tenant_setup`, `Tenant`, `by_tenant`). Nothing here
+  fakes what a deploy checks for.
+- `add_tag`: a harmless edit for show-changes to find.
 """
 
 from __future__ import annotations
@@ -14,19 +24,54 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal, Protocol, cast, overload
+
+if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
+    from types_boto3_ec2 import EC2Client
+    from types_boto3_s3 import S3Client
+    from types_boto3_s3.literals import BucketLocationConstraintType
+
+__all__ = [
+    "EMULATOR_ACCOUNT",
+    "ML_SUFFIX",
+    "SEC_SUFFIX",
+    "SeedClients",
+    "Tenant",
+    "add_tag",
+    "by_tenant",
+    "create_artifact_bucket",
+    "create_network",
+    "create_template_bucket",
+    "make_deployable",
+    "seed_examples",
+    "tenant_regional",
+    "tenant_sec_config",
+    "tenant_setup",
+    "use_account",
+]
 
 EMULATOR_ACCOUNT = "123456789012"  # moto's default account
 ML_SUFFIX = "-ml-codecommit.yaml"
 SEC_SUFFIX = "-sec.yaml"
 
 
+class SeedClients(Protocol):
+    """`client(service, region)`: a boto3 client against the emulator, of the services that
+    making a config deployable calls."""
+
+    @overload
+    def __call__(self, service: Literal["ec2"], region: str) -> EC2Client: ...
+    @overload
+    def __call__(self, service: Literal["s3"], region: str) -> S3Client: ...
+
+
 def use_account(config: Path, account: str = EMULATOR_ACCOUNT) -> None:
+    """Point the config at `account` (its `account_id`)."""
     text = config.read_text()
     config.write_text(re.sub(r'account_id: "\d{12}"', f'account_id: "{account}"', text, count=1))
 
 
-def create_network(config: Path, ec2: Any) -> None:
+def create_network(config: Path, ec2: EC2Client) -> None:
     """Create the VPC and one subnet per subnet the config names; point the config at them."""
     text = config.read_text()
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
@@ -37,30 +82,37 @@ def create_network(config: Path, ec2: Any) -> None:
     config.write_text(text)
 
 
-def _create_named_bucket(config: Path, field: str, s3: Any) -> str | None:
+def _create_named_bucket(config: Path, field: str, s3: S3Client) -> str | None:
     """Create the existing bucket a config names in `field` (`s3` a client in the config's
     region); return its name, or None when the config names none."""
     bucket = re.search(rf"^{field}: \"?([^\s\"#]+)", config.read_text(), re.M)
     if bucket is None:
         return None
     region = s3.meta.region_name
-    extra = {} if region == "us-east-1" else {
-        "CreateBucketConfiguration": {"LocationConstraint": region}}  # fmt: skip
-    s3.create_bucket(Bucket=bucket.group(1), **extra)
+    if region == "us-east-1":  # S3 refuses a LocationConstraint naming its home region
+        s3.create_bucket(Bucket=bucket.group(1))
+    else:
+        # The client's own region: the stubs list S3's regions as literals, a config's is text.
+        location = cast("BucketLocationConstraintType", region)
+        s3.create_bucket(
+            Bucket=bucket.group(1), CreateBucketConfiguration={"LocationConstraint": location}
+        )
     return bucket.group(1)
 
 
-def create_template_bucket(config: Path, s3: Any) -> str | None:
+def create_template_bucket(config: Path, s3: S3Client) -> str | None:
     """The existing bucket a SEC medium/enterprise config uploads large templates to."""
     return _create_named_bucket(config, "template_bucket", s3)
 
 
-def create_artifact_bucket(config: Path, s3: Any) -> str | None:
+def create_artifact_bucket(config: Path, s3: S3Client) -> str | None:
     """The existing bucket a starter ML config's pipeline keeps its artifacts in."""
     return _create_named_bucket(config, "artifact_bucket", s3)
 
 
-def make_deployable(config: Path, client: Any, account: str = EMULATOR_ACCOUNT) -> list[str]:
+def make_deployable(
+    config: Path, client: SeedClients, account: str = EMULATOR_ACCOUNT
+) -> list[str]:
     """Everything a bundled example assumes exists beside it, made in the emulator: its account
     (the emulator's), an enterprise ML config's VPC and subnets, a SEC config's template
     bucket, a starter ML config's artifact bucket. `client(service, region)` returns a boto3
@@ -85,7 +137,9 @@ def make_deployable(config: Path, client: Any, account: str = EMULATOR_ACCOUNT) 
     return done
 
 
-def seed_examples(directory: Path, client: Any, account: str) -> list[tuple[Path, list[str]]]:
+def seed_examples(
+    directory: Path, client: SeedClients, account: str
+) -> list[tuple[Path, list[str]]]:
     """make_deployable for every config of either tool in `directory` (copies of the bundled
     examples, or configs like them): each config with what was done for it."""
     mine = (ML_SUFFIX, SEC_SUFFIX)

@@ -7,6 +7,7 @@ from html import escape
 
 from provisioner import access_matrix
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS, TEMPLATE_BODY_MAX_BYTES
+from provisioner.cfn.template import StackPlan
 from provisioner.config.ml import MlConfig
 from provisioner.ml.components import COMPONENTS
 from provisioner.ml.context import MlContext
@@ -21,10 +22,11 @@ from provisioner.report.page import html_fields, html_page, html_table, md_table
 from provisioner.report.policy_section import operator_policy_section
 
 
-def stack_diagram(config: MlConfig) -> Diagram:
+def stack_diagram(config: MlConfig, plan: StackPlan | None = None) -> Diagram:
     """The stack's resources grouped by the part of the stack that makes them (ml/components),
-    an SSM parameter with what it publishes; an arrow from a group to each group that uses it."""
-    plan = plan_stack(config)
+    an SSM parameter with what it publishes; an arrow from a group to each group that uses it.
+    `plan` is the config's stack, if the caller has planned it."""
+    plan = plan or plan_stack(config)
     ctx = MlContext(MlNames(config))
     part_of = {
         r.logical_id: label
@@ -59,13 +61,15 @@ def stack_diagram(config: MlConfig) -> Diagram:
     return Diagram(groups, tuple(sorted(edges)))
 
 
-def render_ml_report(config: MlConfig) -> tuple[str, str]:
+def render_ml_report(config: MlConfig, plan: StackPlan | None = None) -> tuple[str, str]:
+    """The report's HTML and Markdown; `plan` is the config's stack, if the caller has
+    planned it (a run plans once)."""
     name = ml_name(config)
-    plan = plan_stack(config)
+    plan = plan or plan_stack(config)
     variants = operator_policies(config)
     policy = variants[Variant.DEPLOYER]
     parts = split_to_fit(policy)
-    diagram = stack_diagram(config)
+    diagram = stack_diagram(config, plan)
     iam_root = MlNames(config).iam_base  # IAM names repeat this instead of the ml_name
     summary = [
         ("ml_name", name),
@@ -108,7 +112,7 @@ def render_ml_report(config: MlConfig) -> tuple[str, str]:
     needs = permission_summary(policy)
     summary_headers = ["Action", *needs.labels]
     summary_rows = [(row.action, *row.needs) for row in needs.rows]
-    matrix = access_matrix.ml_access_matrix(config)
+    matrix = access_matrix.ml_access_matrix(config, plan)
     other = next(r.team for r in matrix if not r.own_team)
     matrix_intro = (
         f"Rows: each persona of team {config.team}, which owns the use case (the config's "

@@ -5,11 +5,12 @@ relationship, and a diagram of groups → roles → policies."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
 from provisioner import access_matrix
-from provisioner.cfn.template import PlannedResource
+from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.naming.sec import config_file_stem, tenant_prefix
 from provisioner.policy.variants import Variant
@@ -70,11 +71,11 @@ def _policies_of_role(resources: list[PlannedResource]) -> dict[str, list[Planne
     return found
 
 
-def access_diagram(config: SecConfig) -> Diagram:
+def access_diagram(config: SecConfig, plans: Sequence[StackPlan] | None = None) -> Diagram:
     """Who may assume each role → the role → its managed policies, one row per role. A
     principal trusted by several roles (the SageMaker service) is drawn once per role, so no
-    arrow has to cross the others."""
-    resources = [r for p in plan_stacks(config) for r in p.resources]
+    arrow has to cross the others. `plans` are the config's stacks, if the caller has them."""
+    resources = [r for p in plans or plan_stacks(config) for r in p.resources]
     roles = [r for r in resources if r.type == "AWS::IAM::Role"]
     groups = [r for r in resources if r.type == "AWS::IAM::Group"]
     policies_of_role = _policies_of_role(resources)
@@ -98,8 +99,12 @@ def access_diagram(config: SecConfig) -> Diagram:
     return Diagram(tuple(Group(n.id, "", (n,)) for n in unique), tuple(edges))
 
 
-def render_sec_report(config: SecConfig) -> tuple[str, str]:
-    plans = plan_stacks(config)
+def render_sec_report(
+    config: SecConfig, plans: Sequence[StackPlan] | None = None
+) -> tuple[str, str]:
+    """The report's HTML and Markdown; `plans` are the config's stacks, if the caller has
+    planned them (a run plans once)."""
+    plans = plans or plan_stacks(config)
     resources = [r for p in plans for r in p.resources]
     by_id = {r.logical_id: r for r in resources}
     policies_of_role = _policies_of_role(resources)
@@ -122,7 +127,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
                 (team.name, persona.value, *(action in actions for _, action in CAPABILITIES))
             )
 
-    access = access_matrix.sec_access_matrix(config)
+    access = access_matrix.sec_access_matrix(config, plans)
     access_intro = (
         "Each team's personas against an ML use case of this tenant owned by the team and one "
         "owned by another team (the next team of the config, or a team of another name when "
@@ -162,7 +167,7 @@ def render_sec_report(config: SecConfig) -> tuple[str, str]:
         for g in groups
     ]
 
-    diagram = access_diagram(config)
+    diagram = access_diagram(config, plans)
     stack_rows = [
         (
             p.stack_name,

@@ -44,7 +44,7 @@ _ABOUT = (
 def schema_handlers(cfn_type: str) -> dict[str, list[str]]:
     """The handler permissions of the type's registry schema, as the installed cfn-lint
     ships it (empty when the schema lists none). Imports cfn-lint: regeneration only."""
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER  # type: ignore[import-untyped]
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(SCHEMA_REGION, cfn_type).schema
     return {op: list(h.get("permissions", [])) for op, h in schema.get("handlers", {}).items()}

@@ -141,17 +141,23 @@ def plan_stacks(config: SecConfig, suffix: str | None = None) -> list[StackPlan]
     """Team stacks of up to ten teams each — fewer when their tags make them large — then the
     cross-account stack(s); independent of one another, deployed in this order and deleted in
     reverse."""
+    return list(plan_stacks_by_part(config, suffix).values())
+
+
+def plan_stacks_by_part(config: SecConfig, suffix: str | None = None) -> dict[str, StackPlan]:
+    """The stacks of `plan_stacks`, in the same order, by what tells their names apart
+    (`teams-01`, …, `xacct`, `xacct-02`, …): the names validation checks."""
     layout = _layout(config)
     names = SecNames(config, suffix)
     teams, accounts = _team_units(names), _account_units(names)
-    plans = [
-        _team_stack(names, i, [teams[t] for t in group])
+    plans = {
+        _team_part(i): _team_stack(names, i, [teams[t] for t in group])
         for i, group in enumerate(layout.team_groups, 1)
-    ]
-    plans += [
-        _account_stack(names, i, [accounts[a] for a in group])
+    }
+    plans |= {
+        _account_part(i): _account_stack(names, i, [accounts[a] for a in group])
         for i, group in enumerate(layout.account_groups, 1)
-    ]
+    }
     return plans
 
 
