@@ -18,6 +18,7 @@ import pytest
 
 from conftest import CliRunner
 from provisioner.cli import aws_actions
+from provisioner.cli.tool import Outcome
 from provisioner.deploy.target import DeployTarget
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, WIDEST_TEST_SUFFIX
 
@@ -61,9 +62,9 @@ def targets(monkeypatch: pytest.MonkeyPatch) -> list[DeployTarget]:
     """The AWS actions stop at the target they built: no gateway, no AWS."""
     built: list[DeployTarget] = []
 
-    def stop(inv: Any, target: DeployTarget, run: Any) -> int:
+    def stop(inv: Any, target: DeployTarget, run: Any) -> Outcome:
         built.append(target)
-        return 0
+        return Outcome(None)
 
     monkeypatch.setattr(aws_actions, "run_aws_action", stop)
     return built
