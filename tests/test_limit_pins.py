@@ -134,18 +134,23 @@ def test_a_policy_exactly_at_6144_characters_stays_whole_one_more_is_split() -> 
 def test_validation_measures_the_tenants_trust_root_names_too(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Both tools' name checks include the bootstrap's names: an over-long one is reported."""
+    """Both tools' name checks include the bootstrap's names: an over-long one is reported
+    (ML reads them off the bootstrap plan it makes, SEC off TenantNames)."""
+    from dataclasses import replace
+
     from conftest import all_ml_configs, all_sec_configs
-    from provisioner.aws_limits import NamedThing, NameKind
-    from provisioner.naming import ml as ml_naming
+    from provisioner.ml import plan_checks as ml_checks
     from provisioner.naming import sec as sec_naming
     from provisioner.naming.tenant import TenantNames
     from provisioner.sec.plan import stack_parts
 
-    ml = all_ml_configs()[0]
+    ml = ml_checks.plan_use_case(all_ml_configs()[0])
     sec = all_sec_configs()[0]
-    assert ml_naming.name_problems(ml) == []
-    too_long = NamedThing(NameKind.STACK, "s" * 129)
-    monkeypatch.setattr(TenantNames, "named_things", lambda self: [too_long])
-    assert any("s" * 129 in p for p in ml_naming.name_problems(ml))
-    assert any("s" * 129 in p for p in sec_naming.name_problems(sec, stack_parts(sec)))
+    assert ml_checks.name_problems(ml) == []
+    too_long = "s" * 129
+    ml = replace(ml, bootstrap=replace(ml.bootstrap, stack_name=too_long))
+    assert any(too_long in p.message for p in ml_checks.name_problems(ml))
+    monkeypatch.setattr(
+        TenantNames, "named_things", lambda self: [NamedThing(NameKind.STACK, too_long)]
+    )
+    assert any(too_long in p for p in sec_naming.name_problems(sec, stack_parts(sec)))

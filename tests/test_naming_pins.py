@@ -8,11 +8,10 @@ import pytest
 from conftest import all_sec_configs
 from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlConfig
-from provisioner.ml.plan import plan_stack
+from provisioner.ml.plan_checks import live_names, names_in_test_form, plan_use_case
 from provisioner.naming.arn import action_matches, glob_matches
 from provisioner.naming.bucket import bucket_name_problems
 from provisioner.naming.ml import MlNames
-from provisioner.naming.ml import named_things as ml_named_things
 from provisioner.naming.sec import SecNames
 from provisioner.naming.sec import named_things as sec_named_things
 from provisioner.naming.tenant import TenantNames
@@ -78,14 +77,18 @@ def test_only_the_two_boundaries_have_names(ml_config: MlConfig) -> None:
         names.boundary_name("admin")
 
 
-@pytest.mark.parametrize("suffix", [None, "t0a9f"])
-def test_every_name_the_ml_limit_check_measures_is_in_the_template(
-    ml_config: MlConfig, suffix: str | None
+@pytest.mark.parametrize("form", ["live", "test-deploy"])
+def test_every_name_the_ml_limit_check_measures_is_in_a_template(
+    ml_config: MlConfig, form: str
 ) -> None:
-    plan = plan_stack(ml_config, suffix)
-    body = plan.render()
-    measured = ml_named_things(MlNames(ml_config, suffix))
-    assert [t.name for t in measured if t.name not in body] == [plan.stack_name]
+    plan = plan_use_case(ml_config)
+    if form == "live":
+        measured, stacks = live_names(plan), [plan.bootstrap, plan.live]
+    else:
+        measured, stacks = names_in_test_form(plan), [plan.test_form]
+    bodies = "".join(s.render() for s in stacks)
+    # Stack names are not in the bodies; the SageMaker pipeline's is, though no resource.
+    assert [t.name for t in measured if t.name not in bodies] == [s.stack_name for s in stacks]
 
 
 @pytest.mark.parametrize("suffix", [None, "t0a9f"])

@@ -3,18 +3,19 @@ what the records say (tier, names' limits, emulator adapters) is what the planne
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, all_ml_configs, all_sec_configs, largest_sec_config
+from provisioner.aws_limits import NameKind
 from provisioner.bootstrap.plan import plan_bootstrap
-from provisioner.cfn.template import PlannedResource
+from provisioner.cfn.template import PlannedResource, StackPlan
 from provisioner.config.ml import MlConfig, MlTier
 from provisioner.config.sec import SecTier
 from provisioner.ml.plan import plan_stack
-from provisioner.naming.ml import MlNames
-from provisioner.naming.ml import named_things as ml_named_things
+from provisioner.ml.plan_checks import live_names, name_problems, names_in_test_form, plan_use_case
 from provisioner.naming.sec import SecNames
 from provisioner.naming.sec import named_things as sec_named_things
 from provisioner.naming.tenant import TenantNames
@@ -78,20 +79,57 @@ def test_an_unregistered_type_is_named() -> None:
         resource_type("AWS::SQS::Queue")
 
 
-@pytest.mark.parametrize("suffix", [None, "t0a9f"])
-def test_ml_names_are_held_to_their_types_limits(suffix: str | None) -> None:
-    """Every planned resource the tool names is measured against its record's limit (SSM
-    parameters by the longest of their names)."""
+def test_every_planned_ml_resource_whose_type_has_a_limit_is_measured() -> None:
+    """Live and in the test-deploy form: each resource whose type's record has a name_kind is
+    measured against that limit, every SSM parameter included."""
     for config in ML_CONFIGS:
-        measured = {(t.kind, t.name) for t in ml_named_things(MlNames(config, suffix))}
-        for r in plan_stack(config, suffix).resources:
-            kind = resource_type(r.type).name_kind
-            if kind is not None and r.type != "AWS::SSM::Parameter":
-                assert (kind, r.physical_name) in measured, r.logical_id
-        ssm = {
-            kind for kind, name in measured if name.startswith(MlNames(config, suffix).path_root)
-        }
-        assert resource_type("AWS::SSM::Parameter").name_kind in ssm
+        plan = plan_use_case(config)
+        for stack, measured in (
+            (plan.live, live_names(plan)),
+            (plan.bootstrap, live_names(plan)),
+            (plan.test_form, names_in_test_form(plan)),
+        ):
+            things = {(t.kind, t.name) for t in measured}
+            for r in stack.resources:
+                kind = resource_type(r.type).name_kind
+                if kind is not None:
+                    assert (kind, r.physical_name) in things, r.logical_id
+            assert (NameKind.STACK, stack.stack_name) in things
+
+
+def _with(stack: StackPlan, cfn_type: str, name: str) -> StackPlan:
+    """`stack` with one more resource of `cfn_type`, physically named `name`."""
+    added = PlannedResource("Added", cfn_type, {}, physical_name=name, arn="arn:added")
+    return replace(stack, resources=(*stack.resources, added))
+
+
+def test_a_resource_added_to_the_plan_is_measured_by_its_types_limit() -> None:
+    """The rule, not a list: a resource of a type the ML stack never plans (an IAM group,
+    128 characters at most) is measured as soon as it is in the plan."""
+    plan = plan_use_case(all_ml_configs()[0])
+    assert name_problems(plan) == []
+    group = "g" * 129
+    over = replace(plan, live=_with(plan.live, "AWS::IAM::Group", group))
+    assert [p.message for p in name_problems(over)] == [
+        f"IAM group name {group!r} is 129 characters; AWS allows at most 128"
+    ]
+    # A type whose record has no name_kind is named by AWS: nothing of the tool's to measure.
+    keyed = replace(plan, live=_with(plan.live, "AWS::KMS::Key", "k" * 5000))
+    assert name_problems(keyed) == []
+
+
+def test_the_test_deploy_forms_names_count_only_when_the_live_ones_fit() -> None:
+    plan = plan_use_case(all_ml_configs()[0])
+    live_group, test_group = "l" * 129, "t" * 130
+    test_only = replace(plan, test_form=_with(plan.test_form, "AWS::IAM::Group", test_group))
+    assert [p.message for p in name_problems(test_only)] == [
+        f"IAM group name {test_group!r} is 130 characters; AWS allows at most 128"
+        " (test-deploy form)"
+    ]
+    both = replace(test_only, live=_with(plan.live, "AWS::IAM::Group", live_group))
+    assert [p.message for p in name_problems(both)] == [
+        f"IAM group name {live_group!r} is 129 characters; AWS allows at most 128"
+    ]
 
 
 def test_sec_names_are_held_to_their_types_limits() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -115,18 +115,14 @@ def load_config(
     path: Path,
     model: type[ModelT],
     expected_stem: Callable[[ModelT], str],
-    name_problems: Callable[[ModelT], Sequence[str | Problem]] = lambda _: (),
 ) -> ModelT:
-    """Load, validate, check the derived names that need no plan, and check the file name
-    against the contents. Nothing here plans: a run checks its plan itself."""
+    """Load, validate, and check the file name against the contents. Nothing here plans: a
+    run checks its derived names and the rest of its plan itself (ml/, sec/plan_checks.py)."""
     data = load_yaml_mapping(path)
     try:
         config = model.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(path), problems_from(exc, model)) from None
-    problems = [p if isinstance(p, Problem) else Problem("", p) for p in name_problems(config)]
-    if problems:
-        raise InputError(str(path), problems)
     stem = expected_stem(config)
     actual = path.name.removesuffix(".yaml").removesuffix(".yml")
     if actual != stem or path.suffix not in (".yaml", ".yml"):

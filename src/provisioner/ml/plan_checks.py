@@ -1,21 +1,22 @@
 """One run's plan of an ML use case, and what the plan would break before it reaches AWS.
 
-Loading a config (config/ml_loader.py) checks its fields and derived names but plans nothing.
-A run plans the stack here, once in each form it needs, and checks the plan: a resource type
-the region does not offer, or a template too big to deploy by TemplateBody.
+Loading a config (config/ml_loader.py) checks its fields but plans nothing. A run plans the
+stack here, once in each form it needs, and checks the plan: a derived name over its AWS limit,
+a resource type the region does not offer, or a template too big to deploy by TemplateBody.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES, NamedThing
 from provisioner.bootstrap.plan import plan_bootstrap
 from provisioner.cfn.template import StackPlan
 from provisioner.config.ml import MlConfig
 from provisioner.errors import InputError, Problem
 from provisioner.ml.plan import plan_stack
-from provisioner.naming.ml import WIDEST_TEST_SUFFIX
+from provisioner.naming.ml import WIDEST_TEST_SUFFIX, MlNames, unplanned_names
+from provisioner.naming.planned import planned_names
 from provisioner.naming.tenant import TenantNames
 from provisioner.region_services import availability_problems
 
@@ -38,6 +39,31 @@ def plan_use_case(config: MlConfig) -> MlPlan:
         test_form=plan_stack(config, WIDEST_TEST_SUFFIX),
         bootstrap=plan_bootstrap(TenantNames.of(config)),
     )
+
+
+def live_names(plan: MlPlan) -> list[NamedThing]:
+    """The names a deploy gives: the tenant's trust root (deploy needs it), then the stack's,
+    each read off its plan (naming/planned.py), then the one the stack does not hold."""
+    return [
+        *planned_names(plan.bootstrap),
+        *planned_names(plan.live),
+        *unplanned_names(MlNames(plan.config)),
+    ]
+
+
+def names_in_test_form(plan: MlPlan) -> list[NamedThing]:
+    """The longest names a test-deploy gives the stack: under the widest suffix."""
+    names = MlNames(plan.config, WIDEST_TEST_SUFFIX)
+    return [*planned_names(plan.test_form), *unplanned_names(names)]
+
+
+def name_problems(plan: MlPlan) -> list[Problem]:
+    """Live names over their AWS limits; only if those fit, the test-deploy form's."""
+    problems = [p for thing in live_names(plan) for p in thing.problems()]
+    if problems:
+        return [Problem("", p) for p in problems]
+    test = [p for thing in names_in_test_form(plan) for p in thing.problems()]
+    return [Problem("", f"{p} (test-deploy form)") for p in test]
 
 
 def region_problems(plan: MlPlan) -> list[Problem]:
@@ -87,8 +113,9 @@ def template_size_problems(plan: MlPlan) -> list[Problem]:
 
 
 def plan_problems(plan: MlPlan) -> list[Problem]:
-    """A region without the tier's services, else a template too big to deploy."""
-    return region_problems(plan) or template_size_problems(plan)
+    """Derived names over AWS's limits, else a region without the tier's services, else a
+    template too big to deploy."""
+    return name_problems(plan) or region_problems(plan) or template_size_problems(plan)
 
 
 def checked_plan(config: MlConfig, source: str) -> MlPlan:

@@ -15,9 +15,7 @@ from functools import cached_property
 
 from provisioner.aws_limits import NamedThing, NameKind
 from provisioner.config.ml import MlConfig
-from provisioner.naming.tenant import TenantNames
 from provisioner.partition import Partition, partition_of
-from provisioner.resource_types.registry import ml_plans, resource_type
 
 TEST_SUFFIX_PATTERN = re.compile(r"^t[0-9a-f]{4}$")
 # The widest suffix, for checking that test-deploy names fit AWS limits too.
@@ -160,66 +158,7 @@ class MlNames:
         return self.partition.s3_arn(resource)
 
 
-TOPIC_PURPOSES = ("alerts", "approvals")
-LOG_PURPOSES = ("build", "pipeline")
-
-
-def _named(cfn_type: str, *names: str) -> list[NamedThing]:
-    """Names of resources of `cfn_type`, held to the limit its record names."""
-    kind = resource_type(cfn_type).name_kind
-    if kind is None:
-        raise ValueError(f"AWS names resources of {cfn_type}, not the tool")
-    return [NamedThing(kind, name) for name in names]
-
-
-def named_things(names: MlNames) -> list[NamedThing]:
-    """Every name the config's tier derives, with its kind, for limit checks; which types a
-    tier holds is their records' (resource_types/)."""
-
-    def plans(cfn_type: str) -> bool:
-        return ml_plans(names.config.tier, cfn_type)
-
-    things = [
-        NamedThing(NameKind.STACK, names.stack),
-        *_named("AWS::SageMaker::ModelPackageGroup", names.model_package_group),
-        # Not a stack resource: the build upserts it (seed code).
-        NamedThing(NameKind.SAGEMAKER_PIPELINE, names.sagemaker_pipeline),
-        *_named("AWS::CodeCommit::Repository", names.repository),
-        *_named("AWS::CodeBuild::Project", names.build_project),
-        *_named("AWS::CodePipeline::Pipeline", names.pipeline),
-        # The longest of the parameters' names.
-        *_named("AWS::SSM::Parameter", names.parameter("sagemaker-execution-role-arn")),
-    ]
-    roles = ["sagemaker", "build", "pipeline"]
-    if plans("AWS::Events::Rule"):
-        roles.append("events")
-    if plans("AWS::S3::Bucket"):
-        things += _named("AWS::S3::Bucket", names.artifacts_bucket)
-    if plans("AWS::CloudWatch::Dashboard"):
-        things += _named("AWS::CloudWatch::Dashboard", names.dashboard)
-    if plans("AWS::Events::Rule"):
-        things += _named("AWS::Events::Rule", names.events_rule("push"), names.events_rule("appr"))
-    if plans("AWS::KMS::Alias"):
-        things += _named("AWS::KMS::Alias", names.kms_alias)
-    if plans("AWS::EC2::SecurityGroup"):
-        things += _named("AWS::EC2::SecurityGroup", names.security_group)
-    if plans("AWS::Events::Rule") and plans("AWS::SNS::Topic"):
-        things += _named("AWS::Events::Rule", names.events_rule("fail"))
-    if plans("AWS::SNS::Topic"):
-        things += _named("AWS::SNS::Topic", *(names.topic(p) for p in TOPIC_PURPOSES))
-    if plans("AWS::Logs::LogGroup"):
-        things += _named("AWS::Logs::LogGroup", *(names.log_group(p) for p in LOG_PURPOSES))
-    things += _named("AWS::IAM::Role", *(names.role(p) for p in roles))
-    things += _named("AWS::IAM::ManagedPolicy", *(names.managed_policy(p) for p in roles))
-    return things
-
-
-def name_problems(config: MlConfig) -> list[str]:
-    """Names that would not fit AWS limits, live or in their test-deploy form, and the
-    tenant's trust-root names (deploy needs them)."""
-    tenant = TenantNames.of(config).named_things()
-    problems = [p for t in [*tenant, *named_things(MlNames(config))] for p in t.problems()]
-    if problems:
-        return problems
-    test_names = MlNames(config, WIDEST_TEST_SUFFIX)
-    return [f"{p} (test-deploy form)" for t in named_things(test_names) for p in t.problems()]
+def unplanned_names(names: MlNames) -> list[NamedThing]:
+    """Names the tool derives that are no resource of the stack, so no plan measures them:
+    the SageMaker pipeline, which the build upserts (seed code)."""
+    return [NamedThing(NameKind.SAGEMAKER_PIPELINE, names.sagemaker_pipeline)]

@@ -1,10 +1,11 @@
 """Every resource type the tools deploy, one module each, and the questions asked of them.
 
-Who reads what: tier membership — ml/components (which tier a component comes with), the name
-checks (naming/ml.py) and the operator policies; names' limits — naming/ and the SEC
-duplicate-name check; statements — ml/ and sec/operator_policy.py, with the permissions table
-(operator_permissions.json); smoke checks — deploy/smoke.py; emulator adapters —
-emulator/extensions. Adding a type: docs/architecture.md.
+Who reads what: tier membership — ml/components (which tier a component comes with) and the
+operator policies; names' limits — naming/planned.py, with which ml/plan_checks.py measures
+the planned resources; labels — the SEC duplicate-name check; statements — ml/ and
+sec/operator_policy.py, with the permissions table (operator_permissions.json); smoke
+checks — deploy/smoke.py; emulator adapters — emulator/extensions. Adding a type:
+docs/architecture.md.
 """
 
 from __future__ import annotations
