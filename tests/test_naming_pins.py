@@ -122,3 +122,15 @@ def test_the_longest_tenant_the_config_allows_has_trust_root_names_that_fit() ->
     # company_prefix and env take 16 characters, tenant_id 8 (README's config reference).
     names = TenantNames("p" * 16, "e" * 16, "t" * 8, "ap-southeast-2", "111122223333")
     assert [p for t in names.named_things() for p in t.problems()] == []
+
+
+def test_cross_account_read_policies_are_numbered_from_the_second() -> None:
+    """docs/sec-permission-model.md: `…-policy-xacct-{name}[-2…]`: the first policy has no
+    number, every later one its own."""
+    config = next(c for c in all_sec_configs() if c.trusted_accounts)
+    names = SecNames(config)
+    tenant = f"{config.company_prefix}-{config.env}-{config.tenant_id}"
+    assert names.xacct_policy("audit") == f"{tenant}-policy-xacct-audit"
+    assert names.xacct_policy("audit", 1) == names.xacct_policy("audit")
+    assert names.xacct_policy("audit", 2) == f"{names.xacct_policy('audit')}-2"
+    assert names.xacct_policy("audit", 3) == f"{names.xacct_policy('audit')}-3"

@@ -286,3 +286,22 @@ def test_fuzzed_configs_never_traceback(tmp_path_factory: Any, data: dict[str, A
         if code == 2:
             assert err.getvalue().startswith("error: ")
     shutil.rmtree(workdir)
+
+
+def test_name_fits_live_but_not_in_test_deploy_form(run_sec: CliRunner, workdir: Path) -> None:
+    """A test-deploy puts `tffff-` into every IAM name: a role of 59 characters live is 65 in
+    that form, over IAM's 64, and validation refuses it (test-deploy would fail in AWS)."""
+    data = example()
+    company, tenant = "e" + "d" * 15, "b0012345"  # both at their longest
+    data.update(company_prefix=company, tenant_id=tenant)
+    data["template_bucket"] = f"{company}-prod-{tenant}-us-west-1-cfn"
+    data["teams"][3]["name"] = "m" * 13
+    role = f"{company}-prod-{tenant}-role-tffff-{'m' * 13}-sagemaker"
+    err = rejected(
+        run_sec,
+        workdir,
+        data,
+        "(test-deploy form)",
+        name=f"{company}-prod-{tenant}-us-west-1-sec.yaml",
+    )
+    assert f"IAM role name '{role}' is 65 characters; AWS allows at most 64" in err
