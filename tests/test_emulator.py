@@ -1100,6 +1100,51 @@ def test_list_change_sets_lists_the_named_stacks_only(emulator: Any, plain_moto:
     assert change_sets_listed(plain_moto) == ["listed-a", "listed-b"]
 
 
+def modify_described(url: str, stack: str, **changed: str) -> dict[str, Any]:
+    """An SSM parameter stack, then an UPDATE change set with `changed` properties: its one
+    ResourceChange (the change set is left unexecuted)."""
+    cf = _cf(url)
+    declared = {"Name": f"/{stack}/p", "Type": "String", "Value": "one"}
+
+    def body(properties: dict[str, str]) -> str:
+        return json.dumps({"Resources": {"Param": {"Type": "AWS::SSM::Parameter",
+                                                   "Properties": properties}}})  # fmt: skip
+
+    cf.create_stack(StackName=stack, TemplateBody=body(declared))
+    cs = cf.create_change_set(StackName=stack, ChangeSetName="cs", ChangeSetType="UPDATE",
+                              TemplateBody=body({**declared, **changed}))  # fmt: skip
+    change = _one(cf.describe_change_set(ChangeSetName=cs["Id"])["Changes"])
+    resource_change: dict[str, Any] = change["ResourceChange"]
+    return resource_change
+
+
+def _targets(resource_change: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(d["Target"]["Name"], d["Target"]["RequiresRecreation"])
+            for d in resource_change.get("Details", [])]  # fmt: skip
+
+
+def test_a_change_set_says_which_properties_change_and_whether_they_replace(
+    emulator: Any, plain_moto: str
+) -> None:
+    emulator.reset()
+    # An SSM parameter's Name is create-only (AWS::SSM::Parameter's registry schema): a new
+    # name is a new parameter.
+    renamed = modify_described(emulator.url, "renamed", Name="/renamed/q")
+    assert renamed["Action"] == "Modify"
+    assert renamed["Replacement"] == "True"
+    assert renamed["Scope"] == ["Properties"]
+    assert _targets(renamed) == [("Name", "Always")]
+    assert renamed["Details"][0]["Target"]["Attribute"] == "Properties"
+    assert renamed["Details"][0]["ChangeSource"] == "DirectModification"
+    # Value and Description are updated in place.
+    revalued = modify_described(emulator.url, "revalued", Value="two", Description="now two")
+    assert revalued["Replacement"] == "False"
+    assert _targets(revalued) == [("Description", "Never"), ("Value", "Never")]
+    reset(plain_moto)
+    plain = modify_described(plain_moto, "renamed", Name="/renamed/q")
+    assert "Replacement" not in plain and _targets(plain) == []
+
+
 def protected_delete(url: str) -> str:
     cf = _cf(url)
     cf.create_stack(StackName="protected", TemplateBody=_template("x", "/protected/p"))

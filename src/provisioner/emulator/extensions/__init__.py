@@ -26,6 +26,7 @@ EXTENSIONS = (
     "iam_role_permissions_boundary",
     *_TYPE_ADAPTERS,
     "change_set_outputs",
+    "change_set_replacement",
     "change_set_delete_not_found",
     "change_set_list_by_stack",
     "stack_template_body_limit",
