@@ -15,8 +15,14 @@ from typing import Any
 
 from moto.cloudformation.models import Change, ChangeSet
 
-# Resource attributes CloudFormation reports in Scope beside Properties.
-_SCOPED_ATTRIBUTES = ("Metadata", "DeletionPolicy", "UpdateReplacePolicy")
+# Resource attributes CloudFormation reports in Scope and Details beside Properties.
+_SCOPED_ATTRIBUTES = (
+    "Metadata",
+    "CreationPolicy",
+    "UpdatePolicy",
+    "DeletionPolicy",
+    "UpdateReplacePolicy",
+)
 # The region whose schemas are read: create-only properties do not differ between regions.
 _SCHEMA_REGION = "us-east-1"
 _ANY_ITEM = "*"
@@ -62,6 +68,10 @@ def recreates(cfn_type: str, name: str, old: dict[str, Any], new: dict[str, Any]
     )
 
 
+def _detail(target: dict[str, str]) -> dict[str, Any]:
+    return {"Target": target, "Evaluation": "Static", "ChangeSource": "DirectModification"}
+
+
 def resource_change(
     change: Change, old: dict[str, Any], new: dict[str, Any]
 ) -> tuple[str, list[str], list[dict[str, Any]]]:
@@ -74,19 +84,14 @@ def resource_change(
     for name in changed:
         recreation = recreates(change.resource_type, name, before, after)
         replaced |= recreation
-        details.append(
-            {
-                "Target": {
-                    "Attribute": "Properties",
-                    "Name": name,
-                    "RequiresRecreation": "Always" if recreation else "Never",
-                },
-                "Evaluation": "Static",
-                "ChangeSource": "DirectModification",
-            }
-        )
+        recreation_says = "Always" if recreation else "Never"
+        target = {"Attribute": "Properties", "Name": name, "RequiresRecreation": recreation_says}
+        details.append(_detail(target))
     scope = ["Properties"] if changed else []
-    scope += [a for a in _SCOPED_ATTRIBUTES if old.get(a) != new.get(a)]
+    for attribute in _SCOPED_ATTRIBUTES:
+        if old.get(attribute) != new.get(attribute):
+            scope.append(attribute)
+            details.append(_detail({"Attribute": attribute, "RequiresRecreation": "Never"}))
     return ("True" if replaced else "False"), scope, details
 
 
