@@ -219,6 +219,14 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
     add_tag(workdir / "configs" / example, "edited", "by-test")
     changed = expect(run_ml("-con", example, "-act", "show-changes"), 0)
     assert f"{name}: would update" in changed.out and "Modify" in changed.out
+    # A new tag is a change to each resource's Tags, made in place (Tags is create-only for
+    # no type here): the change set says so per resource, and the table shows it.
+    modified = [c for c in report_result(workdir, stem, "show-changes")["stacks"][0]["changes"]
+                if c["action"] == "Modify"]  # fmt: skip
+    assert modified and all(c["replacement"] == "False" for c in modified)
+    assert all({"attribute": "Properties", "name": "Tags", "requires_recreation": "Never"}
+               in c["changed"] for c in modified)  # fmt: skip
+    assert re.search(r"Modify\s+\S+\s+\S+\s+False\s+(\S+, )*Tags\b", changed.out)
     expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
     assert cloud.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
     assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}")[edited] != "edited"

@@ -64,13 +64,15 @@ class Grant:
         """Identity of the grant apart from its condition."""
         return (self.resource, self.document, self.effect, self.principal, self.action, self.target)
 
-    def describe(self) -> str:
+    def describe(self, *, condition: bool = True) -> str:
+        """One line; `condition=False` leaves the condition out (for a table that shows it
+        apart, entry by entry)."""
         parts = [f"{self.effect} {self.action}"]
         if self.principal != "-":
             parts.append(f"for {self.principal}")
         if self.target != "-":
             parts.append(f"on {self.target}")
-        if self.condition != "-":
+        if condition and self.condition != "-":
             parts.append(f"if {self.condition}")
         return " ".join(parts)
 
@@ -150,6 +152,24 @@ def _condition_entries(condition: str) -> set[str]:
         f"{operator}:{key}={_canonical(value)}"
         for operator, block in parsed.items()
         if isinstance(block, dict)
+        for key, value in block.items()
+    }
+
+
+def condition_values(condition: str) -> dict[tuple[str, str], tuple[str, ...]] | None:
+    """A grant's condition as (operator, key) → its values, each canonical; None when the
+    condition is not a document of operator blocks (an intrinsic, say)."""
+    if condition == "-":
+        return {}
+    try:
+        parsed = json.loads(condition)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or not all(isinstance(b, dict) for b in parsed.values()):
+        return None
+    return {
+        (operator, key): tuple(_canonical(v) for v in _list(value))
+        for operator, block in parsed.items()
         for key, value in block.items()
     }
 

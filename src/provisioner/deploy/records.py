@@ -60,12 +60,31 @@ class EventMark:
 
 
 @dataclass(frozen=True)
+class ChangedTarget:
+    """One thing a Modify changes, as the change set's Details name it."""
+
+    attribute: str  # Properties | Metadata | Tags | DeletionPolicy | ...
+    name: str  # the top-level property, for Properties; else empty
+    requires_recreation: str  # Never | Conditionally | Always
+
+    @property
+    def label(self) -> str:
+        return self.name or self.attribute
+
+
+# The stronger of two Details on one target wins: a property may be listed once per source.
+_RECREATION_ORDER = {"Never": 0, "Conditionally": 1, "Always": 2}
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     action: str  # Add | Modify | Remove | Import | Dynamic
     logical_id: str
     resource_type: str
     physical_id: str = ""
     replacement: str = ""  # True | False | Conditional, when CloudFormation says
+    # A Modify's, one per property or attribute, in the order CloudFormation lists them.
+    targets: tuple[ChangedTarget, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,10 +156,18 @@ def event_from_api(raw: StackEventTypeDef) -> StackEvent:
 
 def change_from_api(raw: ChangeTypeDef) -> ResourceChange:
     rc = raw.get("ResourceChange", {})
+    strongest: dict[tuple[str, str], str] = {}
+    for detail in rc.get("Details", []):
+        target = detail.get("Target", {})
+        key = (target.get("Attribute", "") or "", target.get("Name", "") or "")
+        says = target.get("RequiresRecreation", "") or ""
+        if _RECREATION_ORDER.get(says, -1) >= _RECREATION_ORDER.get(strongest.get(key, ""), -1):
+            strongest[key] = says
     return ResourceChange(
         action=rc.get("Action", ""),
         logical_id=rc.get("LogicalResourceId", ""),
         resource_type=rc.get("ResourceType", ""),
         physical_id=rc.get("PhysicalResourceId", "") or "",
         replacement=rc.get("Replacement", "") or "",
+        targets=tuple(ChangedTarget(a, n, r) for (a, n), r in strongest.items()),
     )

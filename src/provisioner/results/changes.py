@@ -15,12 +15,25 @@ if TYPE_CHECKING:  # what the engine converts from: the results load without it
     from provisioner.deploy.records import ResourceChange
 
 
+class ChangedTarget(Entry):
+    """One property (or resource attribute) a Modify changes, from the change set's Details."""
+
+    attribute: str = Field(description="Properties, Metadata, Tags, DeletionPolicy, ...")
+    name: str = Field(description="the top-level property, for Properties; else empty")
+    requires_recreation: str = Field(
+        description="Never, Conditionally or Always: whether changing it replaces the resource"
+    )
+
+
 class Change(Entry):
     action: str = Field(description="CloudFormation's: Add, Modify, Remove, Import or Dynamic")
     logical_id: str
     type: str = Field(description="the CloudFormation resource type")
     replacement: str = Field(
         description="Modify: True, False or Conditional, as CloudFormation says; else empty"
+    )
+    changed: list[ChangedTarget] = Field(
+        description="Modify: what changes, one entry per property or attribute; else empty"
     )
 
     @classmethod
@@ -30,6 +43,12 @@ class Change(Entry):
             logical_id=change.logical_id,
             type=change.resource_type,
             replacement=change.replacement,
+            changed=[
+                ChangedTarget(
+                    attribute=t.attribute, name=t.name, requires_recreation=t.requires_recreation
+                )
+                for t in change.targets
+            ],
         )
 
 
