@@ -1123,6 +1123,22 @@ def _targets(resource_change: dict[str, Any]) -> list[tuple[str, str]]:
             for d in resource_change.get("Details", [])]  # fmt: skip
 
 
+def test_a_nested_create_only_property_replaces_only_when_it_changes() -> None:
+    from provisioner.emulator.extensions.change_set_replacement import recreates
+
+    # AWS::EC2::VPCEndpoint's schema: /properties/DnsOptions/PrivateDnsPreference is
+    # create-only, DnsOptions/DnsRecordIpType is not.
+    endpoint = "AWS::EC2::VPCEndpoint"
+    old = {"DnsOptions": {"PrivateDnsPreference": "ALL_DOMAINS", "DnsRecordIpType": "ipv4"}}
+    retyped = {"DnsOptions": {**old["DnsOptions"], "DnsRecordIpType": "dualstack"}}
+    narrowed = {"DnsOptions": {**old["DnsOptions"], "PrivateDnsPreference": "VERIFIED_DOMAINS"}}
+    assert not recreates(endpoint, "DnsOptions", old, retyped)
+    assert recreates(endpoint, "DnsOptions", old, narrowed)
+    assert recreates("AWS::IAM::Role", "RoleName", {"RoleName": "a"}, {"RoleName": "b"})
+    assert not recreates("AWS::IAM::Role", "Description", {}, {"Description": "b"})
+    assert not recreates("Custom::Unknown", "Name", {"Name": "a"}, {"Name": "b"})  # no schema
+
+
 def test_a_change_set_says_which_properties_change_and_whether_they_replace(
     emulator: Any, plain_moto: str
 ) -> None:
