@@ -168,3 +168,38 @@ def test_a_condition_entry_added_and_one_removed() -> None:
     ]
     # Dropping the transport condition loosens the grant: flagged.
     assert "BROADENS ACCESS" in lines[1]
+
+
+def test_teams_taken_out_of_a_condition_narrow_access() -> None:
+    """StringEquals matches when any listed value does: fewer teams admit fewer principals,
+    so taking teams out is not broadening; putting them in is."""
+    narrower = security_diff(_role([_read(TEAMS)]), _role([_read(TEAMS[:1])]))
+    assert narrower.broadening == ()
+    assert not AccessChange.of(narrower).broadens_access
+    wider = security_diff(_role([_read(TEAMS[:1])]), _role([_read(TEAMS)]))
+    assert len(wider.broadening) == 1
+
+
+def _with(condition: dict[str, Any]) -> dict[str, Any]:
+    return {**_read(TEAMS), "Condition": condition}
+
+
+def test_negated_and_exact_operators_narrow_only_as_iam_reads_them() -> None:
+    key = "aws:PrincipalTag/team"
+    # StringNotEquals refuses the listed values: more values are stricter, fewer looser.
+    few, many = {"StringNotEquals": {key: TEAMS[:1]}}, {"StringNotEquals": {key: TEAMS}}
+    assert security_diff(_role([_with(few)]), _role([_with(many)])).broadening == ()
+    assert len(security_diff(_role([_with(many)]), _role([_with(few)])).broadening) == 1
+    # A number is as strict only when it is the same number.
+    young = {"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}
+    old = {"NumericLessThan": {"aws:MultiFactorAuthAge": "900"}}
+    assert len(security_diff(_role([_with(old)]), _role([_with(young)])).broadening) == 1
+    # An extra condition block only narrows; dropping one broadens.
+    both = {"StringEquals": {key: TEAMS}, "Bool": {"aws:SecureTransport": "true"}}
+    one = {"StringEquals": {key: TEAMS}}
+    assert security_diff(_role([_with(one)]), _role([_with(both)])).broadening == ()
+    assert len(security_diff(_role([_with(both)]), _role([_with(one)])).broadening) == 1
+    # A set operator over a negation: only the same values count as as strict.
+    any_not = {"ForAnyValue:StringNotEquals": {key: TEAMS}}
+    any_not_more = {"ForAnyValue:StringNotEquals": {key: [*TEAMS, "extra"]}}
+    assert len(security_diff(_role([_with(any_not)]), _role([_with(any_not_more)])).broadening) == 1

@@ -139,23 +139,6 @@ def grants(template: dict[str, Any]) -> set[Grant]:
     return found
 
 
-def _condition_entries(condition: str) -> set[str]:
-    if condition == "-":
-        return set()
-    try:
-        parsed = json.loads(condition)
-    except ValueError:
-        return {condition}
-    if not isinstance(parsed, dict):
-        return {condition}
-    return {
-        f"{operator}:{key}={_canonical(value)}"
-        for operator, block in parsed.items()
-        if isinstance(block, dict)
-        for key, value in block.items()
-    }
-
-
 def condition_values(condition: str) -> dict[tuple[str, str], tuple[str, ...]] | None:
     """A grant's condition as (operator, key) → its values, each canonical; None when the
     condition is not a document of operator blocks (an intrinsic, say)."""
@@ -174,6 +157,46 @@ def condition_values(condition: str) -> dict[tuple[str, str], tuple[str, ...]] |
     }
 
 
+def _values_narrow_with_fewer(operator: str) -> bool | None:
+    """True where a condition operator matches when ANY of its values does (fewer values is
+    stricter), False for the negated ones (more values is stricter), None where neither holds
+    (numbers, dates, Bool, Null: only the same values are as strict)."""
+    base = operator.split(":")[-1].removesuffix("IfExists")
+    if base in ("StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike",
+                "IpAddress", "BinaryEquals"):  # fmt: skip
+        return True
+    if ":" in operator:  # ForAnyValue:/ForAllValues: over a negation: only the same values
+        return None
+    if base in ("StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike",
+                "ArnNotEquals", "ArnNotLike", "NotIpAddress"):  # fmt: skip
+        return False
+    return None
+
+
+def at_least_as_strict(new: str, old: str) -> bool:
+    """Whether condition `new` admits no request `old` refuses: every (operator, key) of the
+    old condition is still there, with the same values or, for a matching operator, a subset
+    of them (a team taken out of a list), for a negated one a superset. Unreadable conditions
+    (an intrinsic) are as strict only when they are the same text: when in doubt, broader."""
+    if new == old:
+        return True
+    before, after = condition_values(old), condition_values(new)
+    if before is None or after is None:
+        return False
+    for block, old_values in before.items():
+        if block not in after:
+            return False
+        now, then = set(after[block]), set(old_values)
+        fewer_is_stricter = _values_narrow_with_fewer(block[0])
+        if fewer_is_stricter is True and not now <= then:
+            return False
+        if fewer_is_stricter is False and not now >= then:
+            return False
+        if fewer_is_stricter is None and now != then:
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class SecurityDiff:
     added: tuple[Grant, ...]
@@ -186,15 +209,14 @@ class SecurityDiff:
     @property
     def broadening(self) -> tuple[Grant, ...]:
         """Added Allows not already granted under the same or a looser condition; removed Denies."""
-        previous: dict[tuple[str, ...], list[set[str]]] = {}
+        previous: dict[tuple[str, ...], list[str]] = {}
         for grant in self.removed:
-            previous.setdefault(grant.key, []).append(_condition_entries(grant.condition))
+            previous.setdefault(grant.key, []).append(grant.condition)
         wider = []
         for grant in self.added:
             if grant.effect == "Allow":
-                now = _condition_entries(grant.condition)
-                # Still at least as strict as before: the old conditions all remain.
-                if not any(old <= now for old in previous.get(grant.key, [])):
+                olds = previous.get(grant.key, [])
+                if not any(at_least_as_strict(grant.condition, old) for old in olds):
                     wider.append(grant)
         wider += [g for g in self.removed if g.effect == "Deny"]
         return tuple(wider)
