@@ -487,6 +487,57 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
     assert "no changes" in quiet.out and "BROADENS" not in quiet.out
 
 
+def test_fail_on_broadening_gates_ci_without_a_terminal(
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
+) -> None:
+    """show-changes --fail-on-broadening: exit 4 when access broadens (a first create
+    broadens from nothing), 0 on no change or a narrowing one; the JSON document carries the
+    security diff the gate read."""
+    assert ExitCode.BROADENING.value == 4
+    tenant(SEC_SMALL)
+    gate = ("--config", SEC_SMALL, "--action", "show-changes", "--fail-on-broadening")
+    path = workdir / "configs" / SEC_SMALL
+    names = [p.stack_name for p in plan_stacks(load_sec_config(path))]
+
+    first = expect(run_sec_here(*gate, "--output", "json"), ExitCode.BROADENING)
+    document = json.loads(first.out)
+    stacks = document["result"]["stacks"]
+    assert [s["stack"] for s in stacks] == names and document["exit_code"] == 4
+    assert all(s["operation"] == "CREATE" and s["security"]["broadens_access"] for s in stacks)
+    added = [g for s in stacks for g in s["security"]["added"]]
+    assert added and all(g["broadens"] for g in added if g["effect"] == "Allow")
+    assert "sts:AssumeRole" in {g["action"] for g in added}
+    assert f"access broadens in {', '.join(names)}: exit 4" in first.err
+    assert report(workdir, path.stem, "show-changes") == document  # CI keeps the report too
+
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
+    quiet = expect(run_sec_here(*gate), 0)
+    assert "no changes" in quiet.out and "access broadens" not in quiet.out
+
+    original = path.read_text()
+    wider = original.replace("personas: [data-scientist, viewer]",
+                             "personas: [data-scientist, ml-engineer, viewer]")  # fmt: skip
+    assert wider != original
+    path.write_text(wider)
+    broader = expect(run_sec_here(*gate), ExitCode.BROADENING)
+    assert "BROADENS ACCESS" in broader.out and "access broadens in" in broader.out
+    wide = [s for s in report_result(workdir, path.stem, "show-changes")["stacks"]
+            if s["security"]["broadens_access"]]  # fmt: skip
+    assert wide and all(s["operation"] == "UPDATE" for s in wide)
+    # deploy --dry-run is that show-changes, gate included; without the gate it exits 0
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--dry-run",
+                        "--fail-on-broadening"), ExitCode.BROADENING)  # fmt: skip
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "show-changes"), 0)
+
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
+    path.write_text(original)  # take ml-engineer away again: access narrows
+    narrower = expect(run_sec_here(*gate), 0)
+    assert "access broadens" not in narrower.out
+    security = [s["security"] for s in report_result(workdir, path.stem, "show-changes")["stacks"]]
+    assert any(s["removed"] for s in security)
+    assert not any(s["broadens_access"] for s in security)
+
+
 # -- test-deploy ------------------------------------------------------------------------------
 def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliRunner,
                                          tenant: Tenant, mode: str) -> None:  # fmt: skip

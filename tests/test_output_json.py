@@ -93,7 +93,7 @@ def test_there_is_a_schema_for_every_action_of_both_tools_and_no_alias() -> None
 
 def test_a_document_does_not_pass_for_another_tools_or_actions() -> None:
     data: dict[str, Any] = {
-        "schema_version": 1, "tool": "ml-provisioner", "action": "list-resources",
+        "schema_version": 2, "tool": "ml-provisioner", "action": "list-resources",
         "config": "x.yaml", "exit_code": 2, "result": None, "error": {"message": "m"},
         "aws": None,
     }  # fmt: skip
