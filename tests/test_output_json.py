@@ -232,7 +232,9 @@ def test_every_aws_action_prints_the_document_it_writes(
     assert [s["operation"] for s in preview["result"]["stacks"]] == ["CREATE"]
     dry = _aws(run_ml, workdir, "-con", STARTER, "-act", "deploy", "--dry-run")
     assert dry["action"] == "show-changes"  # deploy --dry-run is show-changes, and says so
-    deployed = _aws(run_ml, workdir, "-con", STARTER, "-act", "deploy", "--force")
+    deployed = _aws(
+        run_ml, workdir, "-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"
+    )
     stack = deployed["result"]["stacks"][0]
     assert (stack["stack"], stack["result"]) == (name, "CREATE_COMPLETE")
     assert deployed["result"]["ssm_parameters"]
