@@ -139,7 +139,8 @@ def measure(args: argparse.Namespace, work: Path, config_path: Path, emulator: E
                       aws_access_key_id="bench", aws_secret_access_key="bench")  # fmt: skip
     tools: dict[str, tuple[list[str], Path]] = {
         "ml-provisioner deploy": (
-            ["ml-provisioner", "-con", args.config, "-act", "deploy", "--force"], work),
+            ["ml-provisioner", "-con", args.config, "-act", "deploy", "--force",
+             "--allow-broadening"], work),
         "aws cloudformation deploy": (
             ["aws", "cloudformation", "deploy", "--template-file", str(template),
              "--stack-name", name, "--capabilities", "CAPABILITY_NAMED_IAM"], work),

@@ -78,14 +78,14 @@ def main() -> int:
             for argv in tenant_setup(sec):  # the administrator's bootstrap
                 run(env, root, SEC, *argv)
             print(f"\n===== {SEC}: {sec.name}")
-            action(SEC, sec, "deploy", "--force")
+            action(SEC, sec, "deploy", "--force", "--allow-broadening")  # a first create
             action(SEC, sec, "status")
             add_tag(sec, "demo-edit", "second-pass")
             action(SEC, sec, "show-changes")
             action(SEC, sec, "detect-drift")
             for ml in tenant.ml:  # the tenant's teams now exist
                 print(f"\n===== {ML}: {ml.name}")
-                action(ML, ml, "deploy", "--force")
+                action(ML, ml, "deploy", "--force", "--allow-broadening")
                 action(ML, ml, "status")
                 add_tag(ml, "demo-edit", "second-pass")
                 action(ML, ml, "show-changes")

@@ -26,6 +26,7 @@ FLAGS = {
     "--dry-run": [],
     "--keep": [],
     "--allow-broadening": [],
+    "--fail-on-broadening": [],
     "--disable-termination-protection": [],
     "--profile": ["dev"],
     "--endpoint-url": ["http://localhost:4566"],
@@ -65,6 +66,19 @@ def test_what_the_issue_found_ignored_is_refused() -> None:
     assert "--keep" not in flags_of(ml.PROG, "deploy")
     assert "--sec-config" not in flags_of(sec.PROG, "validate")
     assert "--dry-run" not in flags_of(sec.PROG, "delete")  # it would delete anyway
+
+
+@pytest.mark.parametrize(("prog", "action"), [(ml.PROG, "deploy"), (sec.PROG, "deploy"),
+                                              (sec.PROG, "bootstrap")])  # fmt: skip
+def test_fail_on_broadening_gates_a_dry_run_only(prog: str, action: str, tmp_path: Path) -> None:
+    """A deploy gates broadening itself (in production, --allow-broadening): the CI gate
+    belongs to its --dry-run, a show-changes. Refused before the config is looked for."""
+    argv = ["-con", "missing.yaml", "-act", action, "--force", "--fail-on-broadening"]
+    code, out, err = run(prog, argv, tmp_path)
+    assert code == 2 and out == ""
+    assert f"{action} takes --fail-on-broadening with --dry-run only" in err
+    assert "missing.yaml" in err and "not found" not in err
+    assert not (tmp_path / "reports").exists()
 
 
 @pytest.mark.parametrize(("prog", "action"), CASES)

@@ -190,7 +190,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
     shown = report_result(workdir, stem, "show-changes")["stacks"][0]
     assert {c["logical_id"] for c in shown["changes"]} == {r.logical_id for r in plan.resources}
 
-    deployed = expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
+    deployed = expect(run_ml("-con", example, "-act", "deploy", "--force", "--allow-broadening"), 0)
     stack = cloud.stack(name)
     assert stack["StackStatus"] == "CREATE_COMPLETE"
     assert stack["EnableTerminationProtection"] is True  # prod
@@ -227,7 +227,7 @@ def test_ml_lifecycle(cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tena
     assert all({"attribute": "Properties", "name": "Tags", "requires_recreation": "Never"}
                in c["changed"] for c in modified)  # fmt: skip
     assert re.search(r"Modify\s+\S+\s+\S+\s+False\s+(\S+, )*Tags\b", changed.out)
-    expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", example, "-act", "deploy", "--force"), 0)  # a tag: no broadening
     assert cloud.stack(name)["StackStatus"] == "UPDATE_COMPLETE"
     assert cloud.parameters(f"/ml/{name.removesuffix('-stack')}")[edited] != "edited"
 
@@ -253,7 +253,7 @@ def test_delete_lists_retained_resources_by_name(cloud: Any, workdir: Path, run_
     enterprise_network(cloud, workdir)
     tenant(ENTERPRISE)
     plan = plan_stack(ml_config(workdir, ENTERPRISE))
-    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force", "--allow-broadening"), 0)
     result = expect(run_ml("-con", ENTERPRISE, "-act", "delete", "--force",
                            "--disable-termination-protection"), 0)  # fmt: skip
     kept = [line for line in result.out.splitlines() if line.startswith("kept")]
@@ -286,7 +286,12 @@ def test_ml_deploy_without_the_tenants_trust_root_is_refused(cloud: Any, run_ml:
 def test_ml_deploy_needs_its_team_in_the_tenants_sec_stacks(
     cloud: Any, run_ml: CliRunner, run_sec_here: CliRunner, workdir: Path
 ) -> None:
-    expect(run_sec_here("--config", STARTER_SEC, "--action", "bootstrap", "--force"), 0)
+    expect(
+        run_sec_here(
+            "--config", STARTER_SEC, "--action", "bootstrap", "--force", "--allow-broadening"
+        ),
+        0,
+    )
     bootstrapped = cloud.stacks()
     assert list(bootstrapped) == ["techcorp-prod-a001-us-west-2-bootstrap-stack"]
 
@@ -298,7 +303,12 @@ def test_ml_deploy_needs_its_team_in_the_tenants_sec_stacks(
     assert cloud.stacks() == bootstrapped
 
     # The tenant's SEC stacks are deployed, but the use case names a team they do not define.
-    expect(run_sec_here("--config", STARTER_SEC, "--action", "deploy", "--force"), 0)
+    expect(
+        run_sec_here(
+            "--config", STARTER_SEC, "--action", "deploy", "--force", "--allow-broadening"
+        ),
+        0,
+    )
     tenants = cloud.stacks()
     path = workdir / "configs" / STARTER
     original = path.read_text()
@@ -310,7 +320,7 @@ def test_ml_deploy_needs_its_team_in_the_tenants_sec_stacks(
                 if "customer-churn" in r["RoleName"]]  # fmt: skip
 
     path.write_text(original)  # its own team: it deploys
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
 
 
 def test_sec_deploy_without_the_tenants_trust_root_is_refused(
@@ -336,9 +346,16 @@ def test_a_tenant_in_order_and_every_role_carries_its_boundary(
 
     sec_name = tenant_sec_config(workdir / "configs" / STARTER).name
     assert sec_name == STARTER_SEC
-    expect(run_sec_here("--config", sec_name, "--action", "bootstrap", "--force"), 0)
-    expect(run_sec_here("--config", sec_name, "--action", "deploy", "--force"), 0)
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(
+        run_sec_here(
+            "--config", sec_name, "--action", "bootstrap", "--force", "--allow-broadening"
+        ),
+        0,
+    )
+    expect(
+        run_sec_here("--config", sec_name, "--action", "deploy", "--force", "--allow-broadening"), 0
+    )
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
 
     ml = ml_config(workdir, STARTER)
     sec = load_sec_config(workdir / "configs" / sec_name)
@@ -397,7 +414,7 @@ def test_show_changes_reviews_a_new_stack_in_a_tagged_stack_it_deletes(
     assert review_tag in review["Tags"]
 
     # A deployed stack is no review stack, and reviewing a change to it makes none.
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
     add_tag(workdir / "configs" / STARTER, "edited", "by-test")
     expect(run_ml("-con", STARTER, "-act", "show-changes"), 0)
     assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
@@ -434,7 +451,10 @@ def test_sec_lifecycle_uploads_large_templates_and_deletes_in_reverse(
     large = [p for p in plans if p.needs_template_url]
     assert large, "the medium example must exercise deploy by TemplateURL"
 
-    expect(run_sec_here("--config", SEC_MEDIUM, "--action", "deploy", "--force"), 0)
+    expect(
+        run_sec_here("--config", SEC_MEDIUM, "--action", "deploy", "--force", "--allow-broadening"),
+        0,
+    )
     assert cloud.stacks(region) == {**bootstrap, **{p.stack_name: "CREATE_COMPLETE" for p in plans}}
     keys = {o["Key"] for o in cloud.client("s3", region).list_objects_v2(
         Bucket=config.template_bucket)["Contents"]}  # fmt: skip
@@ -462,8 +482,24 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
     region = config.region
     assert config.template_bucket is not None and config.env == "prod"
     cloud.client("s3", region).create_bucket(Bucket=config.template_bucket)
-    tenant(SEC_ENTERPRISE)
-    expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 0)
+    bootstrap = tenant(SEC_ENTERPRISE)
+    # A first create in production grants everything it adds: gated like any broadening.
+    gate = ("--config", SEC_ENTERPRISE, "--action", "show-changes", "--fail-on-broadening")
+    reviewed = json.loads(expect(run_sec_here(*gate, "--output", "json"), 4).out)
+    first = expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force"), 2)
+    assert "broadens access in production" in first.err and "--allow-broadening" in first.err
+    for stack in reviewed["result"]["stacks"]:  # what each grants, as the review counted it
+        granted = [g for g in stack["security"]["added"] if g["broadens"]]
+        trust = sum(g["kind"] == "trust" for g in granted)
+        assert granted and trust, stack["stack"]
+        assert f"{stack['stack']} (first create): grants {len(granted)} (" in first.err
+        assert f"trust {trust}" in first.err
+    assert cloud.stacks(region) == bootstrap, "a refused first create creates nothing"
+    assert not (
+        workdir / "reports" / f"{SEC_ENTERPRISE.removesuffix('.yaml')}-deploy.json"
+    ).exists()
+    expect(run_sec_here("--config", SEC_ENTERPRISE, "--action", "deploy", "--force",
+                        "--allow-broadening"), 0)  # fmt: skip
     before = {p.stack_name: cloud.stack(p.stack_name, region).get("LastUpdatedTime")
               for p in plan_stacks(config)}  # fmt: skip
 
@@ -495,13 +531,64 @@ def test_security_diff_flags_broadening_and_prod_needs_the_flag(
     assert "no changes" in quiet.out and "BROADENS" not in quiet.out
 
 
+def test_fail_on_broadening_gates_ci_without_a_terminal(
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
+) -> None:
+    """show-changes --fail-on-broadening: exit 4 when access broadens (a first create
+    broadens from nothing), 0 on no change or a narrowing one; the JSON document carries the
+    security diff the gate read."""
+    assert ExitCode.BROADENING.value == 4
+    tenant(SEC_SMALL)
+    gate = ("--config", SEC_SMALL, "--action", "show-changes", "--fail-on-broadening")
+    path = workdir / "configs" / SEC_SMALL
+    names = [p.stack_name for p in plan_stacks(load_sec_config(path))]
+
+    first = expect(run_sec_here(*gate, "--output", "json"), ExitCode.BROADENING)
+    document = json.loads(first.out)
+    stacks = document["result"]["stacks"]
+    assert [s["stack"] for s in stacks] == names and document["exit_code"] == 4
+    assert all(s["operation"] == "CREATE" and s["security"]["broadens_access"] for s in stacks)
+    added = [g for s in stacks for g in s["security"]["added"]]
+    assert added and all(g["broadens"] for g in added if g["effect"] == "Allow")
+    assert "sts:AssumeRole" in {g["action"] for g in added}
+    assert f"access broadens in {', '.join(names)}: exit 4" in first.err
+    assert report(workdir, path.stem, "show-changes") == document  # CI keeps the report too
+
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
+    quiet = expect(run_sec_here(*gate), 0)
+    assert "no changes" in quiet.out and "access broadens" not in quiet.out
+
+    original = path.read_text()
+    wider = original.replace("personas: [data-scientist, viewer]",
+                             "personas: [data-scientist, ml-engineer, viewer]")  # fmt: skip
+    assert wider != original
+    path.write_text(wider)
+    broader = expect(run_sec_here(*gate), ExitCode.BROADENING)
+    assert "BROADENS ACCESS" in broader.out and "access broadens in" in broader.out
+    wide = [s for s in report_result(workdir, path.stem, "show-changes")["stacks"]
+            if s["security"]["broadens_access"]]  # fmt: skip
+    assert wide and all(s["operation"] == "UPDATE" for s in wide)
+    # deploy --dry-run is that show-changes, gate included; without the gate it exits 0
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--dry-run",
+                        "--fail-on-broadening"), ExitCode.BROADENING)  # fmt: skip
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "show-changes"), 0)
+
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
+    path.write_text(original)  # take ml-engineer away again: access narrows
+    narrower = expect(run_sec_here(*gate), 0)
+    assert "access broadens" not in narrower.out
+    security = [s["security"] for s in report_result(workdir, path.stem, "show-changes")["stacks"]]
+    assert any(s["removed"] for s in security)
+    assert not any(s["broadens_access"] for s in security)
+
+
 # -- test-deploy ------------------------------------------------------------------------------
 def test_test_deploy_beside_a_live_stack(cloud: Any, workdir: Path, run_ml: CliRunner,
                                          tenant: Tenant, mode: str) -> None:  # fmt: skip
     enterprise_network(cloud, workdir)
     plan = plan_stack(ml_config(workdir, ENTERPRISE))
     tenants = tenant(ENTERPRISE)
-    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force", "--allow-broadening"), 0)
     live_parameters = cloud.parameters(f"/ml/{plan.stack_name.removesuffix('-stack')}")
 
     result = expect(run_ml("-con", ENTERPRISE, "-act", "test-deploy"), 0)
@@ -562,13 +649,15 @@ def test_failed_create_rolls_back_then_rerun_recovers(
     iam = cloud.client("iam")
     iam.create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")  # in the way
 
-    failed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 1)
+    failed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 1)
     assert f"FAILED: {plan.stack_name} ended in ROLLBACK_COMPLETE" in failed.out
     assert re.search(rf"{role.logical_id} \(AWS::IAM::Role\) CREATE_FAILED: .+", failed.out)
     assert cloud.stacks() == {**tenants, plan.stack_name: "ROLLBACK_COMPLETE"}
 
     iam.delete_role(RoleName=role.physical_name)
-    recovered = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    recovered = expect(
+        run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0
+    )
     assert "left in ROLLBACK_COMPLETE" in recovered.out
     assert cloud.stacks() == {**tenants, plan.stack_name: "CREATE_COMPLETE"}
 
@@ -581,7 +670,7 @@ def test_throttling_and_server_errors_are_retried(cloud: Any, run_ml: CliRunner,
         Fault("CreateChangeSet", 503, "ServiceUnavailable", 1, "try later"),
         Fault("GetParametersByPath", 400, "ThrottlingException", 1),
     )
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
     assert FAULTS.take("*") is None, "every injected fault was served and survived"
     assert len(cloud.stacks()) == len(tenants) + 1
 
@@ -626,7 +715,7 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
         env = dict(os.environ)
         process = subprocess.Popen(
             [sys.executable, "-m", "provisioner.cli.ml", "-con", STARTER, "-act", "deploy",
-             "--force"],
+             "--force", "--allow-broadening"],
             cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         assert process.stdout is not None
@@ -640,7 +729,9 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
         name = plan_stack(ml_config(workdir, STARTER)).stack_name
         assert cloud.stack(name)["StackStatus"] == "CREATE_IN_PROGRESS"
 
-        resumed = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+        resumed = expect(
+            run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0
+        )
         assert "still running; following it" in resumed.out
         assert "ended in CREATE_COMPLETE" in resumed.out
         assert f"{name}: no changes" in resumed.out
@@ -651,13 +742,14 @@ def test_interrupted_deploy_is_picked_up_by_the_next_run(
 def test_two_deploys_of_one_stack_at_once(cloud: Any, run_ml: CliRunner, workdir: Path,
                                           tenant: Tenant) -> None:  # fmt: skip
     tenant(STARTER)
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
     add_tag(workdir / "configs" / STARTER, "edited", "two-at-once")
     SETTINGS.resource_delay = 0.02
     results: list[CliResult] = []
     try:
-        threads = [threading.Thread(target=lambda: results.append(
-            run_ml("-con", STARTER, "-act", "deploy", "--force"))) for _ in range(2)]  # fmt: skip
+        argv = ("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening")
+        threads = [threading.Thread(target=lambda: results.append(run_ml(*argv)))
+                   for _ in range(2)]  # fmt: skip
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -687,12 +779,12 @@ RECORDED_CALLS: dict[str, dict[str, set[str]]] = {"ml": {}, "sec": {}}
 EDIT = ("edit",)
 LIFECYCLE: tuple[tuple[str, ...], ...] = (
     ("show-changes",),  # of a new stack: a review stack made and deleted again
-    ("deploy", "--force"),  # create
+    ("deploy", "--force", "--allow-broadening"),  # create
     ("status",),
     ("detect-drift",),
     EDIT,
     ("show-changes",),  # of a live stack
-    ("deploy", "--force"),  # update
+    ("deploy", "--force"),  # update: not broadening
     ("test-deploy",),
     ("delete", "--force", "--disable-termination-protection"),
 )
@@ -736,7 +828,7 @@ def test_every_call_of_the_lifecycle_is_allowed_by_the_operator_policy(
     trust_root = TenantNames.of(sec_config)
     bootstrap_calls = _run_recorded(
         run_sec_here, "sec", SEC_MEDIUM, trust_root.config_stem, workdir,
-        (("bootstrap", "--dry-run"), ("bootstrap", "--force")),
+        (("bootstrap", "--dry-run"), ("bootstrap", "--force", "--allow-broadening")),
     )  # fmt: skip
     admin = bootstrap_policy(trust_root, sec_config.is_prod)
     denied = _not_allowed(bootstrap_calls, admin.actions)
@@ -873,7 +965,8 @@ def test_output_closed_midway_does_not_stop_a_deploy(cloud: Any, workdir: Path,
             self.left -= text.count("\n")
             return super().write(text)
 
-    code = ml_cli.main(["-con", STARTER, "-act", "deploy", "--force"], cwd=workdir,
+    code = ml_cli.main(["-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"],
+                       cwd=workdir,
                        stdout=ClosedAfter(3), stderr=io.StringIO())  # fmt: skip
     assert code == 0
     name = plan_stack(ml_config(workdir, STARTER)).stack_name
@@ -893,22 +986,22 @@ def test_failed_first_create_in_prod_leaves_nothing_retained(
     role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
     iam = cloud.client("iam")
     iam.create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")
-    expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force"), 1)
+    expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force", "--allow-broadening"), 1)
     iam.delete_role(RoleName=role.physical_name)
     buckets = [b["Name"] for b in cloud.client("s3").list_buckets()["Buckets"]]
     assert bucket.physical_name not in buckets
-    expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force", "--allow-broadening"), 0)
 
 
 def test_deploy_warns_of_a_parameter_changed_out_of_band(cloud: Any, run_ml: CliRunner,
                                                          workdir: Path,
                                                          tenant: Tenant) -> None:  # fmt: skip
     tenant(STARTER)
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
     name = plan_stack(ml_config(workdir, STARTER)).stack_name.removesuffix("-stack")
     edited = f"/ml/{name}/pipeline-name"
     cloud.client("ssm").put_parameter(Name=edited, Value="hacked", Type="String", Overwrite=True)
-    again = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)
+    again = expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 0)  # no change: no flag
     assert "no changes" in again.out
     assert re.search(rf"warning: 1 SSM parameter\(s\) .*\({re.escape(edited)}\)", again.out)
     assert report_result(workdir, STARTER.removesuffix(".yaml"), "deploy")[
@@ -934,9 +1027,11 @@ def test_a_govcloud_tenant_deploys_updates_and_deletes(
     IAM resources finds them (the emulator keeps them per partition, as AWS does)."""
     sec = in_region(workdir, STARTER_SEC, GOVCLOUD)
     ml = in_region(workdir, STARTER, GOVCLOUD)
-    expect(run_sec_here("--config", sec, "--action", "bootstrap", "--force"), 0)
-    expect(run_sec_here("--config", sec, "--action", "deploy", "--force"), 0)
-    expect(run_ml("-con", ml, "-act", "deploy", "--force"), 0)
+    expect(
+        run_sec_here("--config", sec, "--action", "bootstrap", "--force", "--allow-broadening"), 0
+    )
+    expect(run_sec_here("--config", sec, "--action", "deploy", "--force", "--allow-broadening"), 0)
+    expect(run_ml("-con", ml, "-act", "deploy", "--force", "--allow-broadening"), 0)
 
     iam = cloud.client("iam", GOVCLOUD)
     boundary = f"arn:aws-us-gov:iam::{ACCOUNT}:policy/techcorp-prod-a001-{GOVCLOUD}-ml-boundary"

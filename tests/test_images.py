@@ -321,10 +321,15 @@ def test_an_aws_lifecycle_from_the_containers(
         )  # fmt: skip
 
     sec = "techcorp-prod-a001-us-west-2-sec.yaml"
-    for step in (("bootstrap", "--force"), ("deploy", "--force")):
+    for step in (
+        ("bootstrap", "--force", "--allow-broadening"),
+        ("deploy", "--force", "--allow-broadening"),
+    ):
         done = run("sec", "sec-provisioner:small", sec, *step)
         assert done.returncode == 0, f"{step}: {done.stdout}\n{done.stderr}"
-    deployed = run("ml", "ml-provisioner:starter", ML_CONFIG, "deploy", "--force")
+    deployed = run(
+        "ml", "ml-provisioner:starter", ML_CONFIG, "deploy", "--force", "--allow-broadening"
+    )
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
     cloudformation = boto3.client(
         "cloudformation", endpoint_url=emulator_cloud.url, region_name="us-west-2",

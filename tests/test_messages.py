@@ -186,7 +186,7 @@ def test_status_of_a_first_create_that_rolled_back(
     plan = plan_stack(load_ml_config(workdir / "configs" / STARTER))
     role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
     cloud.client("iam").create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force"), 1)
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 1)
     result = expect(run_ml("-con", STARTER, "-act", "status"), 1)
     assert f"{plan.stack_name}: ROLLBACK_COMPLETE" in result.out
     assert "deploy --force (it deletes the stack and creates it anew)" in result.out

@@ -93,7 +93,7 @@ def test_there_is_a_schema_for_every_action_of_both_tools_and_no_alias() -> None
 
 def test_a_document_does_not_pass_for_another_tools_or_actions() -> None:
     data: dict[str, Any] = {
-        "schema_version": 1, "tool": "ml-provisioner", "action": "list-resources",
+        "schema_version": 2, "tool": "ml-provisioner", "action": "list-resources",
         "config": "x.yaml", "exit_code": 2, "result": None, "error": {"message": "m"},
         "aws": None,
     }  # fmt: skip
@@ -232,7 +232,9 @@ def test_every_aws_action_prints_the_document_it_writes(
     assert [s["operation"] for s in preview["result"]["stacks"]] == ["CREATE"]
     dry = _aws(run_ml, workdir, "-con", STARTER, "-act", "deploy", "--dry-run")
     assert dry["action"] == "show-changes"  # deploy --dry-run is show-changes, and says so
-    deployed = _aws(run_ml, workdir, "-con", STARTER, "-act", "deploy", "--force")
+    deployed = _aws(
+        run_ml, workdir, "-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"
+    )
     stack = deployed["result"]["stacks"][0]
     assert (stack["stack"], stack["result"]) == (name, "CREATE_COMPLETE")
     assert deployed["result"]["ssm_parameters"]

@@ -140,7 +140,13 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
     aws.add_argument(
         "--allow-broadening",
         action=_OnceFlag,
-        help="deploy: accept a change that broadens access in production",
+        help="deploy, bootstrap: accept a change that broadens access in production "
+        "(a first create included)",
+    )
+    aws.add_argument(
+        "--fail-on-broadening",
+        action=_OnceFlag,
+        help="show-changes (deploy, bootstrap --dry-run): exit 4 when the change broadens access",
     )
     aws.add_argument(
         "--disable-termination-protection",

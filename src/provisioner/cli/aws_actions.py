@@ -171,11 +171,20 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         from provisioner.deploy.show_changes import show_changes as run
 
         target = load(inv, None)
-        return run_aws_action(inv, target, lambda g, say: run(g, target, say))
+        gate = inv.fail_on_broadening
+        return run_aws_action(
+            inv, target, lambda g, say: run(g, target, say, fail_on_broadening=gate)
+        )
 
     def deploy(inv: Invocation) -> Outcome:
         if inv.dry_run:
             return show_changes(replace(inv, action="show-changes"))
+        if inv.fail_on_broadening:  # a deploy gates broadening itself, in production
+            raise InputError(
+                inv.config,
+                f"{inv.action} takes --fail-on-broadening with --dry-run only (a show-changes); "
+                "nothing was done",
+            )
         target = load(inv, None)
         _refuse_without_force(
             inv,

@@ -22,13 +22,14 @@ ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "create-report": (),
     "list-resources": (),
     "create-seed-code": (),
-    "show-changes": _AWS,
-    "deploy": ("--force", "--dry-run", "--allow-broadening", *_AWS),
+    "show-changes": ("--fail-on-broadening", *_AWS),
+    # --fail-on-broadening with --dry-run only: that deploy is a show-changes.
+    "deploy": ("--force", "--dry-run", "--allow-broadening", "--fail-on-broadening", *_AWS),
     "test-deploy": ("--keep", *_AWS),
     "status": _AWS,
     "detect-drift": _AWS,
     "delete": ("--force", "--disable-termination-protection", *_AWS),
-    "bootstrap": ("--force", "--dry-run", *_AWS),
+    "bootstrap": ("--force", "--dry-run", "--allow-broadening", "--fail-on-broadening", *_AWS),
 }
 
 # Every action takes it: every action's result has a JSON document (docs/output-json.md).

@@ -26,6 +26,7 @@ class Invocation:
     endpoint_url: str | None = None
     keep: bool = False
     allow_broadening: bool = False
+    fail_on_broadening: bool = False
     disable_termination_protection: bool = False
     sec_config: str | None = None
     # json: stdout holds the one JSON document, so progress goes to stderr.

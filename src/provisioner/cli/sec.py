@@ -133,7 +133,8 @@ def _trust_root(inv: Invocation, config: SecConfig) -> Prerequisite:
         tenant.bootstrap_path,
         f"the tenant's trust root ({tenant.bootstrap_stack}: the permission boundaries every "
         f"role carries) is not deployed; an administrator runs it once per tenant and region: "
-        f"sec-provisioner --config {inv.config} --action bootstrap --force",
+        f"sec-provisioner --config {inv.config} --action bootstrap --force"
+        + (" --allow-broadening" if config.is_prod else ""),
     )
 
 

@@ -48,6 +48,7 @@ def _parse(
         endpoint_url=args.endpoint_url,
         keep=args.keep,
         allow_broadening=args.allow_broadening,
+        fail_on_broadening=args.fail_on_broadening,
         disable_termination_protection=args.disable_termination_protection,
         sec_config=args.sec_config,
         output=args.output,

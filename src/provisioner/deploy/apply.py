@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from provisioner.cfn.security_diff import SecurityDiff
+from collections import Counter
+
+from provisioner.cfn.security_diff import Grant, SecurityDiff
 from provisioner.deploy import change_sets
 from provisioner.deploy.errors import StackBusy
 from provisioner.deploy.gateway import AwsGateway
@@ -36,6 +38,20 @@ def access_changes(
     return diffs, live
 
 
+def _broadening_lines(stack: str, grants: tuple[Grant, ...]) -> list[str]:
+    return [f"{stack}: {g.resource} {g.document}: {g.describe()}" for g in grants]
+
+
+def _first_create(stack: str, grants: tuple[Grant, ...]) -> str:
+    """A new stack's grants by kind: one line, where its hundreds of grants would be cut."""
+    kinds = Counter(g.kind for g in grants)
+    by_kind = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    return (
+        f"{stack} (first create): grants {len(grants)} ({by_kind}), each in "
+        "--action show-changes --output json"
+    )
+
+
 def check_prerequisites(gateway: AwsGateway, target: DeployTarget) -> None:
     """The tenant's trust root (and, for ML, the owning team) must be deployed first: their
     roles would otherwise fail on a boundary or team that does not exist, half-way through."""
@@ -56,17 +72,17 @@ def deploy(
     change_sets.upload_templates(gateway, target)
     diffs, live = access_changes(gateway, target, say, poller)
     if target.production and not allow_broadening:
-        # A first create is reviewed with show-changes; the flag guards changes to live stacks.
-        wide = {
-            name: diff.broadening
-            for name, diff in diffs.items()
-            if diff.broadening and name in live
-        }
+        # A first create grants everything it adds: in production it broadens from nothing.
+        wide = {name: diff.broadening for name, diff in diffs.items() if diff.broadening}
         if wide:
             lines = [
-                f"{name}: {g.resource} {g.document}: {g.describe()}"
+                line
                 for name, grants in wide.items()
-                for g in grants
+                for line in (
+                    _broadening_lines(name, grants)
+                    if name in live
+                    else [_first_create(name, grants)]
+                )
             ]
             raise InputError(
                 target.config_stem,

@@ -10,13 +10,21 @@ from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import wait_until_idle
 from provisioner.deploy.target import DeployTarget
+from provisioner.exit_codes import ExitCode
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.show_changes import ShowChangesResult, StackPreview
 
 
 def show_changes(
-    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None = None,
+    *,
+    fail_on_broadening: bool = False,
 ) -> ActionResult[ShowChangesResult]:
+    """The preview of every stack; with `fail_on_broadening`, exit BROADENING when any stack's
+    change broadens access (a first create grants all it adds: it broadens from nothing)."""
     stacks: list[StackPreview] = []
     change_sets.upload_templates(gateway, target)
     for template in target.stacks:
@@ -61,4 +69,12 @@ def show_changes(
                 security=AccessChange.of(access),
             )
         )
-    return ActionResult(ShowChangesResult(stacks=stacks))
+    result = ShowChangesResult(stacks=stacks)
+    wide = [s.stack for s in stacks if s.security.broadens_access]
+    if fail_on_broadening and wide:
+        say(
+            f"access broadens in {', '.join(wide)}: exit {ExitCode.BROADENING.value} "
+            "(--fail-on-broadening)"
+        )
+        return ActionResult(result, ExitCode.BROADENING)
+    return ActionResult(result)

@@ -186,11 +186,13 @@ def tenant_sec_config(config: Path) -> Path:
 
 def tenant_setup(config: Path) -> list[list[str]]:
     """The sec-provisioner arguments to run, in order, before `config` can deploy: the
-    tenant's bootstrap, and for an ML config also the tenant's SEC stacks (its team)."""
+    tenant's bootstrap, and for an ML config also the tenant's SEC stacks (its team). Each is
+    a first create, which in production broadens access: the administrator accepts it."""
     sec = tenant_sec_config(config) if config.name.endswith(ML_SUFFIX) else config
-    steps = [["--config", sec.name, "--action", "bootstrap", "--force"]]
+    accept = ["--force", "--allow-broadening"]
+    steps = [["--config", sec.name, "--action", "bootstrap", *accept]]
     if config.name.endswith(ML_SUFFIX):
-        steps.append(["--config", sec.name, "--action", "deploy", "--force"])
+        steps.append(["--config", sec.name, "--action", "deploy", *accept])
     return steps
 
 

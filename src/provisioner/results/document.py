@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from provisioner.exit_codes import ExitCode
 from provisioner.results.base import FROZEN, Entry, Result
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
 
 R = TypeVar("R", bound=Result)
 
@@ -49,7 +49,7 @@ class Document(BaseModel, Generic[R]):
 
     model_config = FROZEN
 
-    schema_version: Literal[1] = Field(
+    schema_version: Literal[2] = Field(
         SCHEMA_VERSION, description="raised only by a change that is not an addition"
     )
     tool: str = Field(description="ml-provisioner or sec-provisioner")
