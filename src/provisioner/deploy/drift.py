@@ -91,10 +91,14 @@ def _own_reads(
 ) -> AccessDrift:
     """The access the deployed template declares, read back from IAM, KMS and S3."""
     template = gateway.template_of(stack_id)
-    listed = gateway.stack_resources(stack_id)
+    # DescribeStackResourceDrifts pages through every resource; DescribeStackResources (at most
+    # 100 in AWS) adds any it did not list.
+    listed = [(r.logical_id, r.physical_id, r.resource_type)
+              for r in gateway.stack_resources(stack_id)]  # fmt: skip
+    listed += [(d.logical_id, d.physical_id, d.resource_type) for d in drifts]
     context = Context(
-        physical={r.logical_id: r.physical_id for r in listed if r.physical_id},
-        types={r.logical_id: r.resource_type for r in listed},
+        physical={logical_id: physical for logical_id, physical, _ in listed if physical},
+        types={logical_id: kind for logical_id, _, kind in listed if kind},
         account=account,
         region=region,
         partition=partition_of(region),
