@@ -860,6 +860,8 @@ def _iam_actions(call: str) -> set[str]:
         return {"*"}
     service, operation = call.split(":")
     prefix = {"monitoring": "cloudwatch"}.get(service, service)
+    # The S3 API's GetPublicAccessBlock is authorized as s3:GetBucketPublicAccessBlock.
+    operation = {"s3:GetPublicAccessBlock": "GetBucketPublicAccessBlock"}.get(call, operation)
     return {f"{prefix}:{operation}"}
 
 
@@ -929,6 +931,135 @@ def test_drift_with_a_stack_not_deployed(cloud: Any, workdir: Path, run_sec_here
     assert f"{plans[1].stack_name}: not deployed" in result.out
     stacks = report_result(workdir, SEC_SMALL.removesuffix(".yaml"), "detect-drift")["stacks"]
     assert [s["status"] for s in stacks] == ["IN_SYNC", "NOT_DEPLOYED"]
+
+
+def _drifted(workdir: Path, config: str) -> dict[str, dict[str, Any]]:
+    """The drifted resources of detect-drift's report, by logical id, with their
+    differences by path."""
+    found = {}
+    for stack in report_result(workdir, config.removesuffix(".yaml"), "detect-drift")["stacks"]:
+        for resource in stack["resources"]:
+            if resource["status"] != "IN_SYNC" and resource["differences"]:
+                paths = {d["path"]: d for d in resource["differences"]}
+                found[resource["logical_id"]] = {**resource, "by_path": paths}
+    return found
+
+
+def _stack_resources(cloud: Any, stack: str, kind: str) -> list[tuple[str, str]]:
+    listed = cloud.client("cloudformation").describe_stack_resources(StackName=stack)
+    return sorted((r["LogicalResourceId"], r["PhysicalResourceId"])
+                  for r in listed["StackResources"] if r["ResourceType"] == kind)  # fmt: skip
+
+
+ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})  # fmt: skip
+
+
+def test_drift_of_roles_and_groups_cloudformation_does_not_report(
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
+) -> None:
+    """An inline policy put on a role, a managed policy attached to a role, a boundary removed
+    and one changed, an inline policy put on a group and a managed policy attached to it: the
+    emulator's drift detection, as CloudFormation's, reports only the boundaries; detect-drift
+    reads the rest itself (cloudformation-coverage-roadmap #936)."""
+    tenant(SEC_SMALL)
+    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--force"), 0)
+    teams = plan_stacks(load_sec_config(workdir / "configs" / SEC_SMALL))[0].stack_name
+    roles = _stack_resources(cloud, teams, "AWS::IAM::Role")
+    groups = _stack_resources(cloud, teams, "AWS::IAM::Group")
+    assert len(roles) >= 4 and groups
+    in_sync = expect(run_sec_here("--config", SEC_SMALL, "--action", "detect-drift"), 0)
+    assert f"{teams}: IN_SYNC" in in_sync.out
+    assert (
+        f"access read for {len(groups)} group" in in_sync.out
+        and f"{len(roles)} roles" in in_sync.out
+    )
+
+    iam = cloud.client("iam")
+    stray = iam.create_policy(PolicyName="out-of-band", PolicyDocument=ALLOW_ALL)["Policy"]["Arn"]
+    (inline_role, inline_name), (attached_role, attached_name) = roles[0], roles[1]
+    (unbounded_role, unbounded_name), (rebounded_role, rebounded_name) = roles[2], roles[3]
+    group, group_name = groups[0]
+    iam.put_role_policy(RoleName=inline_name, PolicyName="backdoor", PolicyDocument=ALLOW_ALL)
+    iam.attach_role_policy(RoleName=attached_name, PolicyArn=stray)
+    iam.delete_role_permissions_boundary(RoleName=unbounded_name)
+    iam.put_role_permissions_boundary(RoleName=rebounded_name, PermissionsBoundary=stray)
+    iam.put_group_policy(GroupName=group_name, PolicyName="backdoor", PolicyDocument=ALLOW_ALL)
+    iam.attach_group_policy(GroupName=group_name, PolicyArn=stray)
+
+    drift = expect(run_sec_here("--config", SEC_SMALL, "--action", "detect-drift"), 3)
+    assert f"{teams}: DRIFTED" in drift.out
+    found = _drifted(workdir, SEC_SMALL)
+    assert set(found) == {inline_role, attached_role, unbounded_role, rebounded_role, group}
+    added = found[inline_role]["by_path"]["/Policies/backdoor"]
+    assert (added["kind"], added["actual"], added["found_by"]) == (
+        "ADD",
+        "inline policy backdoor",
+        "provisioner",
+    )
+    assert found[attached_role]["by_path"][f"/ManagedPolicyArns/{stray}"]["kind"] == "ADD"
+    assert found[unbounded_role]["by_path"]["/PermissionsBoundary"]["kind"] == "REMOVE"
+    changed = found[rebounded_role]["by_path"]["/PermissionsBoundary"]
+    assert changed["kind"] == "NOT_EQUAL" and stray in changed["actual"]
+    # A group's declared Policies CloudFormation compares as a whole; the tool names the one added.
+    by_path = found[group]["by_path"]
+    assert set(by_path) == {"/Policies", "/Policies/backdoor", f"/ManagedPolicyArns/{stray}"}
+    assert by_path["/Policies"]["found_by"] == "cloudformation"
+    assert all(r["status"] == "MODIFIED" for r in found.values())
+    assert f"{inline_role} ({inline_name})" in drift.out
+    assert (
+        "ADD       /Policies/backdoor" in drift.out
+        and "not compared by CloudFormation" in drift.out
+    )
+
+
+def test_drift_of_key_and_bucket_policies_and_public_access(
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+) -> None:
+    """A statement added to the key policy, one added to the bucket policy, the bucket's
+    public access block loosened: read by detect-drift itself (the emulator's drift detection
+    does not check keys or buckets; CloudFormation's misses what the template leaves out)."""
+    enterprise_network(cloud, workdir)
+    tenant(ENTERPRISE)
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    stack = plan_stack(ml_config(workdir, ENTERPRISE)).stack_name
+    in_sync = expect(run_ml("-con", ENTERPRISE, "-act", "detect-drift"), 0)
+    assert "1 bucket" in in_sync.out and "1 key" in in_sync.out
+
+    [(key, key_id)] = _stack_resources(cloud, stack, "AWS::KMS::Key")
+    [(bucket, bucket_name)] = _stack_resources(cloud, stack, "AWS::S3::Bucket")
+    [(bucket_policy, _)] = _stack_resources(cloud, stack, "AWS::S3::BucketPolicy")
+    kms, s3 = cloud.client("kms"), cloud.client("s3")
+    stranger = {"AWS": "arn:aws:iam::444455556666:root"}
+    grant = {"Sid": "Stranger", "Effect": "Allow", "Principal": stranger, "Action": "kms:Decrypt",
+             "Resource": "*"}  # fmt: skip
+    key_policy = json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])
+    key_policy["Statement"].append(grant)
+    kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(key_policy))
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket_name)["Policy"])
+    policy["Statement"].append({**grant, "Action": "s3:GetObject",
+                                "Resource": f"arn:aws:s3:::{bucket_name}/*"})  # fmt: skip
+    s3.put_bucket_policy(Bucket=bucket_name, Policy=json.dumps(policy))
+    s3.put_public_access_block(Bucket=bucket_name, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})  # fmt: skip
+
+    drift = expect(run_ml("-con", ENTERPRISE, "-act", "detect-drift"), 3)
+    assert f"{stack}: DRIFTED" in drift.out
+    found = _drifted(workdir, ENTERPRISE)
+    assert set(found) == {key, bucket, bucket_policy}
+    added = found[key]["by_path"]["/KeyPolicy/Statement/Stranger"]
+    assert added["kind"] == "ADD" and "444455556666" in added["actual"]
+    assert set(found[bucket_policy]["by_path"]) == {"/PolicyDocument/Statement/Stranger"}
+    loosened = found[bucket]["by_path"]
+    assert set(loosened) == {"/PublicAccessBlockConfiguration/BlockPublicPolicy",
+                             "/PublicAccessBlockConfiguration/RestrictPublicBuckets"}  # fmt: skip
+    assert {(d["expected"], d["actual"]) for d in loosened.values()} == {("true", "false")}
+
+    s3.delete_bucket_policy(Bucket=bucket_name)  # gone entirely: declared, absent
+    expect(run_ml("-con", ENTERPRISE, "-act", "detect-drift"), 3)
+    removed = _drifted(workdir, ENTERPRISE)[bucket_policy]["by_path"]["/PolicyDocument"]
+    assert removed["kind"] == "REMOVE" and removed["actual"] == "(absent)"
 
 
 def test_changing_which_teams_an_account_reads_deploys(

@@ -185,3 +185,48 @@ def test_each_variant_runs_exactly_its_actions(name: str, config: Any, policies:
                 assert all(decided.values()), (variant, action, decided)
             else:
                 assert not all(decided.values()), (variant, action)
+
+
+# detect-drift's own reads (deploy/access_drift.py), by the type of resource they read.
+DRIFT_READS = {
+    "AWS::IAM::Role": ("iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"),
+    "AWS::IAM::Group": ("iam:ListGroupPolicies", "iam:ListAttachedGroupPolicies"),
+    "AWS::KMS::Key": ("kms:GetKeyPolicy",),
+    "AWS::S3::Bucket": ("s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock"),
+}
+
+
+@pytest.mark.parametrize(("name", "config", "policies"), POLICIES, ids=IDS)
+def test_every_variant_that_detects_drift_reads_what_cloudformation_does_not(
+    name: str, config: Any, policies: Any
+) -> None:
+    """Each role's and group's inline and attached policies, each key's and bucket's policy and
+    the bucket's public access block: allowed on the planned resource's ARN by every variant
+    that serves detect-drift (the reviewer and read-only ones too)."""
+    from provisioner.ml.plan import plan_stack
+    from provisioner.sec.plan import plan_stacks
+
+    plans = [plan_stack(config)] if hasattr(config, "use_case") else plan_stacks(config)
+    resources = [r for plan in plans for r in plan.resources if r.type in DRIFT_READS]
+    assert resources
+    serving = [v for v in policies if "detect-drift" in v.actions]
+    assert Variant.READ_ONLY in serving and Variant.REVIEWER in serving
+    operator = partition_of(config.region).iam_arn(config.account_id, "user/operator")
+
+    def allowed(policy: PolicyDocument, action: str, r: Any) -> bool:
+        tags = {f"aws:ResourceTag/{t['Key']}": t["Value"] for t in r.properties.get("Tags", [])}
+        if r.type != "AWS::KMS::Key":
+            return _decide(policy, action, r.arn, **tags)
+        # A key's reads are decided by its key policy too (it delegates to the account's IAM).
+        request = Request(action, r.arn, {"aws:MultiFactorAuthPresent": True, **tags}, operator)
+        decided = evaluate(request, [policy.to_json()], resource_policy=r.properties["KeyPolicy"])
+        return decided.allowed
+
+    denied = [
+        (variant.value, action, r.arn)
+        for variant in serving
+        for r in resources
+        for action in DRIFT_READS[r.type]
+        if not allowed(policies[variant], action, r)
+    ]
+    assert denied == []

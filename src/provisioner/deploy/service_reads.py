@@ -1,4 +1,5 @@
-"""Read-only calls of each service's own API, one typed method each, for smoke checks.
+"""Read-only calls of each service's own API, one typed method each, for smoke checks and
+detect-drift's own reads of what CloudFormation's drift detection does not look at.
 
 Every call goes through the gateway (its session, retries, error mapping and call count).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
 
 
@@ -28,6 +30,38 @@ class ServiceReads:
             lambda: iam.list_attached_role_policies(RoleName=name),
         )
         return [p["PolicyArn"] for p in raw.get("AttachedPolicies", [])]
+
+    def role_inline_policies(self, name: str) -> list[str]:
+        iam = self._client("iam")
+        pages = iam.get_paginator("list_role_policies")
+        raw = self._read(
+            f"ListRolePolicies {name}",
+            lambda: [n for page in pages.paginate(RoleName=name) for n in page["PolicyNames"]],
+        )
+        return sorted(raw)
+
+    def group_inline_policies(self, name: str) -> list[str]:
+        iam = self._client("iam")
+        pages = iam.get_paginator("list_group_policies")
+        raw = self._read(
+            f"ListGroupPolicies {name}",
+            lambda: [n for page in pages.paginate(GroupName=name) for n in page["PolicyNames"]],
+        )
+        return sorted(raw)
+
+    def attached_group_policies(self, name: str) -> list[str]:
+        iam = self._client("iam")
+        pages = iam.get_paginator("list_attached_group_policies")
+        raw = self._read(
+            f"ListAttachedGroupPolicies {name}",
+            lambda: [
+                p["PolicyArn"]
+                for page in pages.paginate(GroupName=name)
+                for p in page["AttachedPolicies"]
+                if "PolicyArn" in p
+            ],
+        )
+        return sorted(raw)
 
     def get_group(self, name: str) -> dict[str, Any]:
         iam = self._client("iam")
@@ -86,6 +120,40 @@ class ServiceReads:
     def bucket_policy(self, bucket: str) -> dict[str, Any]:
         s3 = self._client("s3")
         raw = self._read(f"GetBucketPolicy {bucket}", lambda: s3.get_bucket_policy(Bucket=bucket))
+        return dict(json.loads(raw["Policy"]))
+
+    def bucket_policy_if_any(self, bucket: str) -> dict[str, Any] | None:
+        """The bucket's policy, or None when it has none (S3 answers NoSuchBucketPolicy)."""
+        try:
+            return self.bucket_policy(bucket)
+        except AwsFailure as exc:
+            if ": NoSuchBucketPolicy:" in str(exc):
+                return None
+            raise
+
+    def public_access_block(self, bucket: str) -> dict[str, bool] | None:
+        """The bucket's four public access block settings, or None when it has no
+        configuration (S3 answers NoSuchPublicAccessBlockConfiguration). Named by its IAM
+        action, s3:GetBucketPublicAccessBlock."""
+        s3 = self._client("s3")
+        try:
+            raw = self._read(
+                f"GetBucketPublicAccessBlock {bucket}",
+                lambda: s3.get_public_access_block(Bucket=bucket),
+            )
+        except AwsFailure as exc:
+            if ": NoSuchPublicAccessBlockConfiguration:" in str(exc):
+                return None
+            raise
+        settings = raw.get("PublicAccessBlockConfiguration", {})
+        return {key: bool(value) for key, value in settings.items()}
+
+    def key_policy(self, key_id: str) -> dict[str, Any]:
+        kms = self._client("kms")
+        raw = self._read(
+            f"GetKeyPolicy {key_id}",
+            lambda: kms.get_key_policy(KeyId=key_id, PolicyName="default"),
+        )
         return dict(json.loads(raw["Policy"]))
 
     def describe_key(self, key_id: str) -> dict[str, Any]:

@@ -1,4 +1,6 @@
-"""detect-drift: CloudFormation's drift detection, stack by stack and resource by resource."""
+"""detect-drift: CloudFormation's drift detection and the tool's own reads of access
+(inline and managed policies, boundaries, key and bucket policies, public access blocks),
+stack by stack and resource by resource."""
 
 from __future__ import annotations
 
@@ -14,13 +16,22 @@ class PropertyDifference(Entry):
     path: str = Field(description="the property's path, e.g. /Value")
     expected: str
     actual: str
+    found_by: Literal["cloudformation", "provisioner"] = Field(
+        default="cloudformation",
+        description="cloudformation: its drift detection; provisioner: the tool's own read of "
+        "what CloudFormation does not compare (inline and attached policies, boundaries, key "
+        "and bucket policies, public access blocks)",
+    )
 
 
 class ResourceDrift(Entry):
     logical_id: str
     physical_id: str
     type: str
-    status: str = Field(description="IN_SYNC, MODIFIED, DELETED or NOT_CHECKED")
+    status: str = Field(
+        description="IN_SYNC, MODIFIED, DELETED or NOT_CHECKED (CloudFormation's; MODIFIED too "
+        "when only the tool's own reads found a difference)"
+    )
     differences: list[PropertyDifference]
 
 
@@ -31,6 +42,11 @@ class StackDrift(Entry):
         description="DETECTION_COMPLETE or DETECTION_FAILED (incomplete); null: not deployed"
     )
     resources: list[ResourceDrift]
+    not_compared: list[str] = Field(
+        default_factory=list,
+        description="what the tool's own reads could not compare: declarations built from "
+        "intrinsics it does not resolve",
+    )
 
 
 class DriftResult(Result):
