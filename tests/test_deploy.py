@@ -1021,7 +1021,7 @@ def test_drift_of_key_and_bucket_policies_and_public_access(
     does not check keys or buckets; CloudFormation's misses what the template leaves out)."""
     enterprise_network(cloud, workdir)
     tenant(ENTERPRISE)
-    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force"), 0)
+    expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force", "--allow-broadening"), 0)
     stack = plan_stack(ml_config(workdir, ENTERPRISE)).stack_name
     in_sync = expect(run_ml("-con", ENTERPRISE, "-act", "detect-drift"), 0)
     assert "1 bucket" in in_sync.out and "1 key" in in_sync.out
