@@ -145,6 +145,15 @@ def test_every_failed_stack_status_has_something_to_do(status: str) -> None:
         assert "--action" in advice and ("events" in advice or "console" in advice)
 
 
+def test_a_failed_first_create_in_production_is_redone_with_allow_broadening() -> None:
+    """A production first create needs --allow-broadening (README, deploy): the advice for a
+    first create that rolled back says so there, and only there."""
+    for status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        prod, dev = what_to_do(status, production=True), what_to_do(status)
+        assert prod is not None and "deploy --force --allow-broadening" in prod
+        assert dev is not None and "--allow-broadening" not in dev and "deploy --force" in dev
+
+
 def _set_stack_status(name: str, status: str, region: str = "us-west-2") -> None:
     """Put a stack of the in-process emulator into a status no test can reach through the
     API in reasonable time (a delete or rollback that fails)."""
@@ -189,7 +198,10 @@ def test_status_of_a_first_create_that_rolled_back(
     expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 1)
     result = expect(run_ml("-con", STARTER, "-act", "status"), 1)
     assert f"{plan.stack_name}: ROLLBACK_COMPLETE" in result.out
-    assert "deploy --force (it deletes the stack and creates it anew)" in result.out
+    # A production config: creating it anew is a first create, gated by --allow-broadening.
+    assert "deploy --force --allow-broadening (it deletes the stack and creates it anew)" in (
+        result.out
+    )
 
 
 def test_status_of_healthy_stacks_exits_0(cloud: Any, run_sec_here: CliRunner,

@@ -10,13 +10,15 @@ from provisioner.exit_codes import ExitCode
 from provisioner.results.status import StackState, StatusResult
 
 
-def what_to_do(status: str) -> str | None:
-    """For a stack left unusable by a failed operation, what brings it back; None otherwise."""
+def what_to_do(status: str, production: bool = False) -> str | None:
+    """For a stack left unusable by a failed operation, what brings it back; None otherwise.
+    In production a first create is gated like any broadening change (deploy/apply.py)."""
     again = "the same config with --action"
     if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
+        create_again = "deploy --force --allow-broadening" if production else "deploy --force"
         return (
             "its first create failed and nothing of it is usable; see why in the stack's "
-            f"events, fix the cause, then run {again} deploy --force (it deletes the stack "
+            f"events, fix the cause, then run {again} {create_again} (it deletes the stack "
             "and creates it anew)"
         )
     if status == "CREATE_FAILED":
@@ -67,7 +69,7 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult[
             f"{stack.name}: {stack.status}"
             + (f" ({stack.status_reason})" if stack.status_reason else "")
         )
-        advice = what_to_do(stack.status)
+        advice = what_to_do(stack.status, target.production)
         if advice is not None:
             broken.append(stack.name)
             say(f"  to do                   {advice}")
