@@ -7,12 +7,19 @@ import argparse
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
 
 from provisioner import __version__
 from provisioner.cli.flags import flags_of
-from provisioner.cli.invocation import OUTPUT_FORMATS
+from provisioner.cli.invocation import OUTPUT_FORMATS, Invocation
 from provisioner.cli.tool import ActionSpec
 from provisioner.errors import InputError
+from provisioner.fleet.runner import DEFAULT_MAX_PARALLEL
+from provisioner.fleet.selection import Selection
+
+# More stacks at once than this gain nothing: CloudFormation throttles an account's calls.
+MAX_PARALLEL_CEILING = 64
 
 _GIVEN = "_given"  # the namespace attribute recording which options were given, and how
 
@@ -44,6 +51,30 @@ class _Once(argparse.Action):
     ) -> None:  # fmt: skip
         _record_once(parser, self, namespace, f"{option_string} {values}")
         setattr(namespace, self.dest, values)
+
+
+class _Each(argparse.Action):
+    """An option that may be given more than once: each value is kept, in order."""
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+        values: str | Sequence[object] | None, option_string: str | None = None,
+    ) -> None:  # fmt: skip
+        name = self.option_strings[-1]
+        given_options(namespace).setdefault(name, f"{option_string} {values}")
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest) or []), values])
+
+
+def _parallelism(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_PARALLEL_CEILING:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number from 1 to {MAX_PARALLEL_CEILING}"
+        )
+    return number
 
 
 class _OnceFlag(argparse.Action):
@@ -109,10 +140,16 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
     parser.add_argument(
         "-con",
         "--config",
-        action=_Once,
-        required=True,
+        action=_Each,
         metavar="FILE",
-        help="config file; a bare name is looked up in ./configs/",
+        help="config file; a bare name is looked up in ./configs/. Give it more than once, or "
+        "a glob ('configs/*-sec.yaml'), to run the action over each (docs/estate.md)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        action=_Once,
+        metavar="DIR",
+        help="run the action over every *.yaml and *.yml config in DIR (docs/estate.md)",
     )
     parser.add_argument(
         "-act",
@@ -135,6 +172,13 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         action=_Once,
         metavar="URL",
         help="AWS endpoint, e.g. the local emulator (default: AWS_ENDPOINT_URL)",
+    )
+    aws.add_argument(
+        "--max-parallel",
+        action=_Once,
+        type=_parallelism,
+        metavar="N",
+        help=f"over several configs: run at most N at a time (default {DEFAULT_MAX_PARALLEL})",
     )
     aws.add_argument("--keep", action=_OnceFlag, help="test-deploy: keep what it deployed")
     aws.add_argument(
@@ -184,4 +228,37 @@ def check_flags(prog: str, action: str, given: Mapping[str, str]) -> None:
         )
 
 
-_ALWAYS = ("--config", "--action")
+_ALWAYS = ("--config", "--config-dir", "--action")
+
+
+def invocation_of(
+    prog: str, args: argparse.Namespace, action: str, *, cwd: Path, stdout: TextIO, stderr: TextIO,
+    env: Mapping[str, str],
+) -> tuple[Invocation, Selection]:  # fmt: skip
+    """The parsed arguments as an invocation, and the configs it is for; InputError when
+    no config is named."""
+    selection = Selection(tuple(args.config or ()), args.config_dir)
+    if not selection.configs and selection.config_dir is None:
+        raise InputError(
+            prog, "the following arguments are required: -con/--config (or --config-dir)"
+        )
+    invocation = Invocation(
+        config=selection.configs[0] if len(selection.configs) == 1 else selection.shown,
+        action=action,
+        force=args.force,
+        dry_run=args.dry_run,
+        cwd=cwd,
+        stdout=stdout,
+        stderr=stderr,
+        env=env,
+        profile=args.profile,
+        endpoint_url=args.endpoint_url,
+        keep=args.keep,
+        allow_broadening=args.allow_broadening,
+        fail_on_broadening=args.fail_on_broadening,
+        disable_termination_protection=args.disable_termination_protection,
+        sec_config=args.sec_config,
+        output=args.output,
+        max_parallel=args.max_parallel,
+    )
+    return invocation, selection

@@ -89,6 +89,7 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
         profile=profile,
         action=inv.action,
         retry_mode=retry_mode,
+        cancel=inv.cancel,
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-# Where the AWS actions find their account and endpoint.
-_AWS = ("--profile", "--endpoint-url")
+# Where the AWS actions find their account and endpoint; over several configs, how many run
+# at once (local actions run one after another: each takes milliseconds).
+_AWS = ("--profile", "--endpoint-url", "--max-parallel")
 
 ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "validate": (),
@@ -42,5 +43,5 @@ TOOL_ACTION_FLAGS: Mapping[tuple[str, str], tuple[str, ...]] = {
 
 
 def flags_of(prog: str, action: str) -> tuple[str, ...]:
-    """The flags `action` of tool `prog` takes, beyond --config and --action."""
+    """The flags `action` of tool `prog` takes, beyond --config, --config-dir and --action."""
     return (*ACTION_FLAGS[action], *TOOL_ACTION_FLAGS.get((prog, action), ()), *EVERY_ACTION)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,9 @@ class Invocation:
     sec_config: str | None = None
     # json: stdout holds the one JSON document, so progress goes to stderr.
     output: OutputFormat = "text"
+    max_parallel: int | None = None  # over several configs: how many run at once
+    # Set when a run over several configs is interrupted: the AWS calls of this one stop.
+    cancel: threading.Event | None = None
 
     def say(self, text: str) -> None:
         """A progress line: on stdout as text, on stderr beside a JSON document."""

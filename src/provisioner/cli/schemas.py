@@ -20,9 +20,11 @@ from provisioner.cli.tool import ActionSpec, Tool
 from provisioner.files import write_files
 from provisioner.results.base import Result
 from provisioner.results.document import SCHEMA_VERSION, Document
+from provisioner.results.estate import EstateDocument
 
 TOOLS: tuple[Tool, ...] = (ml.TOOL, sec.TOOL)
 ENVELOPE = f"document.v{SCHEMA_VERSION}.json"
+ESTATE = f"estate.v{SCHEMA_VERSION}.json"  # a run over several configs (docs/estate.md)
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ABOUT = "What each field means, and when the version changes: docs/output-json.md."
 
@@ -58,6 +60,13 @@ def published_schemas() -> dict[str, dict[str, Any]]:
             f"the document of any action of ml-provisioner or sec-provisioner "
             f"(schema_version {SCHEMA_VERSION})",
         )
+    }
+    estate = EstateDocument.model_json_schema(mode="serialization")
+    schemas[ESTATE] = {
+        "$schema": _DIALECT,
+        **estate,
+        "title": f"a run over several configs, --output json (schema_version {SCHEMA_VERSION})",
+        "description": f"{EstateDocument.__doc__} docs/estate.md.",
     }
     for tool in TOOLS:
         for spec in actions_of(tool):

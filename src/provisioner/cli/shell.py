@@ -10,14 +10,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from provisioner.cli.arguments import build_parser, check_flags, given_options
+from provisioner.cli.arguments import build_parser, check_flags, given_options, invocation_of
 from provisioner.cli.aws_actions import aws_action_specs
-from provisioner.cli.formats import document_of, error_line, text_lines
+from provisioner.cli.delivery import deliver, run_action
 from provisioner.cli.invocation import Invocation
+from provisioner.cli.many import run_many, spec_of_tool, tool_name
 from provisioner.cli.tool import ActionSpec, Outcome, Tool
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
-from provisioner.files import write_atomic
+from provisioner.fleet.selection import Selection
 
 
 def actions_of(tool: Tool) -> tuple[ActionSpec, ...]:
@@ -28,30 +29,21 @@ def actions_of(tool: Tool) -> tuple[ActionSpec, ...]:
 def _parse(
     tool: Tool, argv: Sequence[str], *, cwd: Path, stdout: TextIO, stderr: TextIO,
     env: Mapping[str, str],
-) -> tuple[ActionSpec | None, Invocation]:  # fmt: skip
-    """The action asked for (None: no such action) and its invocation; InputError for
-    arguments that do not parse."""
+) -> tuple[ActionSpec | None, Invocation, Selection]:  # fmt: skip
+    """The action asked for (None: no such action), its invocation and the configs it is
+    for; InputError for arguments that do not parse."""
     actions = actions_of(tool)
     by_name = {n: a for a in actions for n in (a.name, *a.aliases)}
     args = build_parser(tool.prog, tool.description, actions).parse_args(list(argv))
     spec = by_name.get(args.action)
-    invocation = Invocation(
-        config=args.config,
-        action=spec.name if spec else args.action,
-        force=args.force,
-        dry_run=args.dry_run,
+    invocation, selection = invocation_of(
+        tool.prog,
+        args,
+        spec.name if spec else args.action,
         cwd=cwd,
         stdout=stdout,
         stderr=stderr,
         env=env,
-        profile=args.profile,
-        endpoint_url=args.endpoint_url,
-        keep=args.keep,
-        allow_broadening=args.allow_broadening,
-        fail_on_broadening=args.fail_on_broadening,
-        disable_termination_protection=args.disable_termination_protection,
-        sec_config=args.sec_config,
-        output=args.output,
     )
     if spec is None:
         allowed = ", ".join(by_name)
@@ -61,7 +53,7 @@ def _parse(
         check_flags(tool.prog, spec.name, given_options(args))
     except InputError as refused:
         raise _Refused(invocation, refused) from None
-    return spec, invocation
+    return spec, invocation, selection
 
 
 class _Refused(Exception):
@@ -80,7 +72,7 @@ def parse_invocation(
 ) -> tuple[ActionSpec, Invocation]:  # fmt: skip
     """The action asked for and its invocation; InputError for anything it does not take."""
     try:
-        spec, invocation = _parse(tool, argv, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+        spec, invocation, _ = _parse(tool, argv, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
     except _Refused as refused:
         raise refused.error from None
     assert spec is not None
@@ -100,7 +92,7 @@ def run(
     err = stderr or sys.stderr
     try:
         try:
-            spec, inv = _parse(
+            spec, inv, selection = _parse(
                 tool, argv, cwd=cwd or Path.cwd(), stdout=out, stderr=err,
                 env=os.environ if env is None else env,
             )  # fmt: skip
@@ -112,41 +104,15 @@ def run(
             outcome = Outcome(None, ExitCode.BAD_INPUT, error=refused.error.render())
         else:
             assert spec is not None
-            outcome = _run_action(spec, inv)
-        return _finish(tool.prog, inv, outcome)
+            if selection.is_many:
+                own = spec_of_tool(tool.prog, spec)
+                return run_many(tool.prog, inv, selection, own, tool=tool_name(tool.prog))
+            outcome = run_action(spec, inv)
+        deliver(tool.prog, inv, outcome, print_json=True)
+        return outcome.exit_code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return ExitCode.BROKEN_PIPE
-
-
-def _run_action(spec: ActionSpec, inv: Invocation) -> Outcome:
-    try:
-        done = spec.handler(inv)
-    except InputError as exc:
-        return Outcome(None, ExitCode.BAD_INPUT, error=exc.render())
-    except KeyboardInterrupt:
-        return Outcome(None, ExitCode.INTERRUPTED, error="interrupted")
-    return done if isinstance(done, Outcome) else Outcome(done)
-
-
-def _finish(prog: str, inv: Invocation, outcome: Outcome) -> int:
-    """Say why it stopped, write the report, print the result; the exit code."""
-    line = error_line(outcome)
-    if line is not None:
-        print(line, file=inv.stderr)
-    if outcome.report is not None or inv.output == "json":
-        # One serialization: the report file and stdout hold the same bytes.
-        document = document_of(prog, inv, outcome).to_json()
-        if outcome.report is not None:
-            write_atomic(outcome.report, document)
-            inv.say(f"wrote {outcome.report}")
-        if inv.output == "json":
-            inv.stdout.write(document)
-            inv.stdout.flush()
-            return outcome.exit_code
-    for text in text_lines(inv, outcome):
-        inv.print_result(text)
-    return outcome.exit_code
 
 
 class Main(Protocol):

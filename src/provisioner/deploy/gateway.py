@@ -10,6 +10,7 @@ never in a class-level cache. Errors leave as three kinds only: `CredentialsProb
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -147,8 +148,12 @@ class AwsGateway:
         action: str = "",
         retry_mode: RetryMode = "standard",
         max_attempts: int = 5,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.session = session
+        # Set by a run over several configs on Ctrl-C (only the main thread gets the signal):
+        # the next call of this gateway stops as Ctrl-C would stop it in a run of one config.
+        self.cancel = cancel
         self.region = region
         self.endpoint_url = endpoint_url
         self.profile = profile
@@ -213,6 +218,8 @@ class AwsGateway:
         return self._clients[service]
 
     def _count(self, model: OperationModel, **_: Any) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise KeyboardInterrupt
         self.calls.append(f"{model.service_model.service_name}:{model.name}")
 
     def _call(self, what: str, call: Callable[[], T]) -> T:

@@ -19,6 +19,10 @@ class Result(BaseModel):
         given). An AWS action prints its progress as it goes, which says it all: none."""
         return []
 
+    def failing_resources(self) -> list[str]:
+        """`{stack}/{logical id}` of the resources that failed; an estate run lists them."""
+        return []
+
 
 class Entry(BaseModel):
     """A part of a result (a stack, a file, a resource): immutable, no text of its own."""

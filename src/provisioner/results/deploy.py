@@ -39,3 +39,6 @@ class DeployResult(Result):
     parameters_not_matching_outputs: list[str] = Field(
         description="parameters whose value no stack output has: changed outside CloudFormation?"
     )
+
+    def failing_resources(self) -> list[str]:
+        return [f"{s.stack}/{f.logical_id}" for s in self.stacks for f in s.failures]

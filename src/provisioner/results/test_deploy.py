@@ -31,3 +31,6 @@ class TestDeployResult(Result):
     interrupted: str | None = Field(description="what Ctrl-C interrupted; null if nothing")
     kept: bool = Field(description="--keep: the stacks were left deployed")
     cleanup: DeleteResult | None = Field(description="null with --keep")
+
+    def failing_resources(self) -> list[str]:
+        return [] if self.deploy is None else self.deploy.failing_resources()

@@ -1,0 +1,109 @@
+"""An estate run against the emulator (docs/estate.md): a tenant's SEC stacks before its ML use
+cases, other tenants beside them, a failure that stops only what depends on it, and Ctrl-C."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import test_deploy
+from conftest import CliResult
+from provisioner.cli import estate
+from provisioner.emulator.faults import FAULTS, Fault
+
+cloud = test_deploy.cloud  # the emulator fixture, reset per test
+
+STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+TECHCORP_SEC = "techcorp-prod-a001-us-west-2-sec.yaml"
+DEV_SEC = "techcorp-dev-a001-us-west-2-sec.yaml"
+CHOSEN = (STARTER, TECHCORP_SEC, DEV_SEC)
+
+
+def only(workdir: Path, names: tuple[str, ...]) -> None:
+    for config in (workdir / "configs").iterdir():
+        if config.name not in names:
+            config.unlink()
+
+
+def run(workdir: Path, *argv: str) -> CliResult:
+    out, err = io.StringIO(), io.StringIO()
+    code = estate.main(list(argv), cwd=workdir, stdout=out, stderr=err)
+    return CliResult(int(code), out.getvalue(), err.getvalue())
+
+
+def estate_document(result: CliResult) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(result.out)
+    return document
+
+
+def test_two_tenants_deploy_in_order_and_beside_each_other(cloud: Any, workdir: Path) -> None:
+    only(workdir, CHOSEN)
+    boot = run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening")  # fmt: skip
+    assert boot.code == 0, boot.out + boot.err
+    assert "left out: ml-provisioner has no action bootstrap" in boot.out
+    deployed = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                   "--allow-broadening", "--output", "json")  # fmt: skip
+    assert deployed.code == 0, deployed.err
+    document = estate_document(deployed)
+    plan = {entry["config"]: entry for entry in document["plan"]}
+    assert plan[f"configs/{STARTER}"]["after"] == [f"configs/{TECHCORP_SEC}"]
+    assert plan[f"configs/{STARTER}"]["wave"] == 2 and plan[f"configs/{DEV_SEC}"]["wave"] == 1
+    # The plan is printed before anything runs (progress on stderr beside the JSON).
+    assert deployed.err.index("plan: deploy over 3 configs") < deployed.err.index("creating")
+    runs = {entry["config"]: entry for entry in document["configs"]}
+    sec_run = runs[f"configs/{TECHCORP_SEC}"]["document"]["aws"]
+    ml_run = runs[f"configs/{STARTER}"]["document"]["aws"]
+
+    def ended(aws: dict[str, Any]) -> float:
+        return datetime.fromisoformat(aws["started"]).timestamp() + float(aws["seconds"])
+
+    assert datetime.fromisoformat(ml_run["started"]).timestamp() >= ended(sec_run)
+    # Every line of a config's progress carries its config.
+    for line in deployed.err.splitlines():
+        if "CREATE_COMPLETE" in line:
+            assert re.match(r"\[[a-z0-9-]+\] ", line), line
+    assert all(entry["exit_code"] == 0 for entry in document["configs"])
+    assert set(cloud.stacks()) >= {
+        "techcorp-prod-a001-us-west-2-customer-churn-ml-stack",
+        "techcorp-prod-a001-us-west-2-teams-01-sec-stack",
+        "techcorp-dev-a001-us-west-2-teams-01-sec-stack",
+    }
+
+
+def test_a_failing_sec_deploy_stops_its_use_case_and_not_the_other_tenant(
+    cloud: Any, workdir: Path
+) -> None:
+    only(workdir, CHOSEN)
+    assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening").code == 0  # fmt: skip
+    # In the way of the techcorp prod SEC stack: a group of the name it creates.
+    cloud.client("iam").create_group(GroupName="techcorp-prod-a001-group-churn-ds")
+    result = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                 "--allow-broadening")  # fmt: skip
+    assert result.code == 1, result.out + result.err
+    rows = {
+        line.split()[0]: line for line in result.out.splitlines() if line.startswith("configs/")
+    }
+    assert " failed " in rows[f"configs/{TECHCORP_SEC}"]
+    assert "ChurnDsGroup" in rows[f"configs/{TECHCORP_SEC}"]  # its failing resource, named
+    assert f"not run: configs/{TECHCORP_SEC} failed" in rows[f"configs/{STARTER}"]
+    assert " ok " in rows[f"configs/{DEV_SEC}"]
+    assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack" not in cloud.stacks()
+    assert cloud.stacks()["techcorp-dev-a001-us-west-2-teams-01-sec-stack"] == "CREATE_COMPLETE"
+
+
+def test_throttled_calls_are_retried_in_a_parallel_run(cloud: Any, workdir: Path) -> None:
+    only(workdir, CHOSEN)
+    assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening").code == 0  # fmt: skip
+    FAULTS.add(Fault("DescribeStackEvents", 400, "Throttling", 3),
+               Fault("CreateChangeSet", 400, "Throttling", 2))  # fmt: skip
+    result = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                 "--allow-broadening", "--max-parallel", "3")  # fmt: skip
+    assert result.code == 0, result.out + result.err
+    assert FAULTS.take("*") is None, "every injected fault was served and survived"
