@@ -33,6 +33,7 @@ FLAGS = {
     "--sec-config": ["other-sec.yaml"],
     "--output": ["json"],
     "--max-parallel": ["2"],
+    "--max-api-rate": ["5"],
 }
 CASES = [(prog, spec.name) for prog, tool in TOOLS.items() for spec in tool.ACTIONS]
 

@@ -97,13 +97,23 @@ def test_a_failing_sec_deploy_stops_its_use_case_and_not_the_other_tenant(
     assert cloud.stacks()["techcorp-dev-a001-us-west-2-teams-01-sec-stack"] == "CREATE_COMPLETE"
 
 
-def test_throttled_calls_are_retried_in_a_parallel_run(cloud: Any, workdir: Path) -> None:
+def test_throttling_at_the_rate_limit_fails_nothing_and_polls_stay_under_it(
+    cloud: Any, workdir: Path
+) -> None:
     only(workdir, CHOSEN)
     assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
                "--allow-broadening").code == 0  # fmt: skip
-    FAULTS.add(Fault("DescribeStackEvents", 400, "Throttling", 3),
-               Fault("CreateChangeSet", 400, "Throttling", 2))  # fmt: skip
+    FAULTS.add(Fault("DescribeStackEvents", 400, "Throttling", 4),
+               Fault("DescribeChangeSet", 400, "Throttling", 2),
+               Fault("CreateChangeSet", 400, "Throttling", 1))  # fmt: skip
     result = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
-                 "--allow-broadening", "--max-parallel", "3")  # fmt: skip
-    assert result.code == 0, result.out + result.err
+                 "--allow-broadening", "--max-parallel", "3", "--max-api-rate", "5",
+                 "--output", "json")  # fmt: skip
+    assert result.code == 0, result.err
     assert FAULTS.take("*") is None, "every injected fault was served and survived"
+    budget = estate_document(result)["api_budget"]
+    assert budget["max_api_rate"] == 5
+    assert budget["throttled"] == 7  # every throttled CloudFormation answer tells the budget
+    assert 0 < budget["peak_calls_per_second"] <= 5
+    assert budget["polls"] > 10
+    assert "polling at most 5 calls a second (--max-api-rate)" in result.err

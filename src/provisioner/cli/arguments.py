@@ -15,11 +15,13 @@ from provisioner.cli.flags import flags_of
 from provisioner.cli.invocation import OUTPUT_FORMATS, Invocation
 from provisioner.cli.tool import ActionSpec
 from provisioner.errors import InputError
+from provisioner.fleet.budget import DEFAULT_MAX_API_RATE, MIN_RATE
 from provisioner.fleet.runner import DEFAULT_MAX_PARALLEL
 from provisioner.fleet.selection import Selection
 
 # More stacks at once than this gain nothing: CloudFormation throttles an account's calls.
 MAX_PARALLEL_CEILING = 64
+MAX_API_RATE_CEILING = 1000.0
 
 _GIVEN = "_given"  # the namespace attribute recording which options were given, and how
 
@@ -75,6 +77,19 @@ def _parallelism(value: str) -> int:
             f"{value!r} is not a whole number from 1 to {MAX_PARALLEL_CEILING}"
         )
     return number
+
+
+def _api_rate(value: str) -> float:
+    try:
+        rate = float(value)
+    except ValueError:
+        rate = 0.0
+    if not MIN_RATE <= rate <= MAX_API_RATE_CEILING:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of calls a second from {MIN_RATE} to "
+            f"{MAX_API_RATE_CEILING:g}"
+        )
+    return rate
 
 
 class _OnceFlag(argparse.Action):
@@ -180,6 +195,14 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         metavar="N",
         help=f"over several configs: run at most N at a time (default {DEFAULT_MAX_PARALLEL})",
     )
+    aws.add_argument(
+        "--max-api-rate",
+        action=_Once,
+        type=_api_rate,
+        metavar="CALLS",
+        help="over several configs: their polls of CloudFormation share this many calls a "
+        f"second, fewer when throttled (default {DEFAULT_MAX_API_RATE:g})",
+    )
     aws.add_argument("--keep", action=_OnceFlag, help="test-deploy: keep what it deployed")
     aws.add_argument(
         "--allow-broadening",
@@ -260,5 +283,6 @@ def invocation_of(
         sec_config=args.sec_config,
         output=args.output,
         max_parallel=args.max_parallel,
+        max_api_rate=args.max_api_rate,
     )
     return invocation, selection

@@ -90,6 +90,7 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
         action=inv.action,
         retry_mode=retry_mode,
         cancel=inv.cancel,
+        budget=inv.budget,
     )
 
 

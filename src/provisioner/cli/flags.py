@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 # Where the AWS actions find their account and endpoint; over several configs, how many run
 # at once (local actions run one after another: each takes milliseconds).
-_AWS = ("--profile", "--endpoint-url", "--max-parallel")
+_AWS = ("--profile", "--endpoint-url", "--max-parallel", "--max-api-rate")
 
 ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "validate": (),

@@ -7,7 +7,10 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
+
+if TYPE_CHECKING:
+    from provisioner.fleet.budget import ApiBudget
 
 OutputFormat = Literal["text", "json"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("text", "json")
@@ -33,8 +36,11 @@ class Invocation:
     # json: stdout holds the one JSON document, so progress goes to stderr.
     output: OutputFormat = "text"
     max_parallel: int | None = None  # over several configs: how many run at once
+    max_api_rate: float | None = None  # over several configs: their polls' calls a second
     # Set when a run over several configs is interrupted: the AWS calls of this one stop.
     cancel: threading.Event | None = None
+    # Shared by the configs of such a run: one rate limit on their polls (fleet/budget.py).
+    budget: ApiBudget | None = None
 
     def say(self, text: str) -> None:
         """A progress line: on stdout as text, on stderr beside a JSON document."""

@@ -21,13 +21,14 @@ from provisioner.cli.prefixed import PrefixedLines
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
+from provisioner.fleet.budget import DEFAULT_MAX_API_RATE, ApiBudget
 from provisioner.fleet.members import ML, SEC, Member, ToolName, read_member
 from provisioner.fleet.order import Step, plan_steps, waves
 from provisioner.fleet.runner import DEFAULT_MAX_PARALLEL, StepRun, run_steps, worst
 from provisioner.fleet.selection import Selection
 from provisioner.results.base import Result
 from provisioner.results.document import Document
-from provisioner.results.estate import ConfigRun, EstateDocument, PlannedConfig
+from provisioner.results.estate import ApiBudgetUse, ConfigRun, EstateDocument, PlannedConfig
 
 # The actions that call AWS: they run in parallel, in the plan's order.
 AWS_ACTIONS = frozenset(
@@ -76,8 +77,10 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
     aws = base.action in AWS_ACTIONS
     parallel = (base.max_parallel or DEFAULT_MAX_PARALLEL) if aws else 1
     plan = _plan(steps)
-    if aws:
-        _say_plan(base, plan, parallel)
+    budget = ApiBudget(base.max_api_rate or DEFAULT_MAX_API_RATE) if aws else None
+    if budget is not None:
+        _say_plan(base, plan, parallel, budget)
+        base = replace(base, budget=budget)
     documents: dict[int, Document[Result]] = {}
     lock = threading.Lock()
 
@@ -116,7 +119,11 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
                 if m.config in reasons
             ),
         ],
-    )
+        api_budget=None if budget is None else ApiBudgetUse(
+            max_api_rate=budget.ceiling, polls=len(budget.taken), throttled=budget.throttles,
+            peak_calls_per_second=budget.peak_per_second(),
+        ),
+    )  # fmt: skip
     if base.output == "json":
         base.stdout.write(estate.to_json())
         base.stdout.flush()
@@ -174,10 +181,11 @@ def _plan(steps: Sequence[Step]) -> list[PlannedConfig]:
     ]
 
 
-def _say_plan(base: Invocation, plan: Sequence[PlannedConfig], parallel: int) -> None:
+def _say_plan(base: Invocation, plan: Sequence[PlannedConfig], parallel: int,
+              budget: ApiBudget) -> None:  # fmt: skip
     base.say(
         f"plan: {base.action} over {len(plan)} configs, at most {parallel} at a time "
-        "(--max-parallel)"
+        f"(--max-parallel), polling at most {budget.ceiling:g} calls a second (--max-api-rate)"
     )
     for entry in plan:
         after = f"  after {', '.join(entry.after)}" if entry.after else ""

@@ -50,6 +50,7 @@ from provisioner.deploy.records import (
     stack_from_api,
 )
 from provisioner.errors import InputError
+from provisioner.fleet.budget import THROTTLING_CODES, WAITING_OPERATIONS, ApiBudget
 from provisioner.partition import partition_of
 
 if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
@@ -149,11 +150,14 @@ class AwsGateway:
         retry_mode: RetryMode = "standard",
         max_attempts: int = 5,
         cancel: threading.Event | None = None,
+        budget: ApiBudget | None = None,
     ) -> None:
         self.session = session
         # Set by a run over several configs on Ctrl-C (only the main thread gets the signal):
         # the next call of this gateway stops as Ctrl-C would stop it in a run of one config.
         self.cancel = cancel
+        # Shared by the stacks of a run over several configs: their polls' one rate limit.
+        self.budget = budget
         self.region = region
         self.endpoint_url = endpoint_url
         self.profile = profile
@@ -213,9 +217,34 @@ class AwsGateway:
                     "e.g. http://localhost:4566",
                 ) from exc
             client.meta.events.register("before-call", self._count)
+            if self.budget is not None:
+                self._hold_to_budget(client, self.budget)
             client.meta.events.register("before-parse", _refuse_answers_not_from_aws)
             self._clients[service] = client
         return self._clients[service]
+
+    @staticmethod
+    def _hold_to_budget(client: BaseClient, budget: ApiBudget) -> None:
+        """Every attempt of a polling call (botocore's retries included) takes a token; every
+        answer tells the budget whether CloudFormation throttled it."""
+        service = client.meta.service_model.service_name
+        for operation in WAITING_OPERATIONS:
+            owner, name = operation.split(":")
+            if owner == service:
+                client.meta.events.register(
+                    f"before-send.{service}.{name}", lambda **_: budget.acquire()
+                )
+
+        def feedback(response: Any = None, **_: Any) -> None:
+            if response is None:  # no answer (a connection error): nothing to learn
+                return
+            code = response[1].get("Error", {}).get("Code", "")
+            if code in THROTTLING_CODES:
+                budget.throttled()
+            else:
+                budget.answered()
+
+        client.meta.events.register(f"needs-retry.{service}", feedback)
 
     def _count(self, model: OperationModel, **_: Any) -> None:
         if self.cancel is not None and self.cancel.is_set():

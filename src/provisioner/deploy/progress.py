@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from provisioner.deploy.errors import Interrupted
 from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.patience import patient_wait
 from provisioner.deploy.records import EventMark, StackEvent
 
 FINAL_STACK_STATUSES = frozenset(
@@ -52,9 +53,11 @@ class Poller:
     def __post_init__(self) -> None:
         self.current = self.floor
 
-    def wait(self, *, activity: bool) -> None:
+    def wait(self, *, activity: bool, patient: float | None = None) -> None:
+        """`patient`: how long the stack may wait without missing much (patience.py): the
+        wait is that long when it is longer than the usual pace's."""
         self.current = self.floor if activity else min(self.ceiling, self.current * self.growth)
-        self.sleep(self.current)
+        self.sleep(max(self.current, patient or 0.0))
 
 
 Say = Callable[[str], None]
@@ -104,6 +107,8 @@ def follow(
     events: list[StackEvent] = []
     finished: set[str] = set()
     started = time.monotonic()
+    # Only where a run shares one API budget does a stack of slow resources poll less often.
+    in_progress: dict[str, tuple[str, float]] | None = {} if gateway.budget else None
     try:
         while True:
             new = gateway.events_since(stack_id, after.since, seen)
@@ -114,9 +119,17 @@ def follow(
                     continue
                 if not event.is_stack and event.status.endswith(_RESOURCE_DONE):
                     finished.add(event.logical_id)
+                if in_progress is not None and not event.is_stack:
+                    if event.status.endswith("_IN_PROGRESS"):
+                        in_progress.setdefault(
+                            event.logical_id, (event.resource_type, time.monotonic())
+                        )
+                    else:
+                        in_progress.pop(event.logical_id, None)
                 say(_line(event, len(finished), total, started))
                 if event.is_stack and event.status in FINAL_STACK_STATUSES:
                     return Outcome(event.status, tuple(events))
-            poller.wait(activity=bool(new))
+            patient = None if in_progress is None else patient_wait(in_progress, time.monotonic())
+            poller.wait(activity=bool(new), patient=patient)
     except KeyboardInterrupt:
         raise Interrupted(stack_name, operation) from None

@@ -19,6 +19,7 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::EC2::VPCEndpoint",
     label="VPC endpoint",
+    typical_seconds=120,
     name_kind=None,
     smoke=smoke,
     ml_tier=MlTier.ENTERPRISE,

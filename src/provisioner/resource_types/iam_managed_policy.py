@@ -18,6 +18,7 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::IAM::ManagedPolicy",
     label="IAM managed policy",
+    typical_seconds=15,
     name_kind=NameKind.IAM_POLICY,
     smoke=smoke,
     ml_tier=MlTier.STARTER,

@@ -57,6 +57,7 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::IAM::Role",
     label="IAM role",
+    typical_seconds=20,
     name_kind=NameKind.IAM_ROLE,
     smoke=smoke,
     ml_tier=MlTier.STARTER,

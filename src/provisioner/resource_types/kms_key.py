@@ -19,6 +19,7 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::KMS::Key",
     label="KMS key",
+    typical_seconds=60,
     name_kind=None,
     smoke=smoke,
     ml_tier=MlTier.ENTERPRISE,

@@ -76,6 +76,10 @@ class ResourceType:
     sec_grant: StatementGrant | None = None
     passes_role: PassedRole | None = None
     emulation: Emulation = field(default_factory=Emulation)
+    # About how long CloudFormation takes to create one, in seconds (an estimate from AWS use,
+    # not a promise): a run over many configs polls a stack that waits on one less often
+    # (deploy/patience.py).
+    typical_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if (self.ml_tier is None) != (self.ml_grant is None):

@@ -18,6 +18,7 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::S3::Bucket",
     label="S3 bucket",
+    typical_seconds=20,
     name_kind=NameKind.S3_BUCKET,
     smoke=smoke,
     ml_tier=MlTier.PROFESSIONAL,

@@ -30,6 +30,15 @@ class ConfigRun(Entry):
     )
 
 
+class ApiBudgetUse(Entry):
+    """How the run's polls used their shared budget (fleet/budget.py)."""
+
+    max_api_rate: float = Field(description="the ceiling, calls a second (--max-api-rate)")
+    polls: int = Field(description="polling calls let through, botocore's retries included")
+    throttled: int = Field(description="answers that were CloudFormation throttling a call")
+    peak_calls_per_second: int = Field(description="the most polls within any one second")
+
+
 class EstateDocument(BaseModel):
     """A run of one action over several configs."""
 
@@ -42,6 +51,9 @@ class EstateDocument(BaseModel):
     max_parallel: int = Field(description="how many configs ran at once at most")
     plan: list[PlannedConfig] = Field(description="every config, in the order they start")
     configs: list[ConfigRun] = Field(description="every config's run, in the plan's order")
+    api_budget: ApiBudgetUse | None = Field(
+        description="the AWS actions' shared budget; null for a local action"
+    )
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2, serialize_as_any=True) + "\n"
