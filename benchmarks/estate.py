@@ -18,47 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from provisioner.emulator.estates import write_estate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "configs"
 TARGET_SECONDS = 5.0
 BIN = Path(sys.executable).parent
-# One ML example per tier; its use cases are copies under other names.
-ML_TIERS = (
-    "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml",
-    "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml",
-    "globalbank-prod-c001-us-west-2-demand-forecasting-ml-codecommit.yaml",
-)
-SEC_EXAMPLE = "techcorp-prod-a001-us-west-2-sec.yaml"
-
-
-def write_estate(directory: Path, tenants: int, use_cases: int) -> list[Path]:
-    """`tenants` tenants of the same company, each with a SEC config whose one team owns
-    `use_cases` ML use cases, the tiers taken in turn."""
-    written = []
-    sec = yaml.safe_load((EXAMPLES / SEC_EXAMPLE).read_text())
-    for t in range(tenants):
-        tenant_id = f"e{t:03d}"
-        region = sec["region"]
-        team = {"name": "churn", "personas": ["data-scientist", "ml-engineer"]}
-        tenant = {**sec, "company_prefix": "estate", "tenant_id": tenant_id, "teams": [team]}
-        path = directory / f"estate-{sec['env']}-{tenant_id}-{region}-sec.yaml"
-        path.write_text(yaml.safe_dump(tenant))
-        written.append(path)
-        for u in range(use_cases):
-            ml = yaml.safe_load((EXAMPLES / ML_TIERS[u % len(ML_TIERS)]).read_text())
-            use_case = f"use-case-{u:02d}"
-            ml.update(company_prefix="estate", tenant_id=tenant_id, use_case=use_case,
-                      team="churn", region=region)  # fmt: skip
-            stem = f"estate-{ml['env']}-{tenant_id}-{region}-{use_case}"
-            if "artifact_bucket" in ml:  # one of the tenant's buckets, as its boundary needs
-                ml["artifact_bucket"] = f"{stem}-artifacts"
-            workload = f"-{ml['workload']}" if ml.get("workload") else ""
-            path = directory / f"{stem}{workload}-ml-{ml['scenario']}.yaml"
-            path.write_text(yaml.safe_dump(ml))
-            written.append(path)
-    return written
 
 
 def timed(argv: list[str], cwd: Path) -> float:
@@ -79,7 +44,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "configs").mkdir()
-        configs = write_estate(work / "configs", args.tenants, args.use_cases)
+        configs = write_estate(EXAMPLES, work / "configs", args.tenants, args.use_cases)
         together = timed(
             [str(BIN / "provisioner"), "--config-dir", "configs", "--action", args.action], work
         )

@@ -197,30 +197,37 @@ def test_another_moto_is_refused_with_the_one_it_needs(
 
 
 def test_the_examples_module_is_documented_api() -> None:
-    """emulator/examples.py ships in the package as API: docs/emulator.md's table names each
-    thing it exports, and it exports every public name it defines."""
+    """emulator/examples.py and emulator/estates.py ship in the package as API: docs/emulator.md's
+    tables name each thing they export, and each exports every public name it defines."""
     import ast
     import inspect
 
-    from provisioner.emulator import examples
+    from provisioner.emulator import estates, examples
 
-    tree = ast.parse(Path(examples.__file__).read_text(encoding="utf-8"))
-    defined: set[str] = set()
-    for node in tree.body:  # the module's own top-level names
-        if isinstance(node, ast.FunctionDef | ast.ClassDef):
-            defined.add(node.name)
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            defined |= {t.id for t in targets if isinstance(t, ast.Name)}
-    defined = {name for name in defined if not name.startswith("_")}
-    assert set(examples.__all__) == defined
+    exported: set[str] = set()
+    for module in (examples, estates):
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        defined: set[str] = set()
+        for node in tree.body:  # the module's own top-level names
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                defined |= {t.id for t in targets if isinstance(t, ast.Name)}
+        defined = {name for name in defined if not name.startswith("_")}
+        assert set(module.__all__) == defined, module.__name__
+        exported |= defined
     docs = (ROOT / "docs" / "emulator.md").read_text(encoding="utf-8")
     section = docs.split("## Preparing configs from Python", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"^\| `([A-Za-z_]+)", section, re.M))
     named |= set(re.findall(r", `([A-Za-z_]+)", section))
-    assert named == set(examples.__all__)
-    for name in examples.__all__:
-        value = getattr(examples, name)
-        if inspect.isfunction(value):  # each row shows the function's own parameters
-            params = ", ".join(inspect.signature(value).parameters)
-            assert f"`{name}({params})`" in section, name
+    assert named == exported
+    for module in (examples, estates):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if inspect.isfunction(value):  # each row shows the function's own parameters
+                params = ", ".join(
+                    p.name for p in inspect.signature(value).parameters.values()
+                    if p.kind is not p.KEYWORD_ONLY  # options: named in the row's text
+                )  # fmt: skip
+                assert f"`{name}({params})`" in section, name

@@ -3,17 +3,23 @@ cases, other tenants beside them, a failure that stops only what depends on it, 
 
 from __future__ import annotations
 
+import _thread
 import io
 import json
 import re
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import test_deploy
-from conftest import CliResult
+from conftest import EXAMPLES, CliResult
 from provisioner.cli import estate
+from provisioner.emulator.estates import write_estate
+from provisioner.emulator.examples import make_deployable
 from provisioner.emulator.faults import FAULTS, Fault
+from provisioner.emulator.settings import SETTINGS
 
 cloud = test_deploy.cloud  # the emulator fixture, reset per test
 
@@ -117,3 +123,87 @@ def test_throttling_at_the_rate_limit_fails_nothing_and_polls_stay_under_it(
     assert 0 < budget["peak_calls_per_second"] <= 5
     assert budget["polls"] > 10
     assert "polling at most 5 calls a second (--max-api-rate)" in result.err
+
+
+# -- a made-up estate in asynchronous mode ------------------------------------------------------
+def estate_of(cloud: Any, workdir: Path, tenants: int, use_cases: int) -> list[Path]:
+    """`tenants` tenants × (a SEC config + `use_cases` ML use cases, every tier in turn), made
+    deployable in the emulator, in place of the examples."""
+    for config in (workdir / "configs").iterdir():
+        config.unlink()
+    written = write_estate(EXAMPLES, workdir / "configs", tenants, use_cases)
+    for config in written:
+        make_deployable(config, cloud.client)
+    return written
+
+
+def started_and_ended(entry: dict[str, Any]) -> tuple[float, float]:
+    aws = entry["document"]["aws"]
+    started = datetime.fromisoformat(aws["started"]).timestamp()
+    return started, started + float(aws["seconds"])
+
+
+def test_three_tenants_of_a_sec_config_and_three_use_cases_in_order(
+    cloud: Any, workdir: Path
+) -> None:
+    configs = estate_of(cloud, workdir, 3, 3)
+    assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening").code == 0  # fmt: skip
+    SETTINGS.resource_delay = 0.01  # every resource takes time, as in AWS
+    result = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                 "--allow-broadening", "--max-parallel", "4", "--output", "json")  # fmt: skip
+    assert result.code == 0, result.err[-3000:]
+    document = estate_document(result)
+    runs = {Path(entry["config"]).name: entry for entry in document["configs"]}
+    assert len(runs) == len(configs) == 12
+    for config in configs:
+        if config.name.endswith("-sec.yaml"):
+            continue
+        sec_name = config.name.split("-use-case-")[0] + "-sec.yaml"
+        assert started_and_ended(runs[config.name])[0] >= started_and_ended(runs[sec_name])[1]
+    # Independent configs ran at the same time: the three SEC configs overlap.
+    spans = [started_and_ended(runs[c.name]) for c in configs if c.name.endswith("-sec.yaml")]
+    assert max(start for start, _ in spans) < min(end for _, end in spans)
+    stacks = cloud.stacks()
+    assert sum(1 for name in stacks if name.endswith("-ml-stack")) == 9
+    assert all(status == "CREATE_COMPLETE" for status in stacks.values())
+
+
+def test_ctrl_c_mid_run_leaves_cloudformation_running_and_a_rerun_finishes(
+    cloud: Any, workdir: Path
+) -> None:
+    estate_of(cloud, workdir, 2, 2)
+    assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening").code == 0  # fmt: skip
+    SETTINGS.resource_delay = 0.05
+    cf = cloud.client("cloudformation")
+
+    def interrupt_once_an_ml_stack_is_being_created() -> None:
+        for _ in range(600):
+            listed = cf.list_stacks(StackStatusFilter=["CREATE_IN_PROGRESS"])["StackSummaries"]
+            if any(s["StackName"].endswith("-ml-stack") for s in listed):
+                _thread.interrupt_main()  # Ctrl-C, as the main thread gets it
+                return
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=interrupt_once_an_ml_stack_is_being_created, daemon=True)
+    watcher.start()
+    stopped = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                  "--allow-broadening", "--max-parallel", "1")  # fmt: skip
+    watcher.join()
+    assert stopped.code == 130, stopped.out + stopped.err
+    found = re.search(r"interrupted: CloudFormation goes on with the CREATE of (\S+);", stopped.err)
+    assert found, stopped.err
+    interrupted = found.group(1)
+    assert interrupted.endswith("-ml-stack") and interrupted in cloud.stacks()  # left running
+    assert "not run: interrupted" in stopped.out  # one at a time: the others never started
+    rerun = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                "--allow-broadening", "--max-parallel", "4")  # fmt: skip
+    assert rerun.code == 0, rerun.out[-3000:] + rerun.err[-3000:]
+    # The rerun follows the interrupted create to its end, or finds it ended and unchanged.
+    picked_up = (f"{interrupted}: CREATE_IN_PROGRESS — an operation started earlier is still "
+                 "running; following it", f"{interrupted}: no changes")  # fmt: skip
+    assert any(line in rerun.out for line in picked_up), rerun.out
+    stacks = cloud.stacks()
+    assert sum(1 for name in stacks if name.endswith("-ml-stack")) == 4
+    assert all(status == "CREATE_COMPLETE" for status in stacks.values()), stacks
