@@ -149,6 +149,26 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         help="show-changes (deploy, bootstrap --dry-run): exit 4 when the change broadens access",
     )
     aws.add_argument(
+        "--save-plan",
+        action=_Once,
+        metavar="FILE",
+        help="show-changes: keep the change sets and write them, with the security diff, to a "
+        "plan for deploy --plan (docs/saved-plans.md)",
+    )
+    aws.add_argument(
+        "--plan-ttl",
+        action=_Once,
+        metavar="MINUTES",
+        help="show-changes --save-plan: the plan expires after this (default 60, at most 10080)",
+    )
+    aws.add_argument(
+        "--plan",
+        action=_Once,
+        metavar="FILE",
+        help="deploy: execute exactly the change sets of a plan saved by show-changes "
+        "--save-plan, or refuse (exit 2) if anything changed since",
+    )
+    aws.add_argument(
         "--disable-termination-protection",
         action=_OnceFlag,
         help="delete: turn off production stacks' termination protection first",

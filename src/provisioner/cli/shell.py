@@ -51,6 +51,9 @@ def _parse(
         fail_on_broadening=args.fail_on_broadening,
         disable_termination_protection=args.disable_termination_protection,
         sec_config=args.sec_config,
+        save_plan=args.save_plan,
+        plan_ttl=args.plan_ttl,
+        plan=args.plan,
         output=args.output,
     )
     if spec is None:

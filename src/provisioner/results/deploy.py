@@ -39,3 +39,7 @@ class DeployResult(Result):
     parameters_not_matching_outputs: list[str] = Field(
         description="parameters whose value no stack output has: changed outside CloudFormation?"
     )
+    plan: str | None = Field(
+        default=None,
+        description="with --plan, the saved plan whose change sets were executed; null otherwise",
+    )
