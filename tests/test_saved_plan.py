@@ -272,3 +272,23 @@ def test_plan_arguments_refused_before_aws(
     assert why in refused.err, refused.err
     assert cloud.stacks() == {}
     assert not (workdir / "p.json").exists()
+
+
+def test_a_reviewer_not_allowed_to_delete_a_plans_stack_reviews_on(
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+) -> None:
+    """The reviewer policy deletes only review-tagged stacks; a plan's stack to create is not
+    one (it would keep the tag once created): left as it is, it holds no change set, and a
+    deploy creates the stack in it."""
+    from provisioner.emulator.faults import FAULTS, Fault
+
+    tenants = tenant(STARTER)
+    name = plan_stack(ml_config(workdir, STARTER)).stack_name
+    _save(run_ml, STARTER)
+    FAULTS.add(Fault("DeleteStack", 403, "AccessDenied", 1, "not authorized"))
+    shown = expect(run_ml("-con", STARTER, "-act", "show-changes"), 0)
+    assert "is left (not allowed to delete it" in shown.out
+    assert cloud.stacks() == {**tenants, name: "REVIEW_IN_PROGRESS"}
+    assert _change_sets(cloud, name) == []
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
+    assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}

@@ -4,6 +4,7 @@ before a show-changes reviews again and before a delete."""
 
 from __future__ import annotations
 
+from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Say
 from provisioner.deploy.saved_plan import saved_plan_change_set_name
@@ -22,7 +23,19 @@ def clean_unused_plans(gateway: AwsGateway, target: DeployTarget, say: Say) -> s
         say(f"{stack}: deleted the change set of an unused saved plan")
         left = gateway.describe_stack(stack)
         if left is not None and left.status == "REVIEW_IN_PROGRESS":
-            gateway.delete_stack(left.stack_id)
+            try:
+                gateway.delete_stack(left.stack_id)
+            except AwsFailure as exc:
+                if "AccessDenied" not in str(exc):
+                    raise
+                # The reviewer policy deletes only stacks tagged for review, and a plan's
+                # stack is not (it would keep the tag once created). Left, it is harmless:
+                # a deploy creates the stack in it.
+                say(
+                    f"{stack}: the empty stack that plan would have created is left "
+                    f"(not allowed to delete it: {exc}); a deploy creates the stack in it"
+                )
+                continue
             say(f"{stack}: deleted the empty stack that plan would have created")
             emptied.add(stack)
     return emptied
