@@ -23,6 +23,7 @@ from test_deploy import SEC_SMALL, STARTER, Tenant, expect, ml_config, report
 
 # The emulator fixtures, under their names: pytest finds them in this module.
 cloud, tenant, run_sec_here = test_deploy.cloud, test_deploy.tenant, test_deploy.run_sec_here
+mode = test_deploy.mode  # synchronous, and asynchronous as in AWS
 
 SAVED_NAME = "ml-provisioner-saved-plan"
 
@@ -46,12 +47,16 @@ def _save(run: CliRunner, config: str, *extra: str) -> dict[str, Any]:
 
 
 def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
-    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant, mode: str
 ) -> None:
     tenants = tenant(STARTER)
     name = plan_stack(ml_config(workdir, STARTER)).stack_name
-    document = _save(run_ml, STARTER)
+    gated = expect(run_ml("-con", STARTER, "-act", "show-changes", "--save-plan", "plan.json",
+                          "--fail-on-broadening"), 4)  # fmt: skip
+    assert "saved the plan to plan.json" in gated.out, "a broadening plan is saved all the same"
+    document = _save(run_ml, STARTER)  # and saved again: the newer replaces it
     assert document["result"]["plan"]["path"] == "plan.json"
+    assert document["result"]["plan"]["expires"] == _plan(workdir)["expires"]
     plan = _plan(workdir)
     [stack] = plan["stacks"]
     assert (plan["tool"], plan["config"], stack["stack"]) == ("ml-provisioner", STARTER, name)
@@ -92,7 +97,7 @@ def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
 
 
 def test_a_sec_plan_of_several_stacks_then_one_of_no_changes(
-    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant
+    cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant, mode: str
 ) -> None:
     tenant(SEC_SMALL)
     names = [p.stack_name for p in plan_stacks(load_sec_config(workdir / "configs" / SEC_SMALL))]
