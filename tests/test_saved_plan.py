@@ -260,6 +260,7 @@ def test_delete_cleans_up_an_unused_plan(
     ("argv", "why"),
     [
         (("-act", "deploy", "--plan", "p.json", "--dry-run"), "give one of them"),
+        (("-act", "deploy", "--plan", "p.json", "--fail-on-broadening"), "give one of them"),
         (("-act", "show-changes", "--plan-ttl", "5"), "give it with --save-plan"),
         (("-act", "show-changes", "--save-plan", "p.json", "--plan-ttl", "0"), "from 1 to 10080"),
         (("-act", "show-changes", "--save-plan", "p.json", "--plan-ttl", "1h"), "whole number"),
@@ -268,7 +269,17 @@ def test_delete_cleans_up_an_unused_plan(
         (("-act", "deploy", "--plan", "configs/" + SEC_SMALL, "--force"), "not a saved plan"),
         (("-act", "status", "--plan", "p.json"), "does not take --plan"),
     ],
-    ids=["dry-run", "ttl-alone", "ttl-zero", "ttl-unit", "dir", "missing", "garbage", "status"],
+    ids=[
+        "dry-run",
+        "gate",
+        "ttl-alone",
+        "ttl-zero",
+        "ttl-unit",
+        "dir",
+        "missing",
+        "garbage",
+        "status",
+    ],
 )
 def test_plan_arguments_refused_before_aws(
     cloud: Any, workdir: Path, run_ml: CliRunner, argv: tuple[str, ...], why: str
@@ -297,3 +308,27 @@ def test_a_reviewer_not_allowed_to_delete_a_plans_stack_reviews_on(
     assert _change_sets(cloud, name) == []
     expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
     assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
+
+
+def test_a_plan_that_fails_in_aws_is_spent_and_a_rolled_back_stack_takes_no_plan(
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+) -> None:
+    plan = plan_stack(ml_config(workdir, STARTER))
+    tenants = tenant(STARTER)
+    role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
+    cloud.client("iam").create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")
+    _save(run_ml, STARTER)
+    failed = expect(run_ml("-con", STARTER, "-act", "deploy", "--plan", "plan.json", "--force",
+                           "--allow-broadening"), 1)  # fmt: skip
+    assert f"FAILED: {plan.stack_name} ended in ROLLBACK_COMPLETE" in failed.out
+    deployed = report(workdir, STARTER.removesuffix(".yaml"), "deploy")["result"]
+    assert deployed["plan"] == "plan.json" and deployed["stacks"][0]["result"] == "failed"
+    assert _plan(workdir)["executed"] is not None, "executed, if in vain: spent"
+
+    (workdir / "plan.json").unlink()
+    refused = expect(run_ml("-con", STARTER, "-act", "show-changes", "--save-plan",
+                            "plan.json"), 2)  # fmt: skip
+    assert "is in ROLLBACK_COMPLETE" in refused.err and "no plan was saved" in refused.err
+    assert not (workdir / "plan.json").exists()
+    assert cloud.stacks() == {**tenants, plan.stack_name: "ROLLBACK_COMPLETE"}
+    assert _change_sets(cloud, plan.stack_name) == []

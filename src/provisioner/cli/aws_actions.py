@@ -183,11 +183,11 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         )
 
     def deploy_saved_plan(inv: Invocation, file: str) -> Outcome:
-        if inv.dry_run:
+        if inv.dry_run or inv.fail_on_broadening:
             raise InputError(
                 inv.config,
-                "--plan executes a saved plan and --dry-run previews a new one: give one of "
-                "them; nothing was done",
+                "--plan executes a saved plan and --dry-run (--fail-on-broadening) previews a "
+                "new one: give one of them; nothing was done",
             )
         target = load(inv, None)
         _refuse_without_force(
