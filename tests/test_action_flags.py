@@ -32,6 +32,9 @@ FLAGS = {
     "--endpoint-url": ["http://localhost:4566"],
     "--sec-config": ["other-sec.yaml"],
     "--output": ["json"],
+    "--save-plan": ["plan.json"],
+    "--plan-ttl": ["30"],
+    "--plan": ["plan.json"],
 }
 CASES = [(prog, spec.name) for prog, tool in TOOLS.items() for spec in tool.ACTIONS]
 

@@ -306,7 +306,12 @@ def test_a_reviewer_not_allowed_to_delete_a_plans_stack_reviews_on(
     assert "is left (not allowed to delete it" in shown.out
     assert cloud.stacks() == {**tenants, name: "REVIEW_IN_PROGRESS"}
     assert _change_sets(cloud, name) == []
-    expect(run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening"), 0)
+    # A plan's CREATE change set attaches to it (as a deploy's does), and is executed in it.
+    _save(run_ml, STARTER)
+    [reviewed] = _plan(workdir)["stacks"]
+    assert reviewed["operation"] == "CREATE" and reviewed["status"] == "REVIEW_IN_PROGRESS"
+    expect(run_ml("-con", STARTER, "-act", "deploy", "--plan", "plan.json", "--force",
+                  "--allow-broadening"), 0)  # fmt: skip
     assert cloud.stacks() == {**tenants, name: "CREATE_COMPLETE"}
 
 

@@ -171,12 +171,12 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
     def show_changes(inv: Invocation) -> Outcome:
         from provisioner.deploy.show_changes import show_changes as run
 
-        target = load(inv, None)
-        gate = inv.fail_on_broadening
         if inv.plan_ttl is not None and inv.save_plan is None:
             raise InputError(
                 inv.config, "--plan-ttl is the expiry of a plan: give it with --save-plan FILE"
             )
+        target = load(inv, None)
+        gate = inv.fail_on_broadening
         save = PlanSaver(inv, target, inv.save_plan) if inv.save_plan is not None else None
         return run_aws_action(
             inv, target, lambda g, say: run(g, target, say, fail_on_broadening=gate, save=save)

@@ -67,7 +67,9 @@ def _preview(
         existing = wait_until_idle(gateway, name, say, poller)
         note = ""
         if existing is not None and existing.never_created:
-            note = f"left in {existing.status}: deploy deletes it and creates it anew"
+            # A plan's CREATE change set attaches to a stack under review, as a deploy's does.
+            if kept is None or existing.status != "REVIEW_IN_PROGRESS":
+                note = f"left in {existing.status}: deploy deletes it and creates it anew"
             existing = None
         access = change_sets.access_change(gateway, template, existing)
         verb = "create" if existing is None else "update"
