@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import test_deploy
@@ -19,7 +20,8 @@ from provisioner.deploy import saved_plan
 from provisioner.emulator.examples import add_tag
 from provisioner.ml.plan import plan_stack
 from provisioner.sec.plan import plan_stacks
-from test_deploy import SEC_SMALL, STARTER, Tenant, expect, ml_config, report
+from test_deploy import SEC_MEDIUM, SEC_SMALL, STARTER, Tenant, expect, ml_config, report
+from test_output_json import SCHEMAS, document
 
 # The emulator fixtures, under their names: pytest finds them in this module.
 cloud, tenant, run_sec_here = test_deploy.cloud, test_deploy.tenant, test_deploy.run_sec_here
@@ -42,8 +44,7 @@ def _change_sets(cloud: Any, stack: str) -> list[dict[str, Any]]:
 def _save(run: CliRunner, config: str, *extra: str) -> dict[str, Any]:
     done = expect(run("-con", config, "-act", "show-changes", "--save-plan", "plan.json",
                       "--output", "json", *extra), 0)  # fmt: skip
-    document: dict[str, Any] = json.loads(done.out)
-    return document
+    return document(done)  # valid against show-changes' published schema
 
 
 def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
@@ -54,14 +55,14 @@ def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
     gated = expect(run_ml("-con", STARTER, "-act", "show-changes", "--save-plan", "plan.json",
                           "--fail-on-broadening"), 4)  # fmt: skip
     assert "saved the plan to plan.json" in gated.out, "a broadening plan is saved all the same"
-    document = _save(run_ml, STARTER)  # and saved again: the newer replaces it
-    assert document["result"]["plan"]["path"] == "plan.json"
-    assert document["result"]["plan"]["expires"] == _plan(workdir)["expires"]
+    reviewed = _save(run_ml, STARTER)  # and saved again: the newer replaces it
+    assert reviewed["result"]["plan"]["path"] == "plan.json"
+    assert reviewed["result"]["plan"]["expires"] == _plan(workdir)["expires"]
     plan = _plan(workdir)
     [stack] = plan["stacks"]
     assert (plan["tool"], plan["config"], stack["stack"]) == ("ml-provisioner", STARTER, name)
     assert stack["operation"] == "CREATE" and stack["status"] == "REVIEW_IN_PROGRESS"
-    assert stack["security"] == document["result"]["stacks"][0]["security"]
+    assert stack["security"] == reviewed["result"]["stacks"][0]["security"]
     assert stack["security"]["broadens_access"], "a first create broadens from nothing"
     created, expires = (datetime.fromisoformat(plan[k]) for k in ("created", "expires"))
     assert expires - created == timedelta(hours=1)
@@ -89,6 +90,9 @@ def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
     assert cloud.stack(name)["EnableTerminationProtection"], "production: protected as always"
     deployed = report(workdir, STARTER.removesuffix(".yaml"), "deploy")
     assert deployed["result"]["plan"] == "plan.json"
+    calls = deployed["aws"]["api_calls"]["by_operation"]
+    assert calls["cloudformation:ExecuteChangeSet"] == 1
+    assert "cloudformation:CreateChangeSet" not in calls, "the plan's change set, no new one"
     assert deployed["result"]["stacks"][0]["security"] == stack["security"]
     assert _plan(workdir)["executed"] is not None
 
@@ -96,34 +100,48 @@ def test_a_saved_plan_of_a_new_stack_is_executed_as_it_was_reviewed(
     assert "already executed" in again.err
 
 
-def test_a_sec_plan_of_several_stacks_then_one_of_no_changes(
+def test_a_sec_plan_of_several_stacks_deployed_by_url_then_one_of_no_changes(
     cloud: Any, workdir: Path, run_sec_here: CliRunner, tenant: Tenant, mode: str
 ) -> None:
-    tenant(SEC_SMALL)
-    names = [p.stack_name for p in plan_stacks(load_sec_config(workdir / "configs" / SEC_SMALL))]
+    """Several stacks, templates over the body limit uploaded and deployed by URL; the JSON
+    documents and the plan file are valid against their published schemas."""
+    config = load_sec_config(workdir / "configs" / SEC_MEDIUM)
+    region, bucket = config.region, config.template_bucket
+    assert bucket is not None
+    tenant(SEC_MEDIUM)
+    cloud.client("s3", region).create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
+    )
+    names = [p.stack_name for p in plan_stacks(config)]
     assert len(names) > 1
-    _save(lambda *a: run_sec_here(*a), SEC_SMALL)
+    save = ("--config", SEC_MEDIUM, "--action", "show-changes", "--save-plan", "plan.json",
+            "--output", "json")  # fmt: skip
+    saved = document(expect(run_sec_here(*save), 0))
+    assert saved["result"]["plan"]["path"] == "plan.json"
     plan = _plan(workdir)
+    jsonschema.validate(plan, json.loads((SCHEMAS / "saved-plan.v1.json").read_text()))
     assert [s["stack"] for s in plan["stacks"]] == names
     ids = [s["change_set_id"] for s in plan["stacks"]]
-    expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--plan", "plan.json",
-                        "--force"), 0)  # fmt: skip
-    cf = cloud.client("cloudformation")
+    deploy = ("--config", SEC_MEDIUM, "--action", "deploy", "--plan", "plan.json", "--force",
+              "--allow-broadening", "--output", "json")  # fmt: skip
+    deployed = document(expect(run_sec_here(*deploy), 0))
+    assert deployed["result"]["plan"] == "plan.json"
+    assert [s["stack"] for s in deployed["result"]["stacks"]] == names
+    cf = cloud.client("cloudformation", region)
     for name, change_set in zip(names, ids, strict=True):
-        assert cloud.stack(name)["StackStatus"] == "CREATE_COMPLETE"
+        assert cloud.stack(name, region)["StackStatus"] == "CREATE_COMPLETE"
         described = cf.describe_change_set(ChangeSetName=change_set)
         assert described["StackName"] == name
         assert described["ExecutionStatus"] == "EXECUTE_COMPLETE"
 
     # Reviewed again with nothing to change: a plan with nothing to execute.
-    _save(lambda *a: run_sec_here(*a), SEC_SMALL)
+    expect(run_sec_here(*save), 0)
     plan = _plan(workdir)
     assert [s["change_set_id"] for s in plan["stacks"]] == [None] * len(names)
-    before = {n: cloud.stack(n).get("LastUpdatedTime") for n in names}
-    done = expect(run_sec_here("--config", SEC_SMALL, "--action", "deploy", "--plan",
-                               "plan.json", "--force"), 0)  # fmt: skip
+    before = {n: cloud.stack(n, region).get("LastUpdatedTime") for n in names}
+    done = expect(run_sec_here(*deploy[:-2]), 0)
     assert done.out.count(": no changes") == len(names)
-    assert {n: cloud.stack(n).get("LastUpdatedTime") for n in names} == before
+    assert {n: cloud.stack(n, region).get("LastUpdatedTime") for n in names} == before
 
 
 def _deployed_then_edited(workdir: Path, run_ml: CliRunner, tenant: Tenant) -> str:
