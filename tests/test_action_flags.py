@@ -34,6 +34,9 @@ FLAGS = {
     "--output": ["json"],
     "--max-parallel": ["2"],
     "--max-api-rate": ["5"],
+    "--save-plan": ["plan.json"],
+    "--plan-ttl": ["30"],
+    "--plan": ["plan.json"],
 }
 CASES = [(prog, spec.name) for prog, tool in TOOLS.items() for spec in tool.ACTIONS]
 

@@ -238,3 +238,14 @@ def test_ctrl_c_starts_nothing_new_and_tells_the_running_ones() -> None:
 )
 def test_the_exit_code_is_the_worst(codes: list[int], expected: int) -> None:
     assert worst(codes) == expected
+
+
+def test_a_saved_plan_is_for_one_config_at_a_time(workdir: Path) -> None:
+    for flag in (["-act", "show-changes", "--save-plan", "plan.json"],
+                 ["-act", "deploy", "--force", "--plan", "plan.json"]):  # fmt: skip
+        result = run(ml.main, ["--config-dir", "configs", *flag], workdir)
+        assert result.code == 2 and result.out == ""
+        assert f"{flag[2 if flag[1] == 'show-changes' else 3]} is for one config at a time" in (
+            result.err
+        )
+        assert not (workdir / "plan.json").exists() and not (workdir / "reports").exists()

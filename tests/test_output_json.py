@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ML_EXAMPLES, ROOT, SEC_EXAMPLES, CliResult, CliRunner
 from provisioner.cli import ml, sec
-from provisioner.cli.schemas import ENVELOPE, published_schemas, render, schema_file
+from provisioner.cli.schemas import ENVELOPE, SAVED_PLAN, published_schemas, render, schema_file
 from provisioner.cli.shell import actions_of
 from provisioner.config.ml_loader import load_ml_config
 from provisioner.ml.plan import plan_stack
@@ -86,8 +86,8 @@ def test_the_committed_schemas_are_the_models() -> None:
 def test_there_is_a_schema_for_every_action_of_both_tools_and_no_alias() -> None:
     names = {schema_file(tool.PROG, spec.name) for tool in (ml, sec)
              for spec in actions_of(tool.TOOL)}  # fmt: skip
-    # …and the one document of a run over several configs (docs/estate.md).
-    assert names | {ENVELOPE, "estate.v2.json"} == set(published_schemas())
+    # …and the one document of a run over several configs (docs/estate.md), and the plan file.
+    assert names | {ENVELOPE, "estate.v2.json", SAVED_PLAN} == set(published_schemas())
     assert schema_file("sec-provisioner", "bootstrap") in names
     assert schema_file("sec-provisioner", "create-policy") not in names  # an alias
 

@@ -216,6 +216,26 @@ def build_parser(prog: str, description: str, actions: Sequence[ActionSpec]) -> 
         help="show-changes (deploy, bootstrap --dry-run): exit 4 when the change broadens access",
     )
     aws.add_argument(
+        "--save-plan",
+        action=_Once,
+        metavar="FILE",
+        help="show-changes: keep the change sets and write them, with the security diff, to a "
+        "plan for deploy --plan (docs/saved-plans.md)",
+    )
+    aws.add_argument(
+        "--plan-ttl",
+        action=_Once,
+        metavar="MINUTES",
+        help="show-changes --save-plan: the plan expires after this (default 60, at most 10080)",
+    )
+    aws.add_argument(
+        "--plan",
+        action=_Once,
+        metavar="FILE",
+        help="deploy: execute exactly the change sets of a plan saved by show-changes "
+        "--save-plan, or refuse (exit 2) if anything changed since",
+    )
+    aws.add_argument(
         "--disable-termination-protection",
         action=_OnceFlag,
         help="delete: turn off production stacks' termination protection first",
@@ -281,6 +301,9 @@ def invocation_of(
         fail_on_broadening=args.fail_on_broadening,
         disable_termination_protection=args.disable_termination_protection,
         sec_config=args.sec_config,
+        save_plan=args.save_plan,
+        plan_ttl=args.plan_ttl,
+        plan=args.plan,
         output=args.output,
         max_parallel=args.max_parallel,
         max_api_rate=args.max_api_rate,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from provisioner.cli.invocation import Invocation
+from provisioner.cli.saved_plans import PlanSaver, checked_plan, spend
 from provisioner.cli.tool import ActionSpec, Outcome, TargetLoader
 from provisioner.deploy.errors import AwsFailure, CredentialsProblem, Interrupted, StackBusy
 from provisioner.deploy.result import ActionResult
@@ -172,13 +173,42 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
     def show_changes(inv: Invocation) -> Outcome:
         from provisioner.deploy.show_changes import show_changes as run
 
+        if inv.plan_ttl is not None and inv.save_plan is None:
+            raise InputError(
+                inv.config, "--plan-ttl is the expiry of a plan: give it with --save-plan FILE"
+            )
         target = load(inv, None)
         gate = inv.fail_on_broadening
+        save = PlanSaver(inv, target, inv.save_plan) if inv.save_plan is not None else None
         return run_aws_action(
-            inv, target, lambda g, say: run(g, target, say, fail_on_broadening=gate)
+            inv, target, lambda g, say: run(g, target, say, fail_on_broadening=gate, save=save)
         )
 
+    def deploy_saved_plan(inv: Invocation, file: str) -> Outcome:
+        if inv.dry_run or inv.fail_on_broadening:
+            raise InputError(
+                inv.config,
+                "--plan executes a saved plan and --dry-run (--fail-on-broadening) previews a "
+                "new one: give one of them; nothing was done",
+            )
+        target = load(inv, None)
+        _refuse_without_force(
+            inv,
+            f"executes the saved plan {file} on {', '.join(target.stack_names)}",
+            "the plan is what show-changes --save-plan showed",
+        )
+        plan, path = checked_plan(inv, target, file)
+        from provisioner.deploy.apply_plan import deploy_plan as run
+
+        return run_aws_action(
+            inv, target,
+            lambda g, say: run(g, target, plan, file, say, spend=lambda: spend(path, plan),
+                               allow_broadening=inv.allow_broadening),
+        )  # fmt: skip
+
     def deploy(inv: Invocation) -> Outcome:
+        if inv.plan is not None:
+            return deploy_saved_plan(inv, inv.plan)
         if inv.dry_run:
             return show_changes(replace(inv, action="show-changes"))
         if inv.fail_on_broadening:  # a deploy gates broadening itself, in production

@@ -23,9 +23,16 @@ ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "create-report": (),
     "list-resources": (),
     "create-seed-code": (),
-    "show-changes": ("--fail-on-broadening", *_AWS),
+    "show-changes": ("--fail-on-broadening", "--save-plan", "--plan-ttl", *_AWS),
     # --fail-on-broadening with --dry-run only: that deploy is a show-changes.
-    "deploy": ("--force", "--dry-run", "--allow-broadening", "--fail-on-broadening", *_AWS),
+    "deploy": (
+        "--force",
+        "--dry-run",
+        "--allow-broadening",
+        "--fail-on-broadening",
+        "--plan",
+        *_AWS,
+    ),
     "test-deploy": ("--keep", *_AWS),
     "status": _AWS,
     "detect-drift": _AWS,

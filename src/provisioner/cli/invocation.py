@@ -33,6 +33,9 @@ class Invocation:
     fail_on_broadening: bool = False
     disable_termination_protection: bool = False
     sec_config: str | None = None
+    save_plan: str | None = None  # show-changes: the plan file to write
+    plan_ttl: str | None = None  # show-changes --save-plan: minutes until the plan expires
+    plan: str | None = None  # deploy: the saved plan to execute
     # json: stdout holds the one JSON document, so progress goes to stderr.
     output: OutputFormat = "text"
     max_parallel: int | None = None  # over several configs: how many run at once

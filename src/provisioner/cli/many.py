@@ -64,6 +64,14 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
     """Run `base`'s action over the selection; the run's exit code. `tool`: the tool every
     config is for (None: the estate entry point, each config's tool told from its fields)."""
     try:
+        if base.save_plan is not None or base.plan is not None:
+            # One plan file per config: the configs of a run would overwrite each other's.
+            flag = "--save-plan" if base.save_plan is not None else "--plan"
+            raise InputError(
+                prog,
+                f"{flag} is for one config at a time (a plan file holds one config's "
+                "change sets); nothing was done",
+            )
         configs = selection.resolve(base.cwd)
     except InputError as exc:
         print(f"error: {exc.render()}", file=base.stderr)

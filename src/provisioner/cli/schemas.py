@@ -1,5 +1,6 @@
 """The published JSON Schemas of `--output json`: one per action of each tool, generated from
-the result models, plus the envelope every document of either tool has.
+the result models, plus the envelope every document of either tool has, and the saved plan
+file of show-changes --save-plan.
 
 They are committed under docs/schemas/ (scripts/regen-schemas rewrites them) and a test fails
 when they differ from the models, so every change to the output is a reviewed diff.
@@ -17,6 +18,7 @@ from typing import Any
 from provisioner.cli import ml, sec
 from provisioner.cli.shell import actions_of
 from provisioner.cli.tool import ActionSpec, Tool
+from provisioner.deploy.saved_plan import PLAN_SCHEMA_VERSION, SavedPlan
 from provisioner.files import write_files
 from provisioner.results.base import Result
 from provisioner.results.document import SCHEMA_VERSION, Document
@@ -25,6 +27,7 @@ from provisioner.results.estate import EstateDocument
 TOOLS: tuple[Tool, ...] = (ml.TOOL, sec.TOOL)
 ENVELOPE = f"document.v{SCHEMA_VERSION}.json"
 ESTATE = f"estate.v{SCHEMA_VERSION}.json"  # a run over several configs (docs/estate.md)
+SAVED_PLAN = f"saved-plan.v{PLAN_SCHEMA_VERSION}.json"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ABOUT = "What each field means, and when the version changes: docs/output-json.md."
 
@@ -71,7 +74,20 @@ def published_schemas() -> dict[str, dict[str, Any]]:
     for tool in TOOLS:
         for spec in actions_of(tool):
             schemas[schema_file(tool.prog, spec.name)] = action_schema(tool.prog, spec)
+    schemas[SAVED_PLAN] = _plan_schema()
     return schemas
+
+
+def _plan_schema() -> dict[str, Any]:
+    """The file show-changes --save-plan writes (docs/saved-plans.md): its own version."""
+    generated = SavedPlan.model_json_schema(mode="serialization")
+    return {
+        "$schema": _DIALECT,
+        **generated,
+        "title": f"a saved plan of ml-provisioner or sec-provisioner (schema_version "
+        f"{PLAN_SCHEMA_VERSION})",
+        "description": f"{SavedPlan.__doc__} What each field means: docs/saved-plans.md.",
+    }
 
 
 def render(schema: dict[str, Any]) -> str:

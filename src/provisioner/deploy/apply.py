@@ -100,6 +100,13 @@ def deploy(
                 stacks=stacks, ssm_parameters=None, parameters_not_matching_outputs=[]
             )
             return ActionResult(failed, ExitCode.AWS_FAILURE)
+    return ActionResult(deployed_result(gateway, target, stacks, say))
+
+
+def deployed_result(
+    gateway: AwsGateway, target: DeployTarget, stacks: list[DeployedStack], say: Say
+) -> DeployResult:
+    """Every stack deployed: the SSM parameters their outputs left, and any that differ."""
     parameters = target.own_parameters(gateway.parameters_under(target.ssm_path))
     say(f"{len(parameters)} SSM parameters under {target.ssm_path}")
     for name, value in parameters.items():
@@ -111,10 +118,9 @@ def deploy(
             f"warning: {len(strays)} SSM parameter(s) hold a value no stack output has "
             f"({', '.join(strays)}): changed outside CloudFormation? see --action detect-drift"
         )
-    deployed = DeployResult(
+    return DeployResult(
         stacks=stacks, ssm_parameters=parameters, parameters_not_matching_outputs=strays
     )
-    return ActionResult(deployed)
 
 
 def _deploy_stack(
@@ -133,7 +139,7 @@ def _deploy_stack(
             if planned.no_changes:
                 change_sets.discard(gateway, planned)
                 say(f"{name}: no changes")
-                _protect(gateway, target, existing, say)
+                protect(gateway, target, existing, say)
                 return DeployedStack(
                     stack=name, result="no changes", final_status=None,
                     outputs=existing.outputs if existing else {}, changes=[], failures=[],
@@ -154,39 +160,52 @@ def _deploy_stack(
                 raise
             say(f"{name}: {busy}; waiting for that operation, then trying again")
             continue
-        outcome = follow(
-            gateway,
-            planned.stack_id,
-            name,
-            planned.change_set_type,
-            after=EventMark(planned.change_set.created, frozenset()),
-            total=len(changes),
-            say=say,
-            poller=poller,
-        )
-        if not outcome.succeeded:
-            _report_failure(name, outcome, say)
-            failures = [
-                FailedResource(logical_id=e.logical_id, type=e.resource_type, status=e.status,
-                               reason=e.reason)
-                for e in outcome.failures
-            ]  # fmt: skip
-            return DeployedStack(
-                stack=name, result="failed", final_status=outcome.final_status, outputs={},
-                changes=[Change.of(c) for c in changes], failures=failures, security=access,
-            )  # fmt: skip
-        say(f"{name}: {outcome.final_status}")
-        deployed = gateway.describe_stack(planned.stack_id)
-        _protect(gateway, target, deployed, say)
-        return DeployedStack(
-            stack=name, result=outcome.final_status, final_status=outcome.final_status,
-            outputs=deployed.outputs if deployed else {}, changes=[Change.of(c) for c in changes],
-            failures=[], security=access,
-        )  # fmt: skip
+        return follow_execution(gateway, target, planned, access, say, poller)
     raise AssertionError("unreachable")
 
 
-def _protect(gateway: AwsGateway, target: DeployTarget, stack: StackInfo | None, say: Say) -> None:
+def follow_execution(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    planned: change_sets.PlannedChange,
+    access: AccessChange,
+    say: Say,
+    poller: Poller | None,
+) -> DeployedStack:
+    """Follow an executed change set to its end: the stack as deployed, or why it failed."""
+    name, changes = planned.template.stack_name, planned.change_set.changes
+    outcome = follow(
+        gateway,
+        planned.stack_id,
+        name,
+        planned.change_set_type,
+        after=EventMark(planned.change_set.created, frozenset()),
+        total=len(changes),
+        say=say,
+        poller=poller,
+    )
+    if not outcome.succeeded:
+        _report_failure(name, outcome, say)
+        failures = [
+            FailedResource(logical_id=e.logical_id, type=e.resource_type, status=e.status,
+                           reason=e.reason)
+            for e in outcome.failures
+        ]  # fmt: skip
+        return DeployedStack(
+            stack=name, result="failed", final_status=outcome.final_status, outputs={},
+            changes=[Change.of(c) for c in changes], failures=failures, security=access,
+        )  # fmt: skip
+    say(f"{name}: {outcome.final_status}")
+    deployed = gateway.describe_stack(planned.stack_id)
+    protect(gateway, target, deployed, say)
+    return DeployedStack(
+        stack=name, result=outcome.final_status, final_status=outcome.final_status,
+        outputs=deployed.outputs if deployed else {}, changes=[Change.of(c) for c in changes],
+        failures=[], security=access,
+    )  # fmt: skip
+
+
+def protect(gateway: AwsGateway, target: DeployTarget, stack: StackInfo | None, say: Say) -> None:
     if target.production and stack is not None and not stack.termination_protection:
         gateway.set_termination_protection(stack.stack_id, True)
         say(f"{stack.name}: termination protection on (production)")

@@ -63,9 +63,11 @@ def create(
     poller: Poller | None = None,
     *,
     review: bool = False,
+    name: str | None = None,
 ) -> PlannedChange:
     """`review`: for show-changes; a stack it must create to review is tagged so (see
-    cfn/tags.py), which lets the reviewer policy delete it again and no other stack."""
+    cfn/tags.py), which lets the reviewer policy delete it again and no other stack. `name`:
+    the change set's, when not a fresh one (a saved plan's)."""
     url = None
     if template.upload_to is not None:
         bucket, key = template.upload_to
@@ -73,7 +75,7 @@ def create(
     kind: ChangeSetKind = "UPDATE" if existing is not None else "CREATE"
     change_set_id = gateway.create_change_set(
         template.stack_name,
-        change_set_name(target.tool),
+        name or change_set_name(target.tool),
         kind,
         body=None if url else template.body,
         url=url,

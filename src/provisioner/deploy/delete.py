@@ -11,6 +11,7 @@ from provisioner.deploy.records import StackInfo
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_state import delete_and_follow, wait_until_idle
 from provisioner.deploy.target import DeployTarget
+from provisioner.deploy.unused_plans import clean_unused_plans
 from provisioner.errors import InputError
 from provisioner.results.delete import DeletedStack, DeleteResult, RetainedResource
 
@@ -37,9 +38,10 @@ def delete(
             f"termination protection is on for {', '.join(protected)}; to delete, pass "
             "--disable-termination-protection as well (nothing was changed)",
         )
+    emptied = clean_unused_plans(gateway, target, say)  # a stack only a plan made is gone
     deleted: list[DeletedStack] = []
     kept: list[RetainedResource] = []
-    for stack, template in found:
+    for stack, template in [(s, t) for s, t in found if s.name not in emptied]:
         physical = {r.logical_id: r.physical_id for r in gateway.stack_resources(stack.stack_id)}
         retained = [
             RetainedResource(stack=stack.name, logical_id=logical_id, type=kind,

@@ -428,6 +428,20 @@ class AwsGateway:
         cf = self.client("cloudformation")
         self._call("DeleteChangeSet", lambda: cf.delete_change_set(ChangeSetName=change_set_id))
 
+    def delete_change_set_named(self, stack: str, name: str) -> bool:
+        """Delete the stack's change set of this name: False when there is none (or no stack)."""
+        cf = self.client("cloudformation")
+        try:
+            self._call(
+                "DeleteChangeSet",
+                lambda: cf.delete_change_set(ChangeSetName=name, StackName=stack),
+            )
+        except AwsFailure as exc:
+            if self._missing(exc):
+                return False
+            raise
+        return True
+
     def delete_stack(self, stack: str) -> None:
         cf = self.client("cloudformation")
         self._call("DeleteStack", lambda: cf.delete_stack(StackName=stack))

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from provisioner.cfn.security_diff import SecurityDiff
 from provisioner.deploy import change_sets
+from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import ResourceChange
 from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
+from provisioner.deploy.saved_plan import ReviewedStack, saved_plan_change_set_name, sha256_hex
 from provisioner.deploy.stack_state import wait_until_idle
 from provisioner.deploy.target import DeployTarget
+from provisioner.deploy.unused_plans import clean_unused_plans
+from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
 from provisioner.results.changes import AccessChange, Change
-from provisioner.results.show_changes import ShowChangesResult, StackPreview
+from provisioner.results.show_changes import PlanFile, ShowChangesResult, StackPreview
+
+# Writes the saved plan of the stacks reviewed (show-changes --save-plan), saying where.
+SavePlan = Callable[[list[ReviewedStack]], PlanFile]
 
 
 def show_changes(
@@ -22,9 +32,34 @@ def show_changes(
     poller: Poller | None = None,
     *,
     fail_on_broadening: bool = False,
+    save: SavePlan | None = None,
 ) -> ActionResult[ShowChangesResult]:
     """The preview of every stack; with `fail_on_broadening`, exit BROADENING when any stack's
-    change broadens access (a first create grants all it adds: it broadens from nothing)."""
+    change broadens access (a first create grants all it adds: it broadens from nothing).
+    With `save`, the change sets are kept and saved as a plan (deploy/saved_plan.py); an
+    unused plan's are deleted first, whether or not a new one is saved."""
+    clean_unused_plans(gateway, target, say)
+    if save is None:
+        return _preview(gateway, target, say, poller, fail_on_broadening, None)
+    kept: list[ReviewedStack] = []
+    try:
+        done = _preview(gateway, target, say, poller, fail_on_broadening, kept)
+        plan = save(kept)
+    except BaseException:  # no plan, then no change sets kept for it either
+        clean_unused_plans(gateway, target, lambda _: None)
+        raise
+    say(f"saved the plan to {plan.path} (expires {plan.expires:%Y-%m-%d %H:%M:%S} UTC)")
+    return ActionResult(done.result.model_copy(update={"plan": plan}), done.code)
+
+
+def _preview(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None,
+    fail_on_broadening: bool,
+    kept: list[ReviewedStack] | None,
+) -> ActionResult[ShowChangesResult]:
     stacks: list[StackPreview] = []
     change_sets.upload_templates(gateway, target)
     for template in target.stacks:
@@ -32,10 +67,19 @@ def show_changes(
         existing = wait_until_idle(gateway, name, say, poller)
         note = ""
         if existing is not None and existing.never_created:
-            note = f"left in {existing.status}: deploy deletes it and creates it anew"
+            # A plan's CREATE change set attaches to a stack under review, as a deploy's does.
+            if kept is None or existing.status != "REVIEW_IN_PROGRESS":
+                note = f"left in {existing.status}: deploy deletes it and creates it anew"
             existing = None
         access = change_sets.access_change(gateway, template, existing)
         verb = "create" if existing is None else "update"
+        if note and kept is not None:
+            raise InputError(
+                target.config_stem,
+                f"{name} is {note.removeprefix('left ')}; a saved plan cannot hold its change "
+                "set. Deploy without --plan, or delete the stack, then save the plan again "
+                "(no plan was saved)",
+            )
         if note:  # a change set cannot be made beside the dead stack: everything is added
             changes = tuple(
                 ResourceChange("Add", logical_id, body.get("Type", ""))
@@ -43,11 +87,17 @@ def show_changes(
             )
             no_changes = False
         else:
-            planned = change_sets.create(gateway, target, template, existing, poller, review=True)
+            saved = saved_plan_change_set_name(target.tool) if kept is not None else None
+            planned = change_sets.create(
+                gateway, target, template, existing, poller, review=saved is None, name=saved
+            )
             try:
                 changes, no_changes = planned.change_set.changes, planned.no_changes
             finally:
-                change_sets.discard(gateway, planned)
+                if saved is None or no_changes:
+                    change_sets.discard(gateway, planned)
+            if kept is not None:
+                kept.append(_reviewed(gateway, template.body, planned, access))
         if no_changes:
             say(f"{name}: no changes")
         else:
@@ -78,3 +128,23 @@ def show_changes(
         )
         return ActionResult(result, ExitCode.BROADENING)
     return ActionResult(result)
+
+
+def _reviewed(
+    gateway: AwsGateway, body: str, planned: change_sets.PlannedChange, access: SecurityDiff
+) -> ReviewedStack:
+    """The stack as reviewed, read after its change set was made (a CREATE's made it)."""
+    stack = gateway.describe_stack(planned.stack_id or planned.template.stack_name)
+    if stack is None:
+        raise AwsFailure(f"{planned.template.stack_name}: gone while it was reviewed")
+    return ReviewedStack(
+        stack=stack.name,
+        stack_id=stack.stack_id,
+        operation="CREATE" if planned.change_set_type == "CREATE" else "UPDATE",
+        change_set_id=None if planned.no_changes else planned.change_set.change_set_id,
+        template_sha256=sha256_hex(body),
+        status=stack.status,
+        last_updated=stack.last_updated,
+        changes=[Change.of(c) for c in planned.change_set.changes],
+        security=AccessChange.of(access),
+    )

@@ -39,6 +39,10 @@ class DeployResult(Result):
     parameters_not_matching_outputs: list[str] = Field(
         description="parameters whose value no stack output has: changed outside CloudFormation?"
     )
+    plan: str | None = Field(
+        default=None,
+        description="with --plan, the saved plan whose change sets were executed; null otherwise",
+    )
 
     def failing_resources(self) -> list[str]:
         return [f"{s.stack}/{f.logical_id}" for s in self.stacks for f in s.failures]

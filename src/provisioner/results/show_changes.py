@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field
@@ -22,5 +23,15 @@ class StackPreview(Entry):
     security: AccessChange
 
 
+class PlanFile(Entry):
+    """The plan --save-plan wrote, for deploy --plan to execute (docs/saved-plans.md)."""
+
+    path: str = Field(description="the plan file, as given to --save-plan")
+    expires: datetime = Field(description="after this (UTC), deploy --plan refuses it")
+
+
 class ShowChangesResult(Result):
     stacks: list[StackPreview] = Field(description="in deploy order")
+    plan: PlanFile | None = Field(
+        default=None, description="with --save-plan, the plan saved; null otherwise"
+    )
