@@ -121,8 +121,9 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="estate-bench-"))
     (work / "configs").mkdir()
+    # dev: nothing retained on delete, so each run deploys the same stacks afresh.
     configs = write_estate(ROOT / "examples" / "configs", work / "configs", args.tenants,
-                           args.use_cases)  # fmt: skip
+                           args.use_cases, env="dev")  # fmt: skip
     with Emulator() as emulator:
         return measure(args, work, configs, emulator)
 
@@ -158,7 +159,7 @@ def measure(args: argparse.Namespace, work: Path, configs: list[Path], emulator:
     runs: dict[str, tuple[list[str], Path]] = {
         f"provisioner --max-parallel {n}": (
             [str(BIN / "provisioner"), "--config-dir", "configs", "--action", "deploy", "--force",
-             "--allow-broadening", "--max-parallel", str(n)], work)
+             "--max-parallel", str(n)], work)
         for n in PARALLELISM
     }  # fmt: skip
     sceptre = sceptre_binary()

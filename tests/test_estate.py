@@ -249,3 +249,26 @@ def test_a_saved_plan_is_for_one_config_at_a_time(workdir: Path) -> None:
             result.err
         )
         assert not (workdir / "plan.json").exists() and not (workdir / "reports").exists()
+
+
+# -- the live board on a terminal ----------------------------------------------------------------
+def test_the_board_redraws_one_row_per_running_config_and_keeps_what_failed() -> None:
+    from provisioner.cli.live_board import BoardLines, LiveBoard
+
+    screen = io.StringIO()
+    board = LiveBoard(screen, threading.Lock())
+    a, b = BoardLines(board, "tenant-a"), BoardLines(board, "tenant-b")
+    a.write("  0.1s [1/3] CREATE_IN_PROGRESS  AWS::IAM::Role  Role\n")
+    b.write("  0.1s [1/2] CREATE_IN_PROGRESS  AWS::S3::Bucket  Bucket\n")
+    a.write("  0.5s [2/3] CREATE_COMPLETE  AWS::IAM::Role  Role\n")
+    b.write("FAILED: b-stack ended in ROLLBACK_COMPLETE\n")
+    board.done("tenant-a")
+    text = screen.getvalue()
+    # Each new line redraws the board in place: cursor up over the rows drawn, clear, redraw.
+    assert text.count("\x1b[1F\x1b[J") >= 1 and "\x1b[2F\x1b[J" in text
+    final = text.rsplit("\x1b[J", 1)[1]  # what the terminal shows last
+    assert final == "[tenant-a] 0.5s [2/3] CREATE_COMPLETE  AWS::IAM::Role  Role\n" + (
+        "tenant-b  FAILED: b-stack ended in ROLLBACK_COMPLETE\n"
+    )
+    # What failed stays above the board: printed once whole, never redrawn away.
+    assert "[tenant-b] FAILED: b-stack ended in ROLLBACK_COMPLETE\n" in text

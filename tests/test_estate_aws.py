@@ -207,3 +207,25 @@ def test_ctrl_c_mid_run_leaves_cloudformation_running_and_a_rerun_finishes(
     stacks = cloud.stacks()
     assert sum(1 for name in stacks if name.endswith("-ml-stack")) == 4
     assert all(status == "CREATE_COMPLETE" for status in stacks.values()), stacks
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_the_running_configs_are_a_live_board(cloud: Any, workdir: Path) -> None:
+    only(workdir, (TECHCORP_SEC, DEV_SEC))
+    out, err = Terminal(), io.StringIO()
+    code = estate.main(["--config-dir", "configs", "-act", "bootstrap", "--force",
+                        "--allow-broadening", "--max-parallel", "2"], cwd=workdir, stdout=out,
+                       stderr=err)  # fmt: skip
+    assert code == 0, out.getvalue() + err.getvalue()
+    screen = out.getvalue()
+    assert "\x1b[1F\x1b[J" in screen  # rows redrawn in place
+    # Each config's last line stays once it ends, and the summary follows the board.
+    for stem in (TECHCORP_SEC, DEV_SEC):
+        assert f"[{stem.removesuffix('.yaml')}] wrote " in screen
+    assert screen.rstrip().endswith("2 configs, exit 0")
+    # Off a terminal the same run prints every line whole instead (the other tests).
+    assert err.getvalue() == ""

@@ -17,6 +17,7 @@ from typing import TextIO, cast
 
 from provisioner.cli.delivery import deliver, run_action
 from provisioner.cli.invocation import Invocation
+from provisioner.cli.live_board import BoardLines, LiveBoard
 from provisioner.cli.prefixed import PrefixedLines
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.errors import InputError
@@ -91,13 +92,17 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
         base = replace(base, budget=budget)
     documents: dict[int, Document[Result]] = {}
     lock = threading.Lock()
+    # On a terminal, the text run's progress is a board of live rows; elsewhere, whole lines.
+    board = LiveBoard(base.stdout, lock) if parallel > 1 and _is_terminal(base) else None
 
     def work(index: int, cancel: threading.Event) -> int:
         member = members[index]
         inv = replace(base, config=member.config, cancel=cancel)
-        if parallel > 1:
-            label = member.stem
-            # A text stream in all Invocation uses of it (write, flush), not a file.
+        label = member.stem
+        if board is not None:
+            out = cast(TextIO, BoardLines(board, label))  # a text stream in all uses of it
+            inv = replace(inv, stdout=out, stderr=out)
+        elif parallel > 1:
             out = cast(TextIO, PrefixedLines(base.stdout, label, lock))
             err = cast(TextIO, PrefixedLines(base.stderr, label, lock))
             inv = replace(inv, stdout=out, stderr=err)
@@ -107,6 +112,8 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
         documents[index] = deliver(prog_of, inv, outcome, print_json=False)
         for stream in (inv.stdout, inv.stderr):
             stream.flush()
+        if board is not None:
+            board.done(label)
         return outcome.exit_code
 
     runs = run_steps(steps, work, max_parallel=parallel, name=lambda i: members[i].config)
@@ -139,6 +146,14 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
         for line in summary_lines(estate):
             base.print_result(line)
     return estate.exit_code
+
+
+def _is_terminal(inv: Invocation) -> bool:
+    """Text on a terminal: the one case the board's cursor movements are for."""
+    try:
+        return inv.output == "text" and inv.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
 
 
 def _outcome(member: Member, inv: Invocation, spec_for: SpecFor,

@@ -29,18 +29,21 @@ def write_estate(
     use_cases: int,
     *,
     company: str = "estate",
+    env: str = "prod",
     tiers: tuple[str, ...] = ML_TIER_EXAMPLES,
 ) -> list[Path]:
     """`tenants` tenants of one company (tenant ids e000, e001…), each with a SEC config
-    whose one team owns `use_cases` ML use cases, the tiers' examples taken in turn. Returns
-    the configs written, each tenant's SEC config before its use cases."""
+    whose one team owns `use_cases` ML use cases, the tiers' examples taken in turn, in `env`
+    (outside prod nothing is retained on delete: the same estate deploys again). Returns the
+    configs written, each tenant's SEC config before its use cases."""
     written: list[Path] = []
     sec = yaml.safe_load((examples / SEC_EXAMPLE).read_text())
     team = {"name": "platform", "personas": ["data-scientist", "ml-engineer"]}
     for t in range(tenants):
         tenant_id = f"e{t:03d}"
-        tenant = {**sec, "company_prefix": company, "tenant_id": tenant_id, "teams": [team]}
-        regional = f"{company}-{sec['env']}-{tenant_id}-{sec['region']}"
+        tenant = {**sec, "company_prefix": company, "env": env, "tenant_id": tenant_id,
+                  "teams": [team]}  # fmt: skip
+        regional = f"{company}-{env}-{tenant_id}-{sec['region']}"
         path = directory / f"{regional}-sec.yaml"
         path.write_text(_dump(tenant))
         written.append(path)
@@ -48,7 +51,7 @@ def write_estate(
             ml = yaml.safe_load((examples / tiers[u % len(tiers)]).read_text())
             use_case = f"use-case-{u:02d}"
             ml.update(company_prefix=company, tenant_id=tenant_id, use_case=use_case,
-                      team=team["name"], region=sec["region"], env=sec["env"],
+                      team=team["name"], region=sec["region"], env=env,
                       account_id=sec["account_id"])  # fmt: skip
             stem = f"{regional}-{use_case}"
             if "artifact_bucket" in ml:  # one of the tenant's buckets, as its boundary needs
