@@ -181,9 +181,9 @@ def measure(args: argparse.Namespace, work: Path, configs: list[Path], emulator:
                                   check=False)  # fmt: skip
             wall = time.perf_counter() - started
         calls = sum(REQUESTS.values())
-        statuses = {s["StackName"]: s["StackStatus"] for s in
-                    cf.list_stacks()["StackSummaries"] if s["StackName"] in names}  # fmt: skip
-        complete = sum(1 for n in names if statuses.get(n) == "CREATE_COMPLETE")
+        # By name: ListStacks also lists the earlier runs' deleted stacks of the same names.
+        complete = sum(1 for n in names if cf.describe_stacks(StackName=n)["Stacks"][0][
+            "StackStatus"] == "CREATE_COMPLETE")  # fmt: skip
         if done.returncode != 0 or complete != len(names):
             print(f"{label} failed (exit {done.returncode}, {complete}/{len(names)} stacks):\n"
                   f"{done.stdout[-2000:]}{done.stderr[-2000:]}")  # fmt: skip
