@@ -16,10 +16,12 @@ from typing import Any
 import test_deploy
 from conftest import EXAMPLES, CliResult
 from provisioner.cli import estate
+from provisioner.config.ml_loader import load_ml_config
 from provisioner.emulator.estates import write_estate
 from provisioner.emulator.examples import make_deployable
 from provisioner.emulator.faults import FAULTS, Fault
 from provisioner.emulator.settings import SETTINGS
+from provisioner.ml.plan import plan_stack
 
 cloud = test_deploy.cloud  # the emulator fixture, reset per test
 
@@ -229,3 +231,25 @@ def test_on_a_terminal_the_running_configs_are_a_live_board(cloud: Any, workdir:
     assert screen.rstrip().endswith("2 configs, exit 0")
     # Off a terminal the same run prints every line whole instead (the other tests).
     assert err.getvalue() == ""
+
+
+def test_a_failing_use_case_leaves_its_siblings_to_finish(cloud: Any, workdir: Path) -> None:
+    configs = estate_of(cloud, workdir, 1, 3)
+    assert run(workdir, "--config-dir", "configs", "-act", "bootstrap", "--force",
+               "--allow-broadening").code == 0  # fmt: skip
+    failing = next(c for c in configs if "use-case-01" in c.name)
+    plan = plan_stack(load_ml_config(failing))
+    role = next(r for r in plan.resources if r.type == "AWS::IAM::Role")
+    cloud.client("iam").create_role(RoleName=role.physical_name, AssumeRolePolicyDocument="{}")
+    SETTINGS.resource_delay = 0.01
+    result = run(workdir, "--config-dir", "configs", "-act", "deploy", "--force",
+                 "--allow-broadening", "--output", "json")  # fmt: skip
+    assert result.code == 1, result.err[-3000:]
+    runs = {Path(e["config"]).name: e for e in estate_document(result)["configs"]}
+    assert runs[failing.name]["exit_code"] == 1
+    assert runs[failing.name]["failing_resources"] == [f"{plan.stack_name}/{role.logical_id}"]
+    siblings = [c.name for c in configs if c != failing]
+    assert all(runs[name]["exit_code"] == 0 for name in siblings)
+    stacks = cloud.stacks()
+    assert stacks[plan.stack_name] == "ROLLBACK_COMPLETE"
+    assert sum(1 for s in stacks.values() if s == "CREATE_COMPLETE") >= len(siblings)
