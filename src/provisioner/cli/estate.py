@@ -31,12 +31,16 @@ def _by_name(specs: Sequence[ActionSpec]) -> dict[str, ActionSpec]:
 
 
 def _union() -> list[ActionSpec]:
-    """Every action either tool has, once, in the order the tools list them."""
-    seen: dict[str, ActionSpec] = {}
+    """Every action either tool has, once (an action one tool names by the other's alias,
+    create-policy / export-iam-policy, too), in the order the tools list them."""
+    union: list[ActionSpec] = []
+    names: set[str] = set()
     for specs in _ACTIONS.values():
         for spec in specs:
-            seen.setdefault(spec.name, spec)
-    return list(seen.values())
+            if not names & {spec.name, *spec.aliases}:
+                union.append(spec)
+            names |= {spec.name, *spec.aliases}
+    return union
 
 
 def main(
