@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from provisioner.deploy import change_sets
+from provisioner.deploy.change_set_cleanup import removed_if_interrupted
+from provisioner.deploy.errors import Interrupted, interruption
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import ResourceChange
 from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
-from provisioner.deploy.stack_state import wait_until_idle
+from provisioner.deploy.stack_state import check_recreatable, wait_until_idle
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
 from provisioner.results.changes import AccessChange, Change
@@ -24,15 +26,37 @@ def show_changes(
     fail_on_broadening: bool = False,
 ) -> ActionResult[ShowChangesResult]:
     """The preview of every stack; with `fail_on_broadening`, exit BROADENING when any stack's
-    change broadens access (a first create grants all it adds: it broadens from nothing)."""
+    change broadens access (a first create grants all it adds: it broadens from nothing).
+    Ctrl-C ends it with Interrupted, carrying the stacks previewed so far."""
     stacks: list[StackPreview] = []
+    try:
+        return _show_changes(gateway, target, say, poller, fail_on_broadening, stacks)
+    except (Interrupted, KeyboardInterrupt) as stopped:
+        cut = interruption(stopped, "show-changes", target.stack_names, len(stacks))
+        raise cut.with_result(ShowChangesResult(stacks=stacks, interrupted=cut.entry())) from None
+
+
+def _show_changes(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None,
+    fail_on_broadening: bool,
+    stacks: list[StackPreview],
+) -> ActionResult[ShowChangesResult]:
     change_sets.upload_templates(gateway, target)
     for template in target.stacks:
         name = template.stack_name
         existing = wait_until_idle(gateway, name, say, poller)
         note = ""
         if existing is not None and existing.never_created:
+            check_recreatable(gateway, existing)  # what deploy would refuse, this does too
             note = f"left in {existing.status}: deploy deletes it and creates it anew"
+            if existing.status == "CREATE_FAILED":  # not live: what it made goes
+                note = (
+                    "left in CREATE_FAILED by a create with rollback disabled: deploy deletes "
+                    "it, with what that create made, and creates it anew"
+                )
             existing = None
         access = change_sets.access_change(gateway, template, existing)
         verb = "create" if existing is None else "update"
@@ -43,10 +67,12 @@ def show_changes(
             )
             no_changes = False
         else:
-            planned = change_sets.create(gateway, target, template, existing, poller, review=True)
-            try:
+            planned = change_sets.create(
+                gateway, target, template, existing, poller, review=True, say=say
+            )
+            # Ctrl-C during the review removes the change set too (change_set_cleanup).
+            with removed_if_interrupted(gateway, planned.unexecuted, say, poller):
                 changes, no_changes = planned.change_set.changes, planned.no_changes
-            finally:
                 change_sets.discard(gateway, planned)
         if no_changes:
             say(f"{name}: no changes")

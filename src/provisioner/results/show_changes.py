@@ -8,6 +8,7 @@ from pydantic import Field
 
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
+from provisioner.results.interruption import Interruption
 
 
 class StackPreview(Entry):
@@ -24,3 +25,6 @@ class StackPreview(Entry):
 
 class ShowChangesResult(Result):
     stacks: list[StackPreview] = Field(description="in deploy order")
+    interrupted: Interruption | None = Field(
+        default=None, description="what Ctrl-C stopped; null: it ran to its end"
+    )
