@@ -269,7 +269,7 @@ def test_the_emulator_stops_a_create_without_rollback_at_create_failed(emulator:
 
     emulator.reset()
     session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
-    cf = session.client("cloudformation", endpoint_url=emulator.url, region_name="us-west-2")
+    cf: Any = session.client("cloudformation", endpoint_url=emulator.url, region_name="us-west-2")
     ssm = session.client("ssm", endpoint_url=emulator.url, region_name="us-west-2")
     session.client("iam", endpoint_url=emulator.url, region_name="us-west-2").create_role(
         RoleName="taken", AssumeRolePolicyDocument="{}"
