@@ -49,14 +49,14 @@ def remove(
     """Remove the change set (and the empty stack of a CREATE); what to end the run with."""
     stack, poller = change_set.stack_name, poller or Poller()
     creating = change_set.kind == "CREATE"
-    say(
-        f"{stack}: interrupted; removing its change set"
-        + (" and the empty stack it made" if creating else "")
-        + " (Ctrl-C again stops that)"
-    )
     found: ChangeSetInfo | None = None
     removed_change_set = False
     try:
+        say(
+            f"{stack}: interrupted; removing its change set"
+            + (" and the empty stack it made" if creating else "")
+            + " (Ctrl-C again stops that)"
+        )
         found = _find(gateway, change_set)
         while found is not None and found.status in _BEING_MADE:
             poller.wait(activity=False)
