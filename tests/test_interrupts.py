@@ -379,3 +379,48 @@ def late_role(plan: Any) -> str:
     """The role created after the artifact bucket: in its way, the create fails once the
     bucket is made."""
     return str(next(r.physical_name for r in plan.resources if r.logical_id == "EventsRole"))
+
+
+def test_the_cleanup_waits_for_a_change_set_still_being_made_before_deleting_it() -> None:
+    """DeleteChangeSet refuses a change set in CREATE_IN_PROGRESS (InvalidChangeSetStatus):
+    the cleanup polls until it is made, then deletes it and the empty stack. (The emulator
+    makes change sets at once: a recording stand-in for the gateway plays AWS's pace.)"""
+    from datetime import UTC, datetime
+    from typing import cast
+
+    from provisioner.deploy.change_set_cleanup import Unexecuted, remove
+    from provisioner.deploy.progress import Poller
+    from provisioner.deploy.records import ChangeSetInfo, StackInfo
+
+    calls: list[str] = []
+    statuses = ["CREATE_IN_PROGRESS", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
+
+    class PacedGateway:
+        def describe_change_set(self, change_set: str, stack: str | None = None) -> ChangeSetInfo:
+            calls.append(f"describe {change_set} on {stack}")
+            status = statuses.pop(0)
+            available = "AVAILABLE" if status == "CREATE_COMPLETE" else "UNAVAILABLE"
+            return ChangeSetInfo("arn:cs", "arn:stack", status, "", available, datetime.now(UTC))
+
+        def delete_change_set(self, change_set: str) -> None:
+            assert not statuses, "deleted while still being made"
+            calls.append(f"delete change set {change_set}")
+
+        def describe_stack(self, name: str) -> StackInfo:
+            calls.append(f"describe stack {name}")
+            return StackInfo(name, "s", "REVIEW_IN_PROGRESS", "", {}, False, None, None)
+
+        def delete_stack(self, stack: str) -> None:
+            calls.append(f"delete stack {stack}")
+
+    said: list[str] = []
+    stopped = remove(
+        cast(AwsGateway, PacedGateway()), Unexecuted("s", "cs-name", "CREATE"), said.append,
+        Poller(sleep=lambda _: None),
+    )  # fmt: skip
+    assert calls == [
+        "describe cs-name on s", "describe cs-name on s", "describe cs-name on s",
+        "delete change set arn:cs", "describe stack arn:stack", "delete stack arn:stack",
+    ]  # fmt: skip
+    assert not stopped.goes_on and not stopped.left
+    assert said[-1] == "s: removed its change set and the empty stack"

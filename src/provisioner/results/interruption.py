@@ -9,7 +9,9 @@ from provisioner.results.base import Entry
 
 
 class Interruption(Entry):
-    stack: str | None = Field(description="the stack it was at; null: before any")
+    stack: str | None = Field(
+        description="the stack it was at; null: none known (a read before any, between stacks)"
+    )
     operation: str = Field(
         description="what was under way: 'change set' (being made, reviewed or about to be "
         "executed: removed before the run ended), a CloudFormation operation (CREATE, UPDATE, "
