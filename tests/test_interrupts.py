@@ -224,6 +224,8 @@ def test_ctrl_c_while_following_a_test_deploy_still_cleans_up(
 
     result = expect(run_ml("-con", STARTER, "-act", "test-deploy", "--output", "json"), INTERRUPTED)
     assert "cleaning up" in result.err  # progress, with --output json
+    line = r"^interrupted during the CREATE of \S+t[0-9a-f]{4}\S*; the test stacks were deleted$"
+    assert re.search(line, result.err, re.MULTILINE), result.err
     assert cloud.stacks() == tenants
     tested = document(result)["result"]
     assert tested["interrupted"] and tested["cleanup"] is not None

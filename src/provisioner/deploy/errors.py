@@ -46,12 +46,14 @@ class Interrupted(Exception):
         goes_on: bool = True,
         left: tuple[str, ...] = (),
         then: str = "run the action again to follow it to the end",
+        summary: str | None = None,
     ) -> None:
         self.stack = stack
         self.operation = operation
         self.goes_on = goes_on
         self.left = left
         self.then = then
+        self.summary = summary  # the message, when the action knows better than the above
         self.result: Result | None = None
         super().__init__(f"{operation} of {stack}" if stack else operation)
 
@@ -68,6 +70,8 @@ class Interrupted(Exception):
     @property
     def message(self) -> str:
         """The one line the run ends with (stderr, and the document's error.message)."""
+        if self.summary is not None:
+            return self.summary
         if self.goes_on:
             return (
                 f"interrupted: CloudFormation goes on with the {self.operation} of {self.stack}; "

@@ -87,4 +87,8 @@ def test_deploy(
                 else:
                     cut.left = (*cut.left, f"maybe test stacks; {gone}")
                 raise cut.with_result(tested()) from None
+    if interrupted is not None:  # cleaned up (or kept): one line says so
+        what = "kept (--keep)" if keep else "deleted"
+        summary = f"interrupted during the {interrupted}; the test stacks were {what}"
+        raise Interrupted(None, "test-deploy", goes_on=False, summary=summary).with_result(tested())
     return ActionResult(tested(), code)
