@@ -140,12 +140,10 @@ def run_aws_action(inv: Invocation, target: DeployTarget, run: Run) -> Outcome:
         error, code = str(exc), ExitCode.AWS_FAILURE
     except StackBusy as exc:
         error, code = f"another operation keeps the stack busy: {exc}", ExitCode.AWS_FAILURE
-    except Interrupted as exc:
-        error = (
-            f"interrupted: CloudFormation goes on with the {exc.operation} of {exc.stack}; "
-            f"run the action again to follow it to the end"
-        )
-        code = ExitCode.INTERRUPTED
+    except Interrupted as exc:  # with what was done so far, for the report
+        result, error, code = exc.result, exc.message, ExitCode.INTERRUPTED
+    except KeyboardInterrupt:  # outside what the engine follows: a read, nothing changed
+        error, code = "interrupted", ExitCode.INTERRUPTED
     calls = ApiCalls(
         count=len(gateway.calls), by_operation=dict(sorted(Counter(gateway.calls).items()))
     )

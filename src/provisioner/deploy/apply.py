@@ -6,13 +6,14 @@ from collections import Counter
 
 from provisioner.cfn.security_diff import Grant, SecurityDiff
 from provisioner.deploy import change_sets
-from provisioner.deploy.errors import StackBusy
+from provisioner.deploy.change_set_cleanup import removed_if_interrupted
+from provisioner.deploy.errors import Interrupted, StackBusy, interruption
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Outcome, Poller, Say, follow
 from provisioner.deploy.records import EventMark, StackInfo
 from provisioner.deploy.render import change_table
 from provisioner.deploy.result import ActionResult
-from provisioner.deploy.stack_state import ready_for_change, wait_until_idle
+from provisioner.deploy.stack_state import check_recreatable, ready_for_change, wait_until_idle
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
@@ -31,6 +32,7 @@ def access_changes(
     for template in target.stacks:
         existing = wait_until_idle(gateway, template.stack_name, say, poller)
         if existing is not None and existing.never_created:
+            check_recreatable(gateway, existing)  # a refusal here changes nothing
             existing = None
         if existing is not None:
             live.add(template.stack_name)
@@ -68,6 +70,27 @@ def deploy(
     allow_broadening: bool = False,
     poller: Poller | None = None,
 ) -> ActionResult[DeployResult]:
+    """Ctrl-C ends it with Interrupted, carrying the stacks deployed so far."""
+    stacks: list[DeployedStack] = []
+    try:
+        return _deploy(gateway, target, say, allow_broadening, poller, stacks)
+    except (Interrupted, KeyboardInterrupt) as stopped:
+        cut = interruption(stopped, "deploy", target.stack_names, len(stacks))
+        done = DeployResult(
+            stacks=stacks, ssm_parameters=None, parameters_not_matching_outputs=[],
+            interrupted=cut.entry(),
+        )  # fmt: skip
+        raise cut.with_result(done) from None
+
+
+def _deploy(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    allow_broadening: bool,
+    poller: Poller | None,
+    stacks: list[DeployedStack],
+) -> ActionResult[DeployResult]:
     check_prerequisites(gateway, target)
     change_sets.upload_templates(gateway, target)
     diffs, live = access_changes(gateway, target, say, poller)
@@ -90,7 +113,6 @@ def deploy(
                 "--action show-changes, then deploy with --allow-broadening:\n    "
                 + "\n    ".join(lines),
             )
-    stacks: list[DeployedStack] = []
     for template in target.stacks:
         access = AccessChange.of(diffs[template.stack_name])
         stack = _deploy_stack(gateway, target, template, access, say, poller)
@@ -135,26 +157,28 @@ def _deploy_stack(
     for attempt in range(_BUSY_RETRIES + 1):
         existing = ready_for_change(gateway, name, say, poller)
         try:  # another run may get in first, at either step: wait for it, then plan again
-            planned = change_sets.create(gateway, target, template, existing, poller)
-            if planned.no_changes:
-                change_sets.discard(gateway, planned)
-                say(f"{name}: no changes")
-                protect(gateway, target, existing, say)
-                return DeployedStack(
-                    stack=name, result="no changes", final_status=None,
-                    outputs=existing.outputs if existing else {}, changes=[], failures=[],
-                    security=access,
-                )  # fmt: skip
-            verb = "creating" if existing is None else "updating"
-            changes = planned.change_set.changes
-            say(f"{name}: {verb} ({len(changes)} resource changes)")
-            for line in change_table(changes):
-                say(line)
-            try:
-                gateway.execute_change_set(planned.change_set.change_set_id)
-            except StackBusy:
-                change_sets.discard(gateway, planned)
-                raise
+            planned = change_sets.create(gateway, target, template, existing, poller, say=say)
+            # Ctrl-C until CloudFormation has it: the change set is removed, the run ends.
+            with removed_if_interrupted(gateway, planned.unexecuted, say, poller):
+                if planned.no_changes:
+                    change_sets.discard(gateway, planned)
+                    say(f"{name}: no changes")
+                    protect(gateway, target, existing, say)
+                    return DeployedStack(
+                        stack=name, result="no changes", final_status=None,
+                        outputs=existing.outputs if existing else {}, changes=[], failures=[],
+                        security=access,
+                    )  # fmt: skip
+                verb = "creating" if existing is None else "updating"
+                changes = planned.change_set.changes
+                say(f"{name}: {verb} ({len(changes)} resource changes)")
+                for line in change_table(changes):
+                    say(line)
+                try:
+                    gateway.execute_change_set(planned.change_set.change_set_id)
+                except StackBusy:
+                    change_sets.discard(gateway, planned)
+                    raise
         except StackBusy as busy:
             if attempt == _BUSY_RETRIES:
                 raise

@@ -9,9 +9,10 @@ from typing import Any
 
 from provisioner.cfn.security_diff import SecurityDiff, security_diff
 from provisioner.cfn.tags import REVIEW_STACK_TAG
+from provisioner.deploy.change_set_cleanup import Unexecuted, removed_if_interrupted
 from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway, ChangeSetKind
-from provisioner.deploy.progress import Poller
+from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import ChangeSetInfo, StackInfo
 from provisioner.deploy.target import DeployTarget, StackTemplate
 
@@ -33,6 +34,13 @@ class PlannedChange:
     @property
     def stack_id(self) -> str:
         return self.change_set.stack_id
+
+    @property
+    def unexecuted(self) -> Unexecuted:
+        """What Ctrl-C removes until it is executed."""
+        cs = self.change_set
+        return Unexecuted(self.template.stack_name, cs.change_set_id, self.change_set_type,
+                          cs.change_set_id)  # fmt: skip
 
 
 def access_change(
@@ -64,32 +72,36 @@ def create(
     *,
     review: bool = False,
     name: str | None = None,
+    say: Say = lambda _: None,
 ) -> PlannedChange:
     """`review`: for show-changes; a stack it must create to review is tagged so (see
     cfn/tags.py), which lets the reviewer policy delete it again and no other stack. `name`:
-    the change set's, when not a fresh one (a saved plan's)."""
+    the change set's, when not a fresh one (a saved plan's). Ctrl-C while it is made removes
+    it (change_set_cleanup), saying so with `say`."""
     url = None
     if template.upload_to is not None:
         bucket, key = template.upload_to
         url = gateway.upload_template(bucket, key, template.body)
     kind: ChangeSetKind = "UPDATE" if existing is not None else "CREATE"
-    change_set_id = gateway.create_change_set(
-        template.stack_name,
-        name or change_set_name(target.tool),
-        kind,
-        body=None if url else template.body,
-        url=url,
-        description=f"{target.tool} {target.config_stem}",
-        tags={**target.tags, REVIEW_STACK_TAG: "true"}
-        if review and kind == "CREATE"
-        else target.tags,
-    )
     poller = poller or Poller()
-    while True:
-        info = gateway.describe_change_set(change_set_id)
-        if info.status not in _PENDING:
-            break
-        poller.wait(activity=False)
+    made = Unexecuted(template.stack_name, name or change_set_name(target.tool), kind)
+    with removed_if_interrupted(gateway, made, say, poller):
+        made.change_set_id = gateway.create_change_set(
+            template.stack_name,
+            made.name,
+            kind,
+            body=None if url else template.body,
+            url=url,
+            description=f"{target.tool} {target.config_stem}",
+            tags={**target.tags, REVIEW_STACK_TAG: "true"}
+            if review and kind == "CREATE"
+            else target.tags,
+        )
+        while True:
+            info = gateway.describe_change_set(made.change_set_id)
+            if info.status not in _PENDING:
+                break
+            poller.wait(activity=False)
     if info.status == "FAILED" and not info.has_no_changes:
         discard(gateway, PlannedChange(template, info, kind))
         raise AwsFailure(f"{template.stack_name}: change set failed: {info.status_reason}")

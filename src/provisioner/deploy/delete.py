@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from provisioner.deploy.errors import Interrupted, interruption
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import StackInfo
@@ -24,6 +25,27 @@ def delete(
     disable_protection: bool = False,
     poller: Poller | None = None,
 ) -> ActionResult[DeleteResult]:
+    """Ctrl-C ends it with Interrupted, carrying the stacks deleted so far."""
+    deleted: list[DeletedStack] = []
+    kept: list[RetainedResource] = []
+    try:
+        return _delete(gateway, target, say, disable_protection, poller, deleted, kept)
+    except (Interrupted, KeyboardInterrupt) as stopped:
+        cut = interruption(stopped, "delete")
+        done = DeleteResult(stacks=deleted, retained=kept, deleted_parameters=[],
+                            interrupted=cut.entry())  # fmt: skip
+        raise cut.with_result(done) from None
+
+
+def _delete(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    disable_protection: bool,
+    poller: Poller | None,
+    deleted: list[DeletedStack],
+    kept: list[RetainedResource],
+) -> ActionResult[DeleteResult]:
     found: list[tuple[StackInfo, Any]] = []
     for template in reversed(target.stacks):
         stack = wait_until_idle(gateway, template.stack_name, say, poller)
@@ -39,8 +61,6 @@ def delete(
             "--disable-termination-protection as well (nothing was changed)",
         )
     emptied = clean_unused_plans(gateway, target, say)  # a stack only a plan made is gone
-    deleted: list[DeletedStack] = []
-    kept: list[RetainedResource] = []
     for stack, template in [(s, t) for s, t in found if s.name not in emptied]:
         physical = {r.logical_id: r.physical_id for r in gateway.stack_resources(stack.stack_id)}
         retained = [

@@ -392,12 +392,15 @@ class AwsGateway:
         raw = self._call("CreateChangeSet", lambda: cf.create_change_set(**kwargs))
         return str(raw["Id"])
 
-    def describe_change_set(self, change_set_id: str) -> ChangeSetInfo:
+    def describe_change_set(self, change_set_id: str, stack: str | None = None) -> ChangeSetInfo:
+        """By ARN; or by name, on the stack `stack`."""
         cf = self.client("cloudformation")
         changes: list[ResourceChange] = []
         token: str | None = None
         while True:
             kwargs: DescribeChangeSetInputTypeDef = {"ChangeSetName": change_set_id}
+            if stack:
+                kwargs["StackName"] = stack
             if token:
                 kwargs["NextToken"] = token
             raw = self._call("DescribeChangeSet", partial(cf.describe_change_set, **kwargs))

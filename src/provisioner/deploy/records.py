@@ -32,8 +32,11 @@ class StackInfo:
 
     @property
     def never_created(self) -> bool:
-        """Under review, or rolled back from its first create: a deploy creates it (anew)."""
-        return self.status in ("REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
+        """Under review, or left by a failed first create — rolled back, or not (CREATE_FAILED:
+        rollback disabled, outside this tool): not live; a deploy creates it (anew)."""
+        return self.status in (
+            "REVIEW_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED"
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,15 @@ from collections.abc import Callable
 
 from provisioner.cfn.security_diff import SecurityDiff
 from provisioner.deploy import change_sets
-from provisioner.deploy.errors import AwsFailure
+from provisioner.deploy.change_set_cleanup import removed_if_interrupted
+from provisioner.deploy.errors import AwsFailure, Interrupted, interruption
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import ResourceChange
 from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.saved_plan import ReviewedStack, saved_plan_change_set_name, sha256_hex
-from provisioner.deploy.stack_state import wait_until_idle
+from provisioner.deploy.stack_state import check_recreatable, wait_until_idle
 from provisioner.deploy.target import DeployTarget
 from provisioner.deploy.unused_plans import clean_unused_plans
 from provisioner.errors import InputError
@@ -37,19 +38,36 @@ def show_changes(
     """The preview of every stack; with `fail_on_broadening`, exit BROADENING when any stack's
     change broadens access (a first create grants all it adds: it broadens from nothing).
     With `save`, the change sets are kept and saved as a plan (deploy/saved_plan.py); an
-    unused plan's are deleted first, whether or not a new one is saved."""
+    unused plan's are deleted first, whether or not a new one is saved. Ctrl-C ends it with
+    Interrupted, carrying the stacks previewed so far."""
     clean_unused_plans(gateway, target, say)
     if save is None:
-        return _preview(gateway, target, say, poller, fail_on_broadening, None)
+        return _interruptible(gateway, target, say, poller, fail_on_broadening, None)
     kept: list[ReviewedStack] = []
     try:
-        done = _preview(gateway, target, say, poller, fail_on_broadening, kept)
+        done = _interruptible(gateway, target, say, poller, fail_on_broadening, kept)
         plan = save(kept)
     except BaseException:  # no plan, then no change sets kept for it either
         clean_unused_plans(gateway, target, lambda _: None)
         raise
     say(f"saved the plan to {plan.path} (expires {plan.expires:%Y-%m-%d %H:%M:%S} UTC)")
     return ActionResult(done.result.model_copy(update={"plan": plan}), done.code)
+
+
+def _interruptible(
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None,
+    fail_on_broadening: bool,
+    kept: list[ReviewedStack] | None,
+) -> ActionResult[ShowChangesResult]:
+    stacks: list[StackPreview] = []
+    try:
+        return _preview(gateway, target, say, poller, fail_on_broadening, kept, stacks)
+    except (Interrupted, KeyboardInterrupt) as stopped:
+        cut = interruption(stopped, "show-changes", target.stack_names, len(stacks))
+        raise cut.with_result(ShowChangesResult(stacks=stacks, interrupted=cut.entry())) from None
 
 
 def _preview(
@@ -59,8 +77,8 @@ def _preview(
     poller: Poller | None,
     fail_on_broadening: bool,
     kept: list[ReviewedStack] | None,
+    stacks: list[StackPreview],
 ) -> ActionResult[ShowChangesResult]:
-    stacks: list[StackPreview] = []
     change_sets.upload_templates(gateway, target)
     for template in target.stacks:
         name = template.stack_name
@@ -69,7 +87,13 @@ def _preview(
         if existing is not None and existing.never_created:
             # A plan's CREATE change set attaches to a stack under review, as a deploy's does.
             if kept is None or existing.status != "REVIEW_IN_PROGRESS":
+                check_recreatable(gateway, existing)  # what deploy would refuse, this does too
                 note = f"left in {existing.status}: deploy deletes it and creates it anew"
+                if existing.status == "CREATE_FAILED":  # not live: what it made goes
+                    note = (
+                        "left in CREATE_FAILED by a create with rollback disabled: deploy "
+                        "deletes it, with what that create made, and creates it anew"
+                    )
             existing = None
         access = change_sets.access_change(gateway, template, existing)
         verb = "create" if existing is None else "update"
@@ -89,15 +113,18 @@ def _preview(
         else:
             saved = saved_plan_change_set_name(target.tool) if kept is not None else None
             planned = change_sets.create(
-                gateway, target, template, existing, poller, review=saved is None, name=saved
-            )
-            try:
-                changes, no_changes = planned.change_set.changes, planned.no_changes
-            finally:
-                if saved is None or no_changes:
-                    change_sets.discard(gateway, planned)
-            if kept is not None:
-                kept.append(_reviewed(gateway, template.body, planned, access))
+                gateway, target, template, existing, poller, review=saved is None, name=saved,
+                say=say,
+            )  # fmt: skip
+            # Ctrl-C during the review removes the change set too (change_set_cleanup).
+            with removed_if_interrupted(gateway, planned.unexecuted, say, poller):
+                try:
+                    changes, no_changes = planned.change_set.changes, planned.no_changes
+                finally:
+                    if saved is None or no_changes:
+                        change_sets.discard(gateway, planned)
+                if kept is not None:
+                    kept.append(_reviewed(gateway, template.body, planned, access))
         if no_changes:
             say(f"{name}: no changes")
         else:

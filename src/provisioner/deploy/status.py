@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Say
 from provisioner.deploy.result import ActionResult
+from provisioner.deploy.stack_state import failed_create_keeps, roll_back_first
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
 from provisioner.results.status import StackState, StatusResult
 
 
-def what_to_do(status: str, production: bool = False) -> str | None:
+def what_to_do(
+    status: str, production: bool = False, stack: str = "STACK", kept: Sequence[str] = ()
+) -> str | None:
     """For a stack left unusable by a failed operation, what brings it back; None otherwise.
-    In production a first create is gated like any broadening change (deploy/apply.py)."""
+    In production a first create is gated like any broadening change (deploy/apply.py).
+    `kept`: for CREATE_FAILED, what a delete would keep (stack_state.failed_create_keeps)."""
     again = "the same config with --action"
     if status in ("ROLLBACK_COMPLETE", "ROLLBACK_FAILED"):
         create_again = "deploy --force --allow-broadening" if production else "deploy --force"
@@ -21,10 +27,21 @@ def what_to_do(status: str, production: bool = False) -> str | None:
             f"events, fix the cause, then run {again} {create_again} (it deletes the stack "
             "and creates it anew)"
         )
-    if status == "CREATE_FAILED":
+    if status == "CREATE_FAILED":  # rollback disabled, outside this tool: see stack_state
+        create_again = "deploy --force --allow-broadening" if production else "deploy --force"
+        if kept:
+            return (
+                "its first create failed with rollback disabled (outside this tool), and a "
+                f"delete would keep what it made of {', '.join(kept)} (DeletionPolicy Retain); "
+                f"see why in the stack's events and fix the cause. {roll_back_first(stack)}, "
+                f"then run {again} {create_again} (it deletes the empty stack and creates it "
+                "anew)"
+            )
         return (
-            "its create failed and was not rolled back; see why in the stack's events, run "
-            f"{again} delete --force, fix the cause, then deploy again"
+            "its first create failed with rollback disabled (outside this tool); what it made "
+            "is still there, but the stack is not usable. See why in the stack's events, fix "
+            f"the cause, then run {again} {create_again} (it deletes the stack, with what "
+            "that create made, and creates it anew)"
         )
     if status == "DELETE_FAILED":
         return (
@@ -69,7 +86,8 @@ def status(gateway: AwsGateway, target: DeployTarget, say: Say) -> ActionResult[
             f"{stack.name}: {stack.status}"
             + (f" ({stack.status_reason})" if stack.status_reason else "")
         )
-        advice = what_to_do(stack.status, target.production)
+        kept = failed_create_keeps(gateway, stack) if stack.status == "CREATE_FAILED" else []
+        advice = what_to_do(stack.status, target.production, stack.name, kept)
         if advice is not None:
             broken.append(stack.name)
             say(f"  to do                   {advice}")

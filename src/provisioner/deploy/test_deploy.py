@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from provisioner.deploy.apply import deploy
 from provisioner.deploy.delete import delete
-from provisioner.deploy.errors import Interrupted
+from provisioner.deploy.errors import Interrupted, interruption
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.result import ActionResult
@@ -32,6 +32,13 @@ def test_deploy(
     smoke: list[SmokeCheck] | None = None
     interrupted: str | None = None
     cleanup: DeleteResult | None = None
+
+    def tested() -> TestDeployResult:
+        return TestDeployResult(
+            suffix=suffix, stacks=target.stack_names, deploy=deployed, smoke=smoke,
+            interrupted=interrupted, kept=keep, cleanup=cleanup,
+        )  # fmt: skip
+
     say(f"test-deploy under suffix {suffix}: {', '.join(target.stack_names)}")
     try:
         deployment = deploy(gateway, target, say, allow_broadening=True, poller=poller)
@@ -50,9 +57,12 @@ def test_deploy(
                 say(f"  {mark} {check.type:<34} {check.logical_id}: {check.detail}")
             if failed:
                 code = ExitCode.AWS_FAILURE
-    except Interrupted as stopped:
+    except (Interrupted, KeyboardInterrupt) as caught:
         # Unlike a deploy, a test-deploy is not left running: it is cleaned up below.
-        say(f"interrupted during the {stopped.operation} of {stopped.stack}: cleaning up")
+        stopped = interruption(caught, "smoke check")
+        if isinstance(stopped.result, DeployResult):
+            deployed = stopped.result
+        say(f"interrupted during the {stopped}: cleaning up (Ctrl-C again stops that)")
         interrupted = str(stopped)
         code = ExitCode.INTERRUPTED
     finally:
@@ -61,9 +71,24 @@ def test_deploy(
                 "test-deploy suffix or in the CloudFormation console")  # fmt: skip
         else:
             say("cleaning up")
-            cleanup = delete(gateway, target, say, disable_protection=True, poller=poller).result
-    tested = TestDeployResult(
-        suffix=suffix, stacks=target.stack_names, deploy=deployed, smoke=smoke,
-        interrupted=interrupted, kept=keep, cleanup=cleanup,
-    )  # fmt: skip
-    return ActionResult(tested, code)
+            try:
+                removal = delete(gateway, target, say, disable_protection=True, poller=poller)
+                cleanup = removal.result
+            except Interrupted as cut:  # a second Ctrl-C: the test stacks may stay
+                if isinstance(cut.result, DeleteResult):
+                    cleanup = cut.result
+                interrupted = f"{interrupted or 'nothing'}, then the cleanup ({cut})"
+                gone = (
+                    f"make sure the test stacks are gone: {', '.join(target.stack_names)} "
+                    "(CloudFormation console, or aws cloudformation delete-stack)"
+                )
+                if cut.goes_on:
+                    cut.then = gone
+                else:
+                    cut.left = (*cut.left, f"maybe test stacks; {gone}")
+                raise cut.with_result(tested()) from None
+    if interrupted is not None:  # cleaned up (or kept): one line says so
+        what = "kept (--keep)" if keep else "deleted"
+        summary = f"interrupted during the {interrupted}; the test stacks were {what}"
+        raise Interrupted(None, "test-deploy", goes_on=False, summary=summary).with_result(tested())
+    return ActionResult(tested(), code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from provisioner.results.base import Entry, Result
+from provisioner.results.interruption import Interruption
 
 
 class DeletedStack(Entry):
@@ -25,3 +26,6 @@ class DeleteResult(Result):
     stacks: list[DeletedStack] = Field(description="in the order deleted: reverse deploy order")
     retained: list[RetainedResource]
     deleted_parameters: list[str] = Field(description="SSM parameters left and then deleted")
+    interrupted: Interruption | None = Field(
+        default=None, description="what Ctrl-C stopped; null: it ran to its end"
+    )

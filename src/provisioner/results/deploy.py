@@ -7,6 +7,7 @@ from pydantic import Field
 
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
+from provisioner.results.interruption import Interruption
 
 
 class FailedResource(Entry):
@@ -31,13 +32,17 @@ class DeployedStack(Entry):
 
 class DeployResult(Result):
     stacks: list[DeployedStack] = Field(
-        description="in deploy order, up to the first that failed (the rest were not touched)"
+        description="in deploy order, up to the first that failed (the rest were not touched); "
+        "after Ctrl-C, those done before the one `interrupted` names"
     )
     ssm_parameters: dict[str, str] | None = Field(
         description="name → value under the config's SSM path; null when a stack failed"
     )
     parameters_not_matching_outputs: list[str] = Field(
         description="parameters whose value no stack output has: changed outside CloudFormation?"
+    )
+    interrupted: Interruption | None = Field(
+        default=None, description="what Ctrl-C stopped; null: it ran to its end"
     )
     plan: str | None = Field(
         default=None,

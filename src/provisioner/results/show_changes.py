@@ -9,6 +9,7 @@ from pydantic import Field
 
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
+from provisioner.results.interruption import Interruption
 
 
 class StackPreview(Entry):
@@ -34,4 +35,7 @@ class ShowChangesResult(Result):
     stacks: list[StackPreview] = Field(description="in deploy order")
     plan: PlanFile | None = Field(
         default=None, description="with --save-plan, the plan saved; null otherwise"
+    )
+    interrupted: Interruption | None = Field(
+        default=None, description="what Ctrl-C stopped; null: it ran to its end"
     )

@@ -34,6 +34,7 @@ EXTENSIONS = (
     # Before stack_operations, which wraps the per-resource update and reports its failure.
     "stack_update_unsupported_type",
     "stack_retain_except_on_create",
+    "stack_disable_rollback",
     "stack_update_removes_first",
     "stack_operations",
     "stack_drift_detection",

@@ -11,7 +11,8 @@
 - failures: in moto a failing resource makes CreateStack itself fail (sometimes HTTP 500), the
   stack stays CREATE_IN_PROGRESS and created resources leak; a failed delete makes the stack
   vanish. CloudFormation accepts the call, marks the resource CREATE_FAILED, rolls back
-  (ROLLBACK_COMPLETE, UPDATE_ROLLBACK_COMPLETE) or stops at DELETE_FAILED.
+  (ROLLBACK_COMPLETE, UPDATE_ROLLBACK_COMPLETE) or stops at DELETE_FAILED; a create with
+  rollback disabled (see stack_disable_rollback) stops at CREATE_FAILED.
 - retained resources: moto deletes a `DeletionPolicy: Retain` resource that an update removes
   from the template; CloudFormation keeps it. Kept resources are reported DELETE_SKIPPED, and
   with RetainExceptOnCreate (see stack_retain_except_on_create) a rollback deletes the retained
@@ -37,6 +38,9 @@ from moto.cloudformation.models import (
     cloudformation_backends,
 )
 
+from provisioner.emulator.extensions.stack_disable_rollback import (
+    requested as rollback_disabled,
+)
 from provisioner.emulator.extensions.stack_retain_except_on_create import requested
 from provisioner.emulator.extensions.stack_termination_protection import refuse_if_protected
 from provisioner.emulator.settings import SETTINGS
@@ -301,6 +305,20 @@ def _roll_back_create(stack: Stack, error: Exception, retained_too: bool) -> Non
     _stack_event(stack, "ROLLBACK_COMPLETE")
 
 
+def _stop_create(stack: Stack, error: Exception) -> None:
+    """A failed create with rollback disabled: what it made stays, the stack is CREATE_FAILED."""
+    failed = _operation(stack).report_failures(stack)
+    stack.disable_rollback = True
+    _stack_event(stack, "CREATE_FAILED", _failure_reason(failed, error))
+
+
+def _fail_create(stack: Stack, error: Exception, retained_too: bool, keep: bool) -> None:
+    if keep:
+        _stop_create(stack, error)
+    else:
+        _roll_back_create(stack, error, retained_too)
+
+
 def _roll_back_update(
     stack: Stack, previous: tuple[Any, dict[str, Any]], error: Exception, retained_too: bool
 ) -> None:
@@ -344,6 +362,7 @@ def install() -> None:
     def create_resources(self: Stack) -> None:
         self.status = "CREATE_IN_PROGRESS"
         retained_too = requested()  # read in the request's thread, which holds the flag
+        keep = rollback_disabled()
 
         def work() -> None:
             with _lock:
@@ -351,7 +370,7 @@ def install() -> None:
                 try:
                     original_create(self)
                 except Exception as error:
-                    _roll_back_create(self, error, retained_too)
+                    _fail_create(self, error, retained_too, keep)
 
         _run(work)
 
@@ -389,6 +408,7 @@ def install() -> None:
         stack.status = f"{change_set.change_set_type}_IN_PROGRESS"
         change_set.execution_status = "EXECUTE_IN_PROGRESS"
         retained_too = requested()
+        keep = rollback_disabled()
 
         def work() -> None:
             with _lock:
@@ -398,7 +418,9 @@ def install() -> None:
                 except Exception as error:
                     change_set.execution_status = "EXECUTE_FAILED"
                     if change_set.change_set_type == "CREATE":
-                        _roll_back_create(stack, error, retained_too)
+                        # moto sets it only on success; GetTemplate shows it after a failure
+                        stack.template = change_set.template
+                        _fail_create(stack, error, retained_too, keep)
                     else:
                         _roll_back_update(stack, previous, error, retained_too)
 
