@@ -36,6 +36,7 @@ EXTENSIONS = (
     "stack_retain_except_on_create",
     "stack_update_removes_first",
     "stack_operations",
+    "change_set_import",  # after stack_operations: an IMPORT's execution is not moto's
     "stack_drift_detection",
     "stack_busy",  # after stack_operations: it guards the operations that module replaces
     "stack_reads_in_progress",
