@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from provisioner.cfn.security_diff import Grant, SecurityDiff
-from provisioner.deploy import change_sets
+from provisioner.deploy import adoption, change_sets
 from provisioner.deploy.errors import StackBusy
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Outcome, Poller, Say, follow
@@ -93,7 +93,12 @@ def deploy(
     stacks: list[DeployedStack] = []
     for template in target.stacks:
         access = AccessChange.of(diffs[template.stack_name])
+        orphans = () if template.stack_name in live else adoption.find_orphans(gateway, template)
+        if orphans:
+            adoption.adopt(gateway, target, template, orphans, say, poller)
         stack = _deploy_stack(gateway, target, template, access, say, poller)
+        if orphans:
+            stack = stack.model_copy(update={"adopted": [o.result() for o in orphans]})
         stacks.append(stack)
         if stack.result == "failed":
             failed = DeployResult(

@@ -148,6 +148,43 @@ class ServiceReads:
         settings = raw.get("PublicAccessBlockConfiguration", {})
         return {key: bool(value) for key, value in settings.items()}
 
+    def bucket_exists(self, name: str) -> bool:
+        """Whether this account has the bucket: S3 answers 404 when no bucket has the name,
+        403 when another account's has it (neither can be adopted)."""
+        s3 = self._client("s3")
+        try:
+            self._read(f"HeadBucket {name}", lambda: s3.head_bucket(Bucket=name))
+        except AwsFailure as exc:
+            if any(f": {code}:" in str(exc) for code in ("404", "403", "NoSuchBucket")):
+                return False
+            raise
+        return True
+
+    def bucket_kms_key(self, name: str) -> str | None:
+        """The KMS key of the bucket's default encryption, None when it uses none."""
+        s3 = self._client("s3")
+        try:
+            raw = self._read(
+                f"GetBucketEncryption {name}", lambda: s3.get_bucket_encryption(Bucket=name)
+            )
+        except AwsFailure as exc:
+            if ": ServerSideEncryptionConfigurationNotFoundError:" in str(exc):
+                return None
+            raise
+        for rule in raw.get("ServerSideEncryptionConfiguration", {}).get("Rules", []):
+            key = rule.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID")
+            if key:
+                return str(key)
+        return None
+
+    def key_if_exists(self, key_id: str) -> dict[str, Any] | None:
+        try:
+            return self.describe_key(key_id)
+        except AwsFailure as exc:
+            if "NotFoundException" in str(exc):
+                return None
+            raise
+
     def key_policy(self, key_id: str) -> dict[str, Any]:
         kms = self._client("kms")
         raw = self._read(

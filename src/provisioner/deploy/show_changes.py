@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provisioner.deploy import change_sets
+from provisioner.deploy import adoption, change_sets
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.records import ResourceChange
@@ -35,6 +35,7 @@ def show_changes(
             note = f"left in {existing.status}: deploy deletes it and creates it anew"
             existing = None
         access = change_sets.access_change(gateway, template, existing)
+        orphans = adoption.find_orphans(gateway, template) if existing is None else ()
         verb = "create" if existing is None else "update"
         if note:  # a change set cannot be made beside the dead stack: everything is added
             changes = tuple(
@@ -48,12 +49,15 @@ def show_changes(
                 changes, no_changes = planned.change_set.changes, planned.no_changes
             finally:
                 change_sets.discard(gateway, planned)
+        changes = adoption.as_imports(changes, orphans)
         if no_changes:
             say(f"{name}: no changes")
         else:
             say(f"{name}: would {verb}" + (f" ({note})" if note else ""))
             for line in change_table(changes):
                 say(line)
+        if orphans:
+            adoption.announce(name, orphans, say, will=True)
         say(f"{name}: security changes")
         for line in security_table(access, new_stack=existing is None):
             say(line)
@@ -67,6 +71,7 @@ def show_changes(
                 no_changes=no_changes,
                 changes=[Change.of(c) for c in changes],
                 security=AccessChange.of(access),
+                adopts=[o.result() for o in orphans],
             )
         )
     result = ShowChangesResult(stacks=stacks)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlTier
+from provisioner.resource_types.adoption import Adoption
 from provisioner.resource_types.smoke import SmokeCheck
 
 
@@ -76,6 +77,8 @@ class ResourceType:
     sec_grant: StatementGrant | None = None
     passes_role: PassedRole | None = None
     emulation: Emulation = field(default_factory=Emulation)
+    # How deploy finds the resource again when it was retained and its stack is gone.
+    adoption: Adoption | None = None
 
     def __post_init__(self) -> None:
         if (self.ml_tier is None) != (self.ml_grant is None):
