@@ -14,14 +14,21 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CliRunner, resource_schema
+from conftest import CliRunner, all_ml_configs, all_sec_configs, resource_schema
 from provisioner.cfn.import_template import import_template
 from provisioner.config.sec_loader import load_sec_config
+from provisioner.ml.operator_policy import operator_policies as ml_operator_policies
 from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
 from provisioner.ml.plan import plan_stack
+from provisioner.naming.ml import MlNames
+from provisioner.naming.sec import SecNames
+from provisioner.partition import partition_of
+from provisioner.policy.evaluation import Request, evaluate
+from provisioner.policy.variants import Variant
 from provisioner.resource_types.adoption import Retained
 from provisioner.resource_types.kms_key import find as find_key
 from provisioner.resource_types.registry import RESOURCE_TYPES
+from provisioner.sec.operator_policy import operator_policies as sec_operator_policies
 from provisioner.sec.plan import plan_stacks
 from test_deploy import (  # noqa: F401 - fixtures, used by name
     ACCOUNT,
@@ -374,3 +381,39 @@ def test_every_retained_type_of_the_templates_can_be_adopted() -> None:
             assert record.adoption is not None, record.cfn_type
             schema = resource_schema("us-east-1", record.cfn_type)
             assert schema["primaryIdentifier"] == [f"/properties/{record.adoption.identifier}"]
+
+
+# -- the operator policy lets a deployer import exactly what its stack retains -----------------
+def _may_import(config: Any, policy: Any, types: list[str]) -> bool:
+    stack = f"stack/{MlNames(config).stack}/id"
+    arn = partition_of(config.region).arn("cloudformation", config.region, config.account_id, stack)
+    context = {"aws:MultiFactorAuthPresent": True, "cloudformation:ImportResourceTypes": types}
+    request = Request("cloudformation:CreateChangeSet", arn, context)
+    return evaluate(request, [policy.to_json()]).allowed
+
+
+@pytest.mark.parametrize("config", all_ml_configs(), ids=lambda c: f"{c.tier.value}-{c.env}")
+def test_only_a_deployer_may_import_and_only_the_retained_types(config: Any) -> None:
+    plan = plan_stack(config)
+    retained = sorted({r.type for r in plan.resources if r.retain})
+    for variant, policy in ml_operator_policies(config).items():
+        assert _may_import(config, policy, []) == (variant is not Variant.READ_ONLY)  # no import
+        deploys = variant in (Variant.DEPLOYER, Variant.DEPLOYER_NO_DELETE)
+        if retained:
+            assert _may_import(config, policy, retained) == deploys, variant
+        for other in ("AWS::IAM::Role", "AWS::SSM::Parameter"):  # never, not even with the rest
+            assert not _may_import(config, policy, [*retained, other]), (variant, other)
+    assert not retained or config.is_prod
+
+
+def test_sec_operators_may_import_nothing() -> None:
+    for config in all_sec_configs():
+        assert not any(r.retain for s in plan_stacks(config) for r in s.resources)
+        for variant, policy in sec_operator_policies(config).items():
+            stack = f"stack/{SecNames(config).stack('teams-01')}/id"
+            arn = partition_of(config.region).arn("cloudformation", config.region,
+                                                  config.account_id, stack)  # fmt: skip
+            context = {"aws:MultiFactorAuthPresent": True,
+                       "cloudformation:ImportResourceTypes": ["AWS::S3::Bucket"]}  # fmt: skip
+            request = Request("cloudformation:CreateChangeSet", arn, context)
+            assert not evaluate(request, [policy.to_json()]).allowed, variant

@@ -150,10 +150,11 @@ class ServiceReads:
 
     def bucket_exists(self, name: str) -> bool:
         """Whether this account has the bucket: S3 answers 404 when no bucket has the name,
-        403 when another account's has it (neither can be adopted)."""
+        403 when another account's has it (neither can be adopted). HeadBucket, named by its
+        IAM action, s3:ListBucket."""
         s3 = self._client("s3")
         try:
-            self._read(f"HeadBucket {name}", lambda: s3.head_bucket(Bucket=name))
+            self._read(f"ListBucket {name}", lambda: s3.head_bucket(Bucket=name))
         except AwsFailure as exc:
             if any(f": {code}:" in str(exc) for code in ("404", "403", "NoSuchBucket")):
                 return False
@@ -161,11 +162,13 @@ class ServiceReads:
         return True
 
     def bucket_kms_key(self, name: str) -> str | None:
-        """The KMS key of the bucket's default encryption, None when it uses none."""
+        """The KMS key of the bucket's default encryption, None when it uses none.
+        GetBucketEncryption, named by its IAM action, s3:GetEncryptionConfiguration."""
         s3 = self._client("s3")
         try:
             raw = self._read(
-                f"GetBucketEncryption {name}", lambda: s3.get_bucket_encryption(Bucket=name)
+                f"GetEncryptionConfiguration {name}",
+                lambda: s3.get_bucket_encryption(Bucket=name),
             )
         except AwsFailure as exc:
             if ": ServerSideEncryptionConfigurationNotFoundError:" in str(exc):
