@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from botocore.exceptions import ClientError
 from conftest import CliRunner, all_ml_configs, all_sec_configs, resource_schema
 from provisioner.cfn.import_template import import_template
 from provisioner.config.sec_loader import load_sec_config
+from provisioner.emulator.settings import SETTINGS
 from provisioner.ml.operator_policy import operator_policies as ml_operator_policies
 from provisioner.ml.operator_policy import operator_policy as ml_operator_policy
 from provisioner.ml.plan import plan_stack
@@ -254,6 +256,28 @@ def test_an_import_change_set_takes_the_existing_resources(aws: Any) -> None:
     assert s3.get_object(Bucket="kept-data", Key="k")["Body"].read() == b"v"
 
 
+def test_an_import_runs_in_the_background_when_resources_take_time(aws: Any) -> None:
+    """In the emulator's asynchronous mode an import, like any operation, returns at once and
+    the stack is IMPORT_IN_PROGRESS until its resources are taken."""
+    s3, cf = aws("s3"), aws("cloudformation")
+    s3.create_bucket(Bucket="slow-bucket", CreateBucketConfiguration=_IN_REGION)
+    template = {"Resources": {"Bucket": _retained_bucket("slow-bucket")}}
+    identifier = {"Bucket": ("AWS::S3::Bucket", {"BucketName": "slow-bucket"})}
+    change_set = _import(cf, "slow", template, identifier)
+    SETTINGS.resource_delay = 0.3
+    try:
+        cf.execute_change_set(ChangeSetName=change_set["ChangeSetId"])
+        assert cf.describe_stacks(StackName="slow")["Stacks"][0]["StackStatus"] == (
+            "IMPORT_IN_PROGRESS")  # fmt: skip
+        deadline = time.monotonic() + 10
+        while (status := cf.describe_stacks(StackName="slow")["Stacks"][0]["StackStatus"]) == (
+            "IMPORT_IN_PROGRESS") and time.monotonic() < deadline:  # fmt: skip
+            time.sleep(0.02)
+    finally:
+        SETTINGS.resource_delay = 0.0
+    assert status == "IMPORT_COMPLETE"
+
+
 def test_an_import_of_what_does_not_exist_fails_the_change_set(aws: Any) -> None:
     cf = aws("cloudformation")
     change_set = _import(cf, "nothing-there", {"Resources": {"Bucket": _retained_bucket("gone")}},
@@ -387,7 +411,10 @@ def test_every_retained_type_of_the_templates_can_be_adopted() -> None:
 def _may_import(config: Any, policy: Any, types: list[str]) -> bool:
     stack = f"stack/{MlNames(config).stack}/id"
     arn = partition_of(config.region).arn("cloudformation", config.region, config.account_id, stack)
-    context = {"aws:MultiFactorAuthPresent": True, "cloudformation:ImportResourceTypes": types}
+    context: dict[str, bool | list[str]] = {
+        "aws:MultiFactorAuthPresent": True,
+        "cloudformation:ImportResourceTypes": types,
+    }
     request = Request("cloudformation:CreateChangeSet", arn, context)
     return evaluate(request, [policy.to_json()]).allowed
 
@@ -413,7 +440,9 @@ def test_sec_operators_may_import_nothing() -> None:
             stack = f"stack/{SecNames(config).stack('teams-01')}/id"
             arn = partition_of(config.region).arn("cloudformation", config.region,
                                                   config.account_id, stack)  # fmt: skip
-            context = {"aws:MultiFactorAuthPresent": True,
-                       "cloudformation:ImportResourceTypes": ["AWS::S3::Bucket"]}  # fmt: skip
+            context: dict[str, bool | list[str]] = {
+                "aws:MultiFactorAuthPresent": True,
+                "cloudformation:ImportResourceTypes": ["AWS::S3::Bucket"],
+            }
             request = Request("cloudformation:CreateChangeSet", arn, context)
             assert not evaluate(request, [policy.to_json()]).allowed, variant
