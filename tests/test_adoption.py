@@ -35,6 +35,7 @@ from provisioner.sec.plan import plan_stacks
 from test_deploy import (  # noqa: F401 - fixtures, used by name
     ACCOUNT,
     ENTERPRISE,
+    PROFESSIONAL,
     SEC_SMALL,
     Tenant,
     _not_allowed,
@@ -94,7 +95,7 @@ def test_a_redeploy_after_a_production_delete_adopts_what_was_retained(
 
     preview = expect(run_ml("-con", ENTERPRISE, "-act", "show-changes"), 0)
     assert f"{name}: would create" in preview.out
-    assert f"deploy will adopt {len(retained)} resource(s)" in preview.out
+    assert f"deploy will adopt {len(retained)} retained resource(s)" in preview.out
     for logical_id in retained:
         assert re.search(rf"Import +{logical_id} ", preview.out), logical_id
     shown = report_result(workdir, STEM, "show-changes")["stacks"][0]
@@ -140,6 +141,24 @@ def test_a_redeploy_after_a_production_delete_adopts_what_was_retained(
                   "--disable-termination-protection"), 0)  # fmt: skip
     expect(run_ml("-con", ENTERPRISE, "-act", "deploy", "--force", "--allow-broadening"), 0)
     assert _object(bucket, "models/churn.pkl") == b"the team's model"
+
+
+def test_an_import_cloudformation_refuses_fails_the_deploy_with_its_reason(
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+) -> None:
+    """The professional bucket exists but another stack holds it: the import is refused, the
+    deploy ends with CloudFormation's reason (exit 1), and leaves no stack behind."""
+    tenants = tenant(PROFESSIONAL)
+    plan = plan_stack(ml_config(workdir, PROFESSIONAL))
+    bucket = next(r.physical_name for r in plan.resources if r.type == "AWS::S3::Bucket")
+    held = {"Resources": {"Bucket": _retained_bucket(bucket)}}
+    cloud.client("cloudformation").create_stack(StackName="squatter", TemplateBody=json.dumps(held))
+    failed = expect(run_ml("-con", PROFESSIONAL, "-act", "deploy", "--force",
+                           "--allow-broadening"), 1)  # fmt: skip
+    assert "Traceback" not in failed.err
+    assert "the import of its retained resources was refused" in failed.err
+    assert f"ArtifactsBucket (BucketName={bucket}) belongs to stack" in failed.err
+    assert cloud.stacks() == {**tenants, "squatter": "CREATE_COMPLETE"}
 
 
 def _allowed_by_the_operator_policy(workdir: Path, action: str) -> None:

@@ -99,10 +99,11 @@ def as_imports(
 def announce(name: str, orphans: Sequence[Orphan], say: Say, *, will: bool) -> None:
     verb = "deploy will adopt" if will else "adopting"
     say(
-        f"{name}: {verb} {len(orphans)} resource(s) retained by an earlier delete, through a "
-        "resource import (IMPORT change set), then update the stack with the full template:"
+        f"{name}: {verb} {len(orphans)} retained resource(s) found without their stack (as an "
+        "earlier delete leaves them), through a resource import (IMPORT change set), then "
+        "update the stack with the full template:"
     )
-    rows = [("IMPORT", "LOGICAL ID", "TYPE", "IDENTIFIER")]
+    rows = [("ACTION", "LOGICAL ID", "TYPE", "IDENTIFIER")]
     rows += [
         ("Import", o.logical_id, o.resource_type, f"{o.identifier}={o.value}") for o in orphans
     ]
