@@ -43,6 +43,7 @@ from test_deploy import (  # noqa: F401 - fixtures, used by name
     enterprise_network,
     expect,
     ml_config,
+    mode,
     report,
     report_result,
     run_sec_here,
@@ -70,8 +71,10 @@ def _object(bucket: str, key: str) -> bytes | None:
 
 # -- end to end: prod delete, then redeploy, with the data still in the bucket -------------------
 def test_a_redeploy_after_a_production_delete_adopts_what_was_retained(
-    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant, mode: str
 ) -> None:
+    """In both emulator modes: synchronous, and asynchronous (the import in the background,
+    followed as any operation)."""
     enterprise_network(cloud, workdir)
     tenant(ENTERPRISE)
     plan = plan_stack(ml_config(workdir, ENTERPRISE))
