@@ -181,10 +181,12 @@ class ServiceReads:
         return None
 
     def key_if_exists(self, key_id: str) -> dict[str, Any] | None:
+        """The key, or None when it does not exist or is not this operator's to read (the
+        operator policy reads only keys with the use case's tags: another key is not ours)."""
         try:
             return self.describe_key(key_id)
         except AwsFailure as exc:
-            if "NotFoundException" in str(exc):
+            if any(code in str(exc) for code in ("NotFoundException", "AccessDeniedException")):
                 return None
             raise
 
