@@ -146,6 +146,26 @@ def test_a_redeploy_after_a_production_delete_adopts_what_was_retained(
     assert _object(bucket, "models/churn.pkl") == b"the team's model"
 
 
+def test_a_professional_redeploy_adopts_its_bucket(
+    cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
+) -> None:
+    """Professional retains only its bucket (no key: S3-managed encryption)."""
+    tenant(PROFESSIONAL)
+    plan = plan_stack(ml_config(workdir, PROFESSIONAL))
+    assert [r.type for r in plan.resources if r.retain] == ["AWS::S3::Bucket"]
+    bucket = next(r for r in plan.resources if r.retain)
+    argv = ("-con", PROFESSIONAL, "-act")
+    expect(run_ml(*argv, "deploy", "--force", "--allow-broadening"), 0)
+    _put_object(bucket.physical_name, "data.csv", b"rows")
+    expect(run_ml(*argv, "delete", "--force", "--disable-termination-protection"), 0)
+    expect(run_ml(*argv, "deploy", "--force", "--allow-broadening"), 0)
+    adopted = report_result(workdir, PROFESSIONAL.removesuffix(".yaml"), "deploy")["stacks"][0]
+    assert adopted["adopted"] == [{"logical_id": bucket.logical_id, "type": "AWS::S3::Bucket",
+                                   "identifier": {"BucketName": bucket.physical_name}}]  # fmt: skip
+    assert _object(bucket.physical_name, "data.csv") == b"rows"
+    assert cloud.stack(plan.stack_name)["StackStatus"] == "UPDATE_COMPLETE"
+
+
 def test_an_import_cloudformation_refuses_fails_the_deploy_with_its_reason(
     cloud: Any, workdir: Path, run_ml: CliRunner, tenant: Tenant
 ) -> None:
