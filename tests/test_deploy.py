@@ -861,7 +861,13 @@ def _iam_actions(call: str) -> set[str]:
     service, operation = call.split(":")
     prefix = {"monitoring": "cloudwatch"}.get(service, service)
     # The S3 API's GetPublicAccessBlock is authorized as s3:GetBucketPublicAccessBlock.
-    operation = {"s3:GetPublicAccessBlock": "GetBucketPublicAccessBlock"}.get(call, operation)
+    # HeadBucket is authorized as s3:ListBucket, GetBucketEncryption as
+    # s3:GetEncryptionConfiguration (the service authorization reference).
+    operation = {
+        "s3:GetPublicAccessBlock": "GetBucketPublicAccessBlock",
+        "s3:HeadBucket": "ListBucket",
+        "s3:GetBucketEncryption": "GetEncryptionConfiguration",
+    }.get(call, operation)
     return {f"{prefix}:{operation}"}
 
 

@@ -1079,6 +1079,38 @@ def test_deleting_an_unknown_change_set_is_not_found(emulator: Any, plain_moto: 
     assert isinstance(plain, ResponseParserError) and "500 Internal Server Error" in str(plain)
 
 
+def import_existing_bucket(url: str) -> str:
+    """An IMPORT change set of a bucket that exists, executed; the stack's status after it
+    (or the error executing it raised)."""
+    s3, cf = _client(url, "s3"), _cf_once(url)
+    s3.create_bucket(Bucket="imported-bucket",
+                     CreateBucketConfiguration={"LocationConstraint": "us-west-2"})  # fmt: skip
+    bucket = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+              "Properties": {"BucketName": "imported-bucket"}}  # fmt: skip
+    made = cf.create_change_set(
+        StackName="importing", ChangeSetName="cs", ChangeSetType="IMPORT",
+        TemplateBody=json.dumps({"Resources": {"B": bucket}}),
+        ResourcesToImport=[{"ResourceType": "AWS::S3::Bucket", "LogicalResourceId": "B",
+                            "ResourceIdentifier": {"BucketName": "imported-bucket"}}],
+    )  # fmt: skip
+    try:
+        cf.execute_change_set(ChangeSetName=made["Id"])
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return wait(cf, "importing")
+
+
+def test_an_import_change_set_imports(emulator: Any, plain_moto: str) -> None:
+    """moto takes an IMPORT change set for a CREATE (and runs it as an update): it creates the
+    bucket anew, and ExecuteChangeSet fails on the name the existing one holds
+    (BucketAlreadyExists). The emulator imports it (tests/test_adoption.py has the rest)."""
+    emulator.reset()
+    assert import_existing_bucket(emulator.url) == "IMPORT_COMPLETE"
+    reset(plain_moto)
+    plain = import_existing_bucket(plain_moto)
+    assert plain == "BucketAlreadyExists"
+
+
 def change_sets_listed(url: str) -> list[str]:
     """A change set of the same name on two stacks; the stacks of those ListChangeSets gives
     for the first."""

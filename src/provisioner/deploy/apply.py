@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from provisioner.cfn.security_diff import Grant, SecurityDiff
-from provisioner.deploy import change_sets
+from provisioner.deploy import adoption, change_sets
 from provisioner.deploy.change_set_cleanup import removed_if_interrupted
 from provisioner.deploy.errors import Interrupted, StackBusy, interruption
 from provisioner.deploy.gateway import AwsGateway
@@ -115,7 +115,12 @@ def _deploy(
             )
     for template in target.stacks:
         access = AccessChange.of(diffs[template.stack_name])
+        orphans = () if template.stack_name in live else adoption.find_orphans(gateway, template)
+        if orphans:
+            adoption.adopt(gateway, target, template, orphans, say, poller)
         stack = _deploy_stack(gateway, target, template, access, say, poller)
+        if orphans:
+            stack = stack.model_copy(update={"adopted": [o.result() for o in orphans]})
         stacks.append(stack)
         if stack.result == "failed":
             failed = DeployResult(

@@ -85,8 +85,8 @@ def _delete(
         say(f"kept (DeletionPolicy Retain): {resource.type} {resource.name}")
     if kept:
         say(
-            "note: deploying this config again will fail while these exist under the same "
-            "names; empty and delete them (or import them into the new stack) first"
+            "note: they keep their data; deploying this config again adopts them (imports "
+            "them into the new stack) rather than creating them anew: see --action show-changes"
         )
     if not found:
         say("nothing to delete")

@@ -42,6 +42,7 @@ from provisioner.deploy.records import (
     EventMark,
     ResourceChange,
     ResourceDrift,
+    ResourceToImport,
     StackEvent,
     StackInfo,
     StackResource,
@@ -86,8 +87,9 @@ T = TypeVar("T")
 # botocore's retry modes (AWS_RETRY_MODE); it refuses any other.
 RetryMode = Literal["legacy", "standard", "adaptive"]
 RETRY_MODES: tuple[RetryMode, ...] = ("legacy", "standard", "adaptive")
-# The change sets the tools make: a stack's first, or an update of one that exists.
-ChangeSetKind = Literal["CREATE", "UPDATE"]
+# The change sets the tools make: a stack's first, an update of one that exists, or the
+# import of retained resources that creates a stack (deploy/adoption.py).
+ChangeSetKind = Literal["CREATE", "UPDATE", "IMPORT"]
 
 # Every answer of an AWS API carries its request id in one of these headers, errors too (the
 # emulator's as well); a web server that is not AWS sends none. Server errors (5xx) are left to
@@ -373,6 +375,7 @@ class AwsGateway:
         self, stack: str, name: str, change_set_type: ChangeSetKind, *, body: str | None,
         url: str | None,
         description: str, tags: dict[str, str],
+        resources_to_import: tuple[ResourceToImport, ...] = (),
     ) -> str:  # fmt: skip
         cf = self.client("cloudformation")
         kwargs: CreateChangeSetInputTypeDef = {
@@ -383,6 +386,12 @@ class AwsGateway:
             "Description": description[:1024],
             "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
         }
+        if resources_to_import:
+            kwargs["ResourcesToImport"] = [
+                {"ResourceType": r.resource_type, "LogicalResourceId": r.logical_id,
+                 "ResourceIdentifier": dict(r.identifier)}
+                for r in resources_to_import
+            ]  # fmt: skip
         if url:
             kwargs["TemplateURL"] = url
         elif body is not None:

@@ -109,6 +109,15 @@ class ChangeSetInfo:
 
 
 @dataclass(frozen=True)
+class ResourceToImport:
+    """One entry of an IMPORT change set's ResourcesToImport."""
+
+    logical_id: str
+    resource_type: str
+    identifier: dict[str, str]  # the type's primary identifier property → its value
+
+
+@dataclass(frozen=True)
 class StackResource:
     logical_id: str
     physical_id: str

@@ -148,6 +148,48 @@ class ServiceReads:
         settings = raw.get("PublicAccessBlockConfiguration", {})
         return {key: bool(value) for key, value in settings.items()}
 
+    def bucket_exists(self, name: str) -> bool:
+        """Whether this account has the bucket: S3 answers 404 when no bucket has the name,
+        403 when another account's has it (neither can be adopted). HeadBucket, named by its
+        IAM action, s3:ListBucket."""
+        s3 = self._client("s3")
+        try:
+            self._read(f"ListBucket {name}", lambda: s3.head_bucket(Bucket=name))
+        except AwsFailure as exc:
+            if any(f": {code}:" in str(exc) for code in ("404", "403", "NoSuchBucket")):
+                return False
+            raise
+        return True
+
+    def bucket_kms_key(self, name: str) -> str | None:
+        """The KMS key of the bucket's default encryption, None when it uses none.
+        GetBucketEncryption, named by its IAM action, s3:GetEncryptionConfiguration."""
+        s3 = self._client("s3")
+        try:
+            raw = self._read(
+                f"GetEncryptionConfiguration {name}",
+                lambda: s3.get_bucket_encryption(Bucket=name),
+            )
+        except AwsFailure as exc:
+            if ": ServerSideEncryptionConfigurationNotFoundError:" in str(exc):
+                return None
+            raise
+        for rule in raw.get("ServerSideEncryptionConfiguration", {}).get("Rules", []):
+            key = rule.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID")
+            if key:
+                return str(key)
+        return None
+
+    def key_if_exists(self, key_id: str) -> dict[str, Any] | None:
+        """The key, or None when it does not exist or is not this operator's to read (the
+        operator policy reads only keys with the use case's tags: another key is not ours)."""
+        try:
+            return self.describe_key(key_id)
+        except AwsFailure as exc:
+            if any(code in str(exc) for code in ("NotFoundException", "AccessDeniedException")):
+                return None
+            raise
+
     def key_policy(self, key_id: str) -> dict[str, Any]:
         kms = self._client("kms")
         raw = self._read(

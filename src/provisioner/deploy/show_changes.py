@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from provisioner.cfn.security_diff import SecurityDiff
-from provisioner.deploy import change_sets
+from provisioner.deploy import adoption, change_sets
 from provisioner.deploy.change_set_cleanup import removed_if_interrupted
 from provisioner.deploy.errors import AwsFailure, Interrupted, interruption
 from provisioner.deploy.gateway import AwsGateway
@@ -96,7 +96,16 @@ def _preview(
                     )
             existing = None
         access = change_sets.access_change(gateway, template, existing)
+        orphans = adoption.find_orphans(gateway, template) if existing is None else ()
         verb = "create" if existing is None else "update"
+        if orphans and kept is not None:  # fail closed: deploy --plan would not import them
+            raise InputError(
+                target.config_stem,
+                f"{name}: resources it retains exist with no stack holding them "
+                f"({', '.join(o.result().logical_id for o in orphans)}); a saved plan does not "
+                "adopt them. Deploy without --plan (it imports them first), then save plans "
+                "again (no plan was saved)",
+            )
         if note and kept is not None:
             raise InputError(
                 target.config_stem,
@@ -125,12 +134,15 @@ def _preview(
                         change_sets.discard(gateway, planned)
                 if kept is not None:
                     kept.append(_reviewed(gateway, template.body, planned, access))
+        changes = adoption.as_imports(changes, orphans)
         if no_changes:
             say(f"{name}: no changes")
         else:
             say(f"{name}: would {verb}" + (f" ({note})" if note else ""))
             for line in change_table(changes):
                 say(line)
+        if orphans:
+            adoption.announce(name, orphans, say, will=True)
         say(f"{name}: security changes")
         for line in security_table(access, new_stack=existing is None):
             say(line)
@@ -144,6 +156,7 @@ def _preview(
                 no_changes=no_changes,
                 changes=[Change.of(c) for c in changes],
                 security=AccessChange.of(access),
+                adopts=[o.result() for o in orphans],
             )
         )
     result = ShowChangesResult(stacks=stacks)

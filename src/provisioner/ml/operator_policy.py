@@ -145,8 +145,9 @@ def _deployer(config: MlConfig) -> PolicyDocument:
         # (aws:ResourceTag). Creating and tagging need "*" (KMS checks TagResource on every
         # key); they are allowed only within a stack operation (aws:CalledVia), where
         # CloudFormation tags only keys of its own stack, and the operator policies deny
-        # importing existing resources into a stack (DenyResourceImport), so no other key
-        # can be given this use case's tags.
+        # importing existing resources into a stack (DenyResourceImport) but the retained
+        # types, whose import reads a key through KMSKeyManagement, by the tags it already
+        # has; so no other key can be given this use case's tags.
         *scoped(
             "KMSKeyCreate",
             ["*"],
@@ -189,6 +190,10 @@ def operator_scope(config: MlConfig) -> OperatorScope:
         deployer=_deployer(config).statements,
         stack_statement="CloudFormationManagement",
         live_stacks=(n.regional_arn("cloudformation", f"stack/{n.stack}/*"),),
+        # Production retains the data-bearing resources on delete; deploy adopts them again.
+        adoptable_types=tuple(t.cfn_type for t in ml_types(config.tier) if t.adoption is not None)
+        if config.is_prod
+        else (),
     )
 
 

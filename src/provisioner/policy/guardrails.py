@@ -123,16 +123,27 @@ def trust_root_denies(t: TenantNames) -> list[Statement]:
     ]
 
 
-def deny_resource_import(stacks: Sequence[str]) -> Statement:
-    """No existing resource may be imported into the tool's stacks: an imported key or role
-    would come under the tags and names the operator policy trusts."""
+def deny_resource_import(stacks: Sequence[str], adoptable: Sequence[str] = ()) -> Statement:
+    """No existing resource may be imported into the tool's stacks (an imported role would
+    come under the names the operator policy trusts), except resources of the `adoptable`
+    types: those the stacks retain on delete, which deploy adopts again (deploy/adoption.py).
+    Those give nothing new: the import reads the resource with the operator's own
+    permissions, which reach a bucket or log group only by this use case's names and a key
+    only by this use case's tags, so only what was already the operator's can be imported."""
+    if adoptable:
+        only = {"ForAnyValue:StringNotEquals": {IMPORT_TYPES: sorted(adoptable)}}
+        return Statement("DenyResourceImport", ("cloudformation:CreateChangeSet",),
+                         tuple(stacks), only, effect=DENY)  # fmt: skip
     return Statement(
         "DenyResourceImport",
         ("cloudformation:CreateChangeSet",),
         tuple(stacks),
-        {"Null": {"cloudformation:ImportResourceTypes": "false"}},
+        {"Null": {IMPORT_TYPES: "false"}},
         effect=DENY,
     )
+
+
+IMPORT_TYPES = "cloudformation:ImportResourceTypes"
 
 
 def require_mfa(services: Iterable[str]) -> Statement:

@@ -78,12 +78,17 @@ class OperatorScope:
     live_stacks: Sequence[str]  # ARN patterns of the live stacks (not test-deploy copies)
     # Sids of statements the reviewer keeps whole (template uploads for show-changes).
     review_statements: Sequence[str] = ()
+    # Resource types an IMPORT change set may bring into the stacks: what they retain on delete.
+    adoptable_types: Sequence[str] = ()
 
 
 def operator_variant(scope: OperatorScope, variant: Variant) -> PolicyDocument:
     allows = list(scope.deployer)
     stacks = next(s for s in scope.deployer if s.sid == scope.stack_statement)
-    denies = [*trust_root_denies(scope.tenant), deny_resource_import(stacks.resources)]
+    # Only a deployer adopts; the reviewer's show-changes never imports.
+    deploys = variant in (Variant.DEPLOYER, Variant.DEPLOYER_NO_DELETE)
+    adoptable = scope.adoptable_types if deploys else ()
+    denies = [*trust_root_denies(scope.tenant), deny_resource_import(stacks.resources, adoptable)]
     if variant is Variant.READ_ONLY:
         allows = _reads(allows)
     elif variant is Variant.REVIEWER:

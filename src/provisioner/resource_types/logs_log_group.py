@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlTier
+from provisioner.resource_types.adoption import Adoption, AdoptionReads, Retained
 from provisioner.resource_types.record import Emulation, ResourceType, StatementGrant
 from provisioner.resource_types.smoke import Declared, ServiceReads, expect
 
@@ -18,6 +19,11 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
     return f"retention {kept} days"
 
 
+def find(reads: AdoptionReads, r: Retained) -> str | None:
+    name = r.literal_name("LogGroupName")
+    return name if name and reads.log_group(name) is not None else None
+
+
 RESOURCE_TYPE = ResourceType(
     cfn_type="AWS::Logs::LogGroup",
     label="CloudWatch log group",
@@ -26,4 +32,5 @@ RESOURCE_TYPE = ResourceType(
     ml_tier=MlTier.ENTERPRISE,
     ml_grant=StatementGrant("CloudWatchLogsManagement", unscoped_sid="CloudWatchLogsUnscoped"),
     emulation=Emulation(updates=("cfn_logs_log_group_update",)),
+    adoption=Adoption(identifier="LogGroupName", find=find),
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlTier
+from provisioner.resource_types.adoption import Adoption
 from provisioner.resource_types.smoke import SmokeCheck
 
 
@@ -80,6 +81,8 @@ class ResourceType:
     # not a promise): a run over many configs polls a stack that waits on one less often
     # (deploy/patience.py).
     typical_seconds: float = 10.0
+    # How deploy finds the resource again when it was retained and its stack is gone.
+    adoption: Adoption | None = None
 
     def __post_init__(self) -> None:
         if (self.ml_tier is None) != (self.ml_grant is None):

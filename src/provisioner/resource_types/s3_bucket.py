@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provisioner.aws_limits import NameKind
 from provisioner.config.ml import MlTier
+from provisioner.resource_types.adoption import Adoption, AdoptionReads, Retained
 from provisioner.resource_types.record import Emulation, ResourceType, StatementGrant
 from provisioner.resource_types.smoke import Declared, ServiceReads, expect
 
@@ -13,6 +14,11 @@ def smoke(reads: ServiceReads, r: Declared) -> str:
     status = reads.bucket_versioning(r.name("BucketName"))
     expect(declared is None or status == declared, f"versioning {status!r}, declared {declared!r}")
     return f"bucket exists, versioning {status or 'off'}"
+
+
+def find(reads: AdoptionReads, r: Retained) -> str | None:
+    name = r.literal_name("BucketName")
+    return name if name and reads.bucket_exists(name) else None
 
 
 RESOURCE_TYPE = ResourceType(
@@ -32,4 +38,5 @@ RESOURCE_TYPE = ResourceType(
             "cfn_s3_bucket_encryption_bucket_key",
         ),
     ),
+    adoption=Adoption(identifier="BucketName", find=find),
 )

@@ -14,7 +14,7 @@ class DeletedStack(Entry):
 
 
 class RetainedResource(Entry):
-    """Kept by DeletionPolicy Retain: a deploy of the same config fails while it exists."""
+    """Kept by DeletionPolicy Retain, data and all: a later deploy of the same config adopts it."""
 
     stack: str
     logical_id: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from provisioner.results.adoption import AdoptedResource
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.interruption import Interruption
@@ -28,6 +29,11 @@ class DeployedStack(Entry):
     changes: list[Change] = Field(description="what the change set changed; empty: no changes")
     failures: list[FailedResource] = Field(description="why it failed; empty when it did not")
     security: AccessChange
+    adopted: list[AdoptedResource] = Field(
+        default_factory=list,
+        description="retained resources of a deleted stack imported before the change set "
+        "ran; empty otherwise",
+    )
 
 
 class DeployResult(Result):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from provisioner.results.adoption import AdoptedResource
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.interruption import Interruption
@@ -22,6 +23,11 @@ class StackPreview(Entry):
     no_changes: bool
     changes: list[Change]
     security: AccessChange
+    adopts: list[AdoptedResource] = Field(
+        default_factory=list,
+        description="retained resources of a deleted stack that deploy imports first (their "
+        "changes are Import rows); empty otherwise",
+    )
 
 
 class PlanFile(Entry):

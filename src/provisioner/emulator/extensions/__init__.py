@@ -37,6 +37,7 @@ EXTENSIONS = (
     "stack_disable_rollback",
     "stack_update_removes_first",
     "stack_operations",
+    "change_set_import",  # after stack_operations: an IMPORT's execution is not moto's
     "stack_drift_detection",
     "stack_busy",  # after stack_operations: it guards the operations that module replaces
     "stack_reads_in_progress",
