@@ -1588,6 +1588,30 @@ def test_async_mode_passes_through_in_progress(emulator: Any, slow_resources: An
     assert wait(cf, stack_id) == "DELETE_COMPLETE"
 
 
+def test_async_mode_runs_two_stacks_operations_at_the_same_time(
+    emulator: Any, slow_resources: Any
+) -> None:
+    """As in AWS, one stack's resources taking time does not hold another stack's back: the
+    second stack's first resource completes before the first stack's last one starts."""
+    emulator.reset()
+    cf = _cf(emulator.url)
+
+    def params(prefix: str) -> dict[str, Any]:
+        return {f"P{i}": {**PARAM, "Properties": {**PARAM["Properties"], "Name": f"/{prefix}/{i}"}}
+                for i in range(3)}  # fmt: skip
+
+    for name in ("first", "second"):
+        cf.create_stack(StackName=name, TemplateBody=json.dumps({"Resources": params(name)}))
+    assert wait(cf, "first") == "CREATE_COMPLETE" and wait(cf, "second") == "CREATE_COMPLETE"
+
+    def stamps(stack: str, status: str) -> list[Any]:
+        found = cf.describe_stack_events(StackName=stack)["StackEvents"]
+        return sorted(e["Timestamp"] for e in found if e["ResourceStatus"] == status
+                      and e["LogicalResourceId"] != stack)  # fmt: skip
+
+    assert min(stamps("second", "CREATE_COMPLETE")) < max(stamps("first", "CREATE_IN_PROGRESS"))
+
+
 # -- the server -------------------------------------------------------------------------------
 class _Records(logging.Handler):
     def __init__(self) -> None:

@@ -18,7 +18,6 @@ wording is the emulator's, close to CloudFormation's.
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -31,7 +30,7 @@ from moto.logs.models import logs_backends
 from moto.s3.models import s3_backends
 
 from provisioner.emulator.extensions._patch import partition
-from provisioner.emulator.extensions.stack_operations import _lock, _run, resource_event
+from provisioner.emulator.extensions.stack_operations import _lock, _run, pause, resource_event
 from provisioner.emulator.settings import SETTINGS
 
 # The existing resource of a type by its primary identifier's value (the registry schema's
@@ -219,7 +218,7 @@ def _execute_import(backend: CloudFormationBackend, change_set: ChangeSet) -> No
         physical = str(resource.physical_resource_id)
         resource_event(stack, logical_id, kind, "IMPORT_IN_PROGRESS", None, physical)
         if SETTINGS.resource_delay:
-            time.sleep(SETTINGS.resource_delay)
+            pause(SETTINGS.resource_delay)
         resource.cf_resource_type = kind
         resource.logical_resource_id = logical_id
         resource_map._parsed_resources[logical_id] = resource

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,7 +44,17 @@ from provisioner.emulator.extensions.stack_retain_except_on_create import reques
 from provisioner.emulator.extensions.stack_termination_protection import refuse_if_protected
 from provisioner.emulator.settings import SETTINGS
 
+# Held by a stack operation while it changes moto's state; released while a resource "takes
+# time" (pause), so that the operations of several stacks run at the same time, as in AWS.
 _lock = threading.RLock()
+_paused = threading.Condition(_lock)
+
+
+def pause(seconds: float) -> None:
+    """A resource taking time: the lock is let go meanwhile (however deeply this thread holds
+    it; Condition.wait releases an RLock entirely), so other stacks' operations go on."""
+    with _paused:
+        _paused.wait(seconds)
 
 
 def _stack_of(resources_map: Any) -> Stack | None:
@@ -217,7 +226,7 @@ def _traced(verb: str, call: Callable[..., Any]) -> Callable[..., Any]:
         operation = _operation(stack)
         kind = resource_json.get("Type", "")
         if operation.start(stack, logical_id, verb, kind, "") and SETTINGS.resource_delay:
-            time.sleep(SETTINGS.resource_delay)
+            pause(SETTINGS.resource_delay)
         try:
             resource = call(logical_id, resource_json, resources_map, *args, **kwargs)
         except Exception as error:
@@ -249,7 +258,7 @@ def _delete_traced(call: Callable[..., Any]) -> Callable[..., Any]:
             resource_event(stack, logical_id, kind, "DELETE_SKIPPED", None, physical)
             return None
         if operation.start(stack, logical_id, "DELETE", kind, physical) and SETTINGS.resource_delay:
-            time.sleep(SETTINGS.resource_delay)
+            pause(SETTINGS.resource_delay)
         try:
             result = call(self, parsed_resource, resource_json)
         except Exception as error:
