@@ -13,7 +13,12 @@ from provisioner.deploy.progress import Outcome, Poller, Say, follow
 from provisioner.deploy.records import EventMark, StackInfo
 from provisioner.deploy.render import change_table
 from provisioner.deploy.result import ActionResult
-from provisioner.deploy.stack_state import check_recreatable, ready_for_change, wait_until_idle
+from provisioner.deploy.stack_state import (
+    Read,
+    check_recreatable,
+    ready_for_change,
+    wait_until_idle,
+)
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.errors import InputError
 from provisioner.exit_codes import ExitCode
@@ -24,13 +29,19 @@ _BUSY_RETRIES = 3
 
 
 def access_changes(
-    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None,
+    seen: dict[str, StackInfo | None] | None = None,
 ) -> tuple[dict[str, SecurityDiff], set[str]]:
     """Read-only first pass: what each stack's change does to access, and which stacks are
-    live (an update, not a first create)."""
+    live (an update, not a first create); `seen` gets each stack as read."""
     diffs, live = {}, set()
     for template in target.stacks:
         existing = wait_until_idle(gateway, template.stack_name, say, poller)
+        if seen is not None:
+            seen[template.stack_name] = existing
         if existing is not None and existing.never_created:
             check_recreatable(gateway, existing)  # a refusal here changes nothing
             existing = None
@@ -93,7 +104,8 @@ def _deploy(
 ) -> ActionResult[DeployResult]:
     check_prerequisites(gateway, target)
     change_sets.upload_templates(gateway, target)
-    diffs, live = access_changes(gateway, target, say, poller)
+    seen: dict[str, StackInfo | None] = {}
+    diffs, live = access_changes(gateway, target, say, poller, seen)
     if target.production and not allow_broadening:
         # A first create grants everything it adds: in production it broadens from nothing.
         wide = {name: diff.broadening for name, diff in diffs.items() if diff.broadening}
@@ -118,7 +130,12 @@ def _deploy(
         orphans = () if template.stack_name in live else adoption.find_orphans(gateway, template)
         if orphans:
             adoption.adopt(gateway, target, template, orphans, say, poller)
-        stack = _deploy_stack(gateway, target, template, access, say, poller)
+        # As read by the first pass, unless the adoption just made it: one DescribeStacks
+        # less. Should another run have changed it since, its change set is refused as busy,
+        # and the stack is read again.
+        first = template.stack_name in seen and not orphans
+        known = Read(seen[template.stack_name]) if first else None
+        stack = _deploy_stack(gateway, target, template, access, say, poller, known)
         if orphans:
             stack = stack.model_copy(update={"adopted": [o.result() for o in orphans]})
         stacks.append(stack)
@@ -157,10 +174,12 @@ def _deploy_stack(
     access: AccessChange,
     say: Say,
     poller: Poller | None,
+    known: Read | None = None,
 ) -> DeployedStack:
     name = template.stack_name
     for attempt in range(_BUSY_RETRIES + 1):
-        existing = ready_for_change(gateway, name, say, poller)
+        existing = ready_for_change(gateway, name, say, poller, known=known)
+        known = None  # a retry reads it afresh
         try:  # another run may get in first, at either step: wait for it, then plan again
             planned = change_sets.create(gateway, target, template, existing, poller, say=say)
             # Ctrl-C until CloudFormation has it: the change set is removed, the run ends.

@@ -11,6 +11,8 @@ that would block the new create, the deploy refuses instead (check_recreatable).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from provisioner.deploy.errors import AwsFailure, Interrupted
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say, follow
@@ -38,11 +40,24 @@ def wait_until_idle(
     return stack
 
 
+@dataclass(frozen=True)
+class Read:
+    """A stack as just read (and waited for) by the caller; None: it does not exist."""
+
+    stack: StackInfo | None
+
+
 def ready_for_change(
-    gateway: AwsGateway, name: str, say: Say, poller: Poller | None = None
+    gateway: AwsGateway,
+    name: str,
+    say: Say,
+    poller: Poller | None = None,
+    *,
+    known: Read | None = None,
 ) -> StackInfo | None:
-    """The stack to update, or None when it must be created."""
-    stack = wait_until_idle(gateway, name, say, poller)
+    """The stack to update, or None when it must be created. `known`: the stack as just read
+    by the caller, which saves reading it again."""
+    stack = wait_until_idle(gateway, name, say, poller) if known is None else known.stack
     if stack is None:
         return None
     if stack.status == "REVIEW_IN_PROGRESS":
