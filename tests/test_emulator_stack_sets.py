@@ -437,6 +437,8 @@ def test_a_stopped_operation_cancels_what_has_not_started(
     emulator.reset()
     cf = client(emulator.url, "cloudformation")
     operation_id = create_instances(cf, MaxConcurrentCount=1)
+    while "RUNNING" not in results(cf, operation_id).values():  # the first has started
+        time.sleep(0.01)
     cf.stop_stack_set_operation(StackSetName="set", OperationId=operation_id)
     assert operation(cf, operation_id)["Status"] == "STOPPING"
     assert wait(cf, operation_id) == "STOPPED"
@@ -483,3 +485,15 @@ def test_plain_moto_has_no_stack_set_drift_detection(plain_moto: str) -> None:
     create_instances(cf)
     with pytest.raises(ResponseParserError):  # moto fails: an HTML error page (HTTP 500)
         cf.detect_stack_set_drift(StackSetName="set")
+
+
+def test_an_operation_id_is_used_once(emulator: Any) -> None:
+    emulator.reset()
+    cf = client(emulator.url, "cloudformation")
+    cf.create_stack_set(StackSetName="set", TemplateBody=TEMPLATE)
+    given = cf.create_stack_instances(StackSetName="set", Accounts=ACCOUNTS[:1],
+                                      Regions=REGIONS[:1], OperationId="mine")  # fmt: skip
+    assert given["OperationId"] == "mine" and wait(cf, "mine") == "SUCCEEDED"
+    with pytest.raises(ClientError) as refused:
+        cf.update_stack_set(StackSetName="set", TemplateBody=TEMPLATE, OperationId="mine")
+    assert refused.value.response["Error"]["Code"] == "OperationIdAlreadyExistsException"

@@ -252,9 +252,14 @@ def _targets(stack_set: StackSet, params: dict[str, Any]) -> dict[str, str | Non
         region = stack_set.arn.split(":")[3]
         admin = stack_set.arn.split(":")[4]
         by_unit = _organization_accounts(admin, region, units)
-        if accounts and targets.get("AccountFilterType") == "INTERSECTION":
+        account_filter = targets.get("AccountFilterType") if accounts else None
+        if account_filter == "INTERSECTION":
             by_unit = {a: u for a, u in by_unit.items() if a in accounts}
+        elif account_filter == "DIFFERENCE":
+            by_unit = {a: u for a, u in by_unit.items() if a not in accounts}
         found.update(by_unit)
+        if account_filter == "UNION":
+            found.update({a: None for a in accounts if a not in found})
     else:
         found.update(dict.fromkeys(accounts))
     return found
