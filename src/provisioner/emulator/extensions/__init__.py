@@ -41,6 +41,8 @@ EXTENSIONS = (
     "stack_drift_detection",
     "stack_busy",  # after stack_operations: it guards the operations that module replaces
     "stack_reads_in_progress",
+    "stack_set_operations",  # its instances are stacks, run by stack_operations
+    "stack_set_drift_detection",
 )
 
 _installed = False
