@@ -15,6 +15,7 @@ from provisioner.cli.local_actions import (
 )
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
@@ -28,6 +29,7 @@ from provisioner.ml.plan_checks import MlPlan, checked_plan
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
+from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
@@ -64,6 +66,7 @@ def validate(inv: Invocation) -> MlValidation:
         stacks=stack_summaries([plan.live]),
         policy=policy_summary(operator_policy(config)),
         team=team,
+        deployment=summary_of(config.deployment),
     )
 
 
@@ -135,6 +138,7 @@ def create_seed_code(inv: Invocation) -> SeedCodeWritten:
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
     names = MlNames(config, suffix)

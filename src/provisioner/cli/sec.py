@@ -17,6 +17,7 @@ from provisioner.cli.local_actions import (
     write_templates,
 )
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
@@ -30,6 +31,7 @@ from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
 from provisioner.results.base import Result
 from provisioner.results.deploy import DeployResult
+from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
@@ -66,6 +68,7 @@ def validate(inv: Invocation) -> SecValidation:
         max_trusted_accounts=config.tier.max_trusted_accounts,
         stacks=stack_summaries(plan.stacks),
         policy=policy_summary(operator_policy(config)),
+        deployment=summary_of(config.deployment),
     )
 
 
@@ -103,6 +106,7 @@ def list_resources(inv: Invocation) -> ResourceList:
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     stacks = []
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
@@ -143,6 +147,7 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
         raise InputError(inv.config, "the bootstrap has no test-deploy")
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     tenant = TenantNames.of(config)
     plan = checked.bootstrap
     return DeployTarget(
