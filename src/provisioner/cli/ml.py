@@ -15,6 +15,7 @@ from provisioner.cli.local_actions import (
 )
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
@@ -33,6 +34,7 @@ from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
+from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.seed_code import SeedCodeWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import MlValidation, TeamCheck
@@ -135,6 +137,19 @@ def create_seed_code(inv: Invocation) -> SeedCodeWritten:
     return SeedCodeWritten(directory=str(root), files=[str(path) for path in written])
 
 
+def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
+    """A self-managed stack set's administration and execution role templates."""
+    from provisioner.stack_sets.roles import StackSetRolesProblem
+    from provisioner.stack_sets.subjects import ml_subject
+
+    config = _load_and_plan(inv).config
+    try:
+        subject = ml_subject(config)
+    except StackSetRolesProblem as exc:
+        raise InputError(inv.config, str(exc)) from None
+    return write_stack_set_roles(inv, config_file_stem(config), subject)
+
+
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
@@ -193,6 +208,12 @@ LOCAL_ACTIONS = (
         "print every resource and its physical name",
         list_resources,
         ResourceList,
+    ),
+    ActionSpec(
+        "create-stackset-roles",
+        "write a self-managed stack set's administration and execution role templates",
+        create_stackset_roles,
+        StackSetRolesWritten,
     ),
     ActionSpec(
         "create-seed-code",

@@ -17,6 +17,7 @@ from provisioner.cli.local_actions import (
     write_templates,
 )
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
@@ -35,6 +36,7 @@ from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
+from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
@@ -101,6 +103,19 @@ def create_report(inv: Invocation) -> ReportWritten:
 
 def list_resources(inv: Invocation) -> ResourceList:
     return local_actions.list_resources(_load_and_plan(inv).stacks)
+
+
+def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
+    """A self-managed stack set's administration and execution role templates."""
+    from provisioner.stack_sets.roles import StackSetRolesProblem
+    from provisioner.stack_sets.subjects import sec_subject
+
+    config = _load_and_plan(inv).config
+    try:
+        subject = sec_subject(config)
+    except StackSetRolesProblem as exc:
+        raise InputError(inv.config, str(exc)) from None
+    return write_stack_set_roles(inv, config_file_stem(config), subject)
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
@@ -187,6 +202,12 @@ OWN_ACTIONS = (
         "print every resource and its physical name",
         list_resources,
         ResourceList,
+    ),
+    ActionSpec(
+        "create-stackset-roles",
+        "write a self-managed stack set's administration and execution role templates",
+        create_stackset_roles,
+        StackSetRolesWritten,
     ),
     ActionSpec(
         "bootstrap",
