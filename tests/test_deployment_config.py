@@ -345,7 +345,8 @@ def test_ids_are_ascii_only(digit: str) -> None:
     ou = "ou-ab1" + digit + "-cdef5678"
     assert _problems(MlConfig, _service_managed(targets={"organizational_units": [ou],
                                                          "regions": ["us-west-2"]}))  # fmt: skip
-    assert _problems(MlConfig, _service_managed(targets={"organizational_units": ["ou-ab1\u0131-cdef5678"],
+    dotless = "ou-ab1\u0131-cdef5678"  # a Turkish dotless i among the letters
+    assert _problems(MlConfig, _service_managed(targets={"organizational_units": [dotless],
                                                          "regions": ["us-west-2"]}))  # fmt: skip
 
 
@@ -384,7 +385,9 @@ def _add_section(workdir: Path, name: str) -> None:
     path.write_text(path.read_text() + _SECTION)
 
 
-@pytest.mark.parametrize(("action", "flags"), AWS_ACTIONS, ids=[" ".join((a, *f)) for a, f in AWS_ACTIONS])
+@pytest.mark.parametrize(
+    ("action", "flags"), AWS_ACTIONS, ids=[" ".join((a, *f)) for a, f in AWS_ACTIONS]
+)
 def test_every_aws_action_refuses_the_section(
     workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
 ) -> None:
@@ -427,9 +430,7 @@ def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:
     assert result.code == 0 and "deployment" not in result.out
 
 
-def test_a_target_region_without_the_tiers_services_is_refused(
-    workdir: Path, run_ml: Any
-) -> None:
+def test_a_target_region_without_the_tiers_services_is_refused(workdir: Path, run_ml: Any) -> None:
     """ap-south-2 has no SageMaker model package groups (cfn-lint's region data): a target
     region there is refused as the config's own region would be, naming the entry."""
     path = workdir / "configs" / ML

@@ -155,7 +155,7 @@ def _by_sid_and_resources(statements: list[dict[str, Any]]) -> dict[str, set[str
             [s["Sid"].rstrip("0123456789"), s["Effect"], s.get("Resource"), s.get("Condition")],
             sort_keys=True,
         )
-        actions = s.get("Action", s.get("NotAction"))
+        actions: str | list[str] = s.get("Action", s.get("NotAction", []))
         grants.setdefault(key, set()).update([actions] if isinstance(actions, str) else actions)
     return grants
 
@@ -289,7 +289,10 @@ def test_operator_cannot_take_over_the_stack_set_roles(config: Any) -> None:
         arn = t.iam_arn(f"role/{role}")
         for action in ("iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy",
                        "iam:DeleteRolePolicy", "iam:PutRolePermissionsBoundary"):  # fmt: skip
-            ctx: dict[str, Any] = {"aws:PrincipalArn": principal, "aws:MultiFactorAuthPresent": True}
+            ctx: dict[str, Any] = {
+                "aws:PrincipalArn": principal,
+                "aws:MultiFactorAuthPresent": True,
+            }
             if action == "iam:AttachRolePolicy":
                 ctx["iam:PolicyARN"] = f"arn:{t.partition.name}:iam::aws:policy/AdministratorAccess"
             assert not evaluate(Request(action, arn, ctx, principal), [operator]).allowed, action
@@ -347,7 +350,9 @@ def test_execution_role_trusts_the_administration_role_only(config: Any) -> None
     ]
 
 
-@pytest.mark.parametrize("config", [*_ml_cases()[:1], *_sec_cases()[:1]], ids=IDS[:1] + [IDS[len(_ml_cases())]])
+@pytest.mark.parametrize(
+    "config", [*_ml_cases()[:1], *_sec_cases()[:1]], ids=[*IDS[:1], IDS[len(_ml_cases())]]
+)
 def test_templates_lint_clean(config: Any) -> None:
     subject = _subject(config)
     for template in (administration_template(subject), execution_template(subject)):

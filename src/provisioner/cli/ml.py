@@ -34,8 +34,8 @@ from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
-from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.seed_code import SeedCodeWritten
+from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import MlValidation, TeamCheck
 

@@ -20,9 +20,9 @@ from provisioner.config.common import (
     enum_from_text,
     tag_problems,
 )
+from provisioner.config.deployment import DeploymentConfig, partition_problems
 from provisioner.config.git_branch import branch_name_problems
 from provisioner.config.vpc_cidr import vpc_cidr_problems
-from provisioner.config.deployment import DeploymentConfig, partition_problems
 from provisioner.errors import Problem
 
 # The tool's tags (ml/context.py): the common six on every resource, and `Name` on the EC2

@@ -9,10 +9,12 @@ from provisioner.results.base import Result
 
 
 class StackSetRolesWritten(Result):
-    administration_template: str = Field(description="the file written: deploy it once, in "
-                                         "the config's account")
-    execution_template: str = Field(description="the file written: deploy it in every target "
-                                    "account")
+    administration_template: str = Field(
+        description="the file written: deploy it once, in the config's account"
+    )
+    execution_template: str = Field(
+        description="the file written: deploy it in every target account"
+    )
     administration_role: str
     execution_role: str
     target_accounts: list[str]

@@ -162,7 +162,9 @@ def administration_template(subject: StackSetSubject) -> dict[str, Any]:
                 },
             }
         },
-        "Outputs": {"AdministrationRoleArn": {"Value": {"Fn::GetAtt": ["AdministrationRole", "Arn"]}}},
+        "Outputs": {
+            "AdministrationRoleArn": {"Value": {"Fn::GetAtt": ["AdministrationRole", "Arn"]}}
+        },
     }
 
 
