@@ -110,6 +110,13 @@ def test_a_document_does_not_pass_for_another_tools_or_actions() -> None:
 
 
 # -- every local action, on every bundled example --------------------------------------
+SELF_MANAGED_STACK_SET = """
+deployment:
+  permission_model: self-managed
+  targets: {accounts: ["444455556666"], regions: [us-west-2]}
+"""
+
+
 def _local_cases() -> list[tuple[str, str, str]]:
     cases = []
     for tool, examples in ((ml, ML_EXAMPLES), (sec, SEC_EXAMPLES)):
@@ -125,6 +132,9 @@ def test_every_local_action_prints_one_document_its_schema_accepts(
     prog: str, action: str, example: str, run_ml: CliRunner, run_sec: CliRunner, workdir: Path
 ) -> None:
     run = run_ml if prog == ml.PROG else run_sec
+    if action == "create-stackset-roles":  # for a config with a self-managed stack set only
+        config = workdir / "configs" / example
+        config.write_text(config.read_text() + SELF_MANAGED_STACK_SET)
     done = run("--config", example, "--action", action, "--output", "json")
     assert done.code == 0, done.err
     assert done.err == ""  # a local action's document says it all: no progress to show

@@ -16,6 +16,12 @@ import json
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from provisioner.errors import Problem
+
+if TYPE_CHECKING:
+    from provisioner.config.deployment import DeploymentConfig
 
 
 def _providers_dir() -> Path:
@@ -56,6 +62,20 @@ def availability_problems(region: str, planned_types: Iterable[str], what: str) 
         f"{_service(t)} is not available in {region}: resource type {t}, which {what} "
         f"plans, does not exist there; choose a region that offers {_service(t)}"
         for t in missing
+    ]
+
+
+def target_region_problems(
+    deployment: DeploymentConfig | None, planned_types: Iterable[str], what: str
+) -> list[Problem]:
+    """The same for each region a stack set deploys to (config/deployment.py)."""
+    if deployment is None:
+        return []
+    planned = set(planned_types)
+    return [
+        Problem(f"deployment.targets.regions[{i}]", p)
+        for i, region in enumerate(deployment.targets.regions)
+        for p in availability_problems(region, planned, what)
     ]
 
 

@@ -23,6 +23,7 @@ ACTION_FLAGS: Mapping[str, tuple[str, ...]] = {
     "create-report": (),
     "list-resources": (),
     "create-seed-code": (),
+    "create-stackset-roles": (),
     "show-changes": ("--fail-on-broadening", "--save-plan", "--plan-ttl", *_AWS),
     # --fail-on-broadening with --dry-run only: that deploy is a show-changes.
     "deploy": (

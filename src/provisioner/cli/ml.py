@@ -15,6 +15,8 @@ from provisioner.cli.local_actions import (
 )
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_set_roles import write_stack_set_roles
+from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
@@ -28,10 +30,12 @@ from provisioner.ml.plan_checks import MlPlan, checked_plan
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN, MlNames, config_file_stem, ml_name
 from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
+from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
 from provisioner.results.seed_code import SeedCodeWritten
+from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import MlValidation, TeamCheck
 
@@ -64,6 +68,7 @@ def validate(inv: Invocation) -> MlValidation:
         stacks=stack_summaries([plan.live]),
         policy=policy_summary(operator_policy(config)),
         team=team,
+        deployment=summary_of(config.deployment),
     )
 
 
@@ -132,9 +137,23 @@ def create_seed_code(inv: Invocation) -> SeedCodeWritten:
     return SeedCodeWritten(directory=str(root), files=[str(path) for path in written])
 
 
+def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
+    """A self-managed stack set's administration and execution role templates."""
+    from provisioner.stack_sets.roles import StackSetRolesProblem
+    from provisioner.stack_sets.subjects import ml_subject
+
+    config = _load_and_plan(inv).config
+    try:
+        subject = ml_subject(config)
+    except StackSetRolesProblem as exc:
+        raise InputError(inv.config, str(exc)) from None
+    return write_stack_set_roles(inv, config_file_stem(config), subject)
+
+
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
     names = MlNames(config, suffix)
@@ -189,6 +208,12 @@ LOCAL_ACTIONS = (
         "print every resource and its physical name",
         list_resources,
         ResourceList,
+    ),
+    ActionSpec(
+        "create-stackset-roles",
+        "write a self-managed stack set's administration and execution role templates",
+        create_stackset_roles,
+        StackSetRolesWritten,
     ),
     ActionSpec(
         "create-seed-code",

@@ -17,6 +17,8 @@ from provisioner.cli.local_actions import (
     write_templates,
 )
 from provisioner.cli.shell import actions_of, make_main
+from provisioner.cli.stack_set_roles import write_stack_set_roles
+from provisioner.cli.stack_sets import refuse_stack_set
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
@@ -30,9 +32,11 @@ from provisioner.naming.tenant import TenantNames
 from provisioner.policy.files import variant_file_stem
 from provisioner.results.base import Result
 from provisioner.results.deploy import DeployResult
+from provisioner.results.deployment import summary_of
 from provisioner.results.policies import PoliciesWritten
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import ResourceList
+from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
@@ -66,6 +70,7 @@ def validate(inv: Invocation) -> SecValidation:
         max_trusted_accounts=config.tier.max_trusted_accounts,
         stacks=stack_summaries(plan.stacks),
         policy=policy_summary(operator_policy(config)),
+        deployment=summary_of(config.deployment),
     )
 
 
@@ -100,9 +105,23 @@ def list_resources(inv: Invocation) -> ResourceList:
     return local_actions.list_resources(_load_and_plan(inv).stacks)
 
 
+def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
+    """A self-managed stack set's administration and execution role templates."""
+    from provisioner.stack_sets.roles import StackSetRolesProblem
+    from provisioner.stack_sets.subjects import sec_subject
+
+    config = _load_and_plan(inv).config
+    try:
+        subject = sec_subject(config)
+    except StackSetRolesProblem as exc:
+        raise InputError(inv.config, str(exc)) from None
+    return write_stack_set_roles(inv, config_file_stem(config), subject)
+
+
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     stacks = []
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
@@ -143,6 +162,7 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
         raise InputError(inv.config, "the bootstrap has no test-deploy")
     checked = _load_and_plan(inv)
     config = checked.config
+    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
     tenant = TenantNames.of(config)
     plan = checked.bootstrap
     return DeployTarget(
@@ -182,6 +202,12 @@ OWN_ACTIONS = (
         "print every resource and its physical name",
         list_resources,
         ResourceList,
+    ),
+    ActionSpec(
+        "create-stackset-roles",
+        "write a self-managed stack set's administration and execution role templates",
+        create_stackset_roles,
+        StackSetRolesWritten,
     ),
     ActionSpec(
         "bootstrap",

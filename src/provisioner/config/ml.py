@@ -20,6 +20,7 @@ from provisioner.config.common import (
     enum_from_text,
     tag_problems,
 )
+from provisioner.config.deployment import DeploymentConfig, partition_problems
 from provisioner.config.git_branch import branch_name_problems
 from provisioner.config.vpc_cidr import vpc_cidr_problems
 from provisioner.errors import Problem
@@ -148,6 +149,11 @@ class MlConfig(CommonConfig):
     )
     log_retention_days: int = Field(default=90, description="enterprise: log retention in days")
     build: BuildConfig = Field(default_factory=BuildConfig)
+    deployment: DeploymentConfig | None = Field(
+        default=None,
+        description="Optional: deploy through a stack set to accounts or OUs x regions "
+        "(not deployable yet: the AWS actions refuse it)",
+    )
 
     @field_validator("tier", mode="before")
     @classmethod
@@ -200,6 +206,8 @@ class MlConfig(CommonConfig):
             )
         if self.tier is not MlTier.ENTERPRISE and self.network is not None:
             problems.append(Problem("network", "only for the enterprise tier"))
+        if self.deployment is not None:
+            problems += partition_problems(self.deployment, self.region)
         if problems:
             raise FieldProblems(problems)
         return self

@@ -18,6 +18,7 @@ from provisioner.config.common import (
     enum_from_text,
     tag_problems,
 )
+from provisioner.config.deployment import DeploymentConfig, partition_problems
 from provisioner.errors import Problem
 
 # The tool's tags (sec/resources.py): company, env, tenant, tier, managed-by on every resource,
@@ -128,6 +129,11 @@ class SecConfig(CommonConfig):
     template_bucket: BucketName | None = Field(
         default=None, description="medium/enterprise: bucket for templates over 51,200 B"
     )
+    deployment: DeploymentConfig | None = Field(
+        default=None,
+        description="Optional: deploy through a stack set to accounts or OUs x regions "
+        "(not deployable yet: the AWS actions refuse it)",
+    )
 
     @field_validator("tier", mode="before")
     @classmethod
@@ -181,6 +187,8 @@ class SecConfig(CommonConfig):
                         f"got {self.template_bucket!r}",
                     )
                 )
+        if self.deployment is not None:
+            problems += partition_problems(self.deployment, self.region)
         if problems:
             raise FieldProblems(problems)
         return self

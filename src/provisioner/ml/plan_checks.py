@@ -18,7 +18,7 @@ from provisioner.ml.plan import plan_stack
 from provisioner.naming.ml import WIDEST_TEST_SUFFIX, MlNames, unplanned_names
 from provisioner.naming.planned import planned_names
 from provisioner.naming.tenant import TenantNames
-from provisioner.region_services import availability_problems
+from provisioner.region_services import availability_problems, target_region_problems
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,8 @@ def region_problems(plan: MlPlan) -> list[Problem]:
     config = plan.config
     planned = {r.type for stack in (plan.live, plan.bootstrap) for r in stack.resources}
     what = f"the {config.tier.value} tier (scenario {config.scenario})"
-    return [Problem("region", p) for p in availability_problems(config.region, planned, what)]
+    problems = [Problem("region", p) for p in availability_problems(config.region, planned, what)]
+    return problems + target_region_problems(config.deployment, planned, what)
 
 
 def template_size_problems(plan: MlPlan) -> list[Problem]:

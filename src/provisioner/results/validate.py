@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from provisioner.results.base import Entry, Result
+from provisioner.results.deployment import DeploymentSummary
 from provisioner.results.plan_summary import PolicySummary, StackSummary, summary_lines
 
 
@@ -21,6 +22,9 @@ class MlValidation(Result):
     stacks: list[StackSummary]
     policy: PolicySummary
     team: TeamCheck | None = Field(description="checked with --sec-config; null without")
+    deployment: DeploymentSummary | None = Field(
+        default=None, description="the config's stack-set section; null without"
+    )
 
     def text(self, config: str) -> list[str]:
         lines = [
@@ -31,6 +35,8 @@ class MlValidation(Result):
         lines += summary_lines(self.stacks, self.policy)
         if self.team is not None:
             lines.append(f"  team         {self.team.team}, defined in {self.team.sec_config}")
+        if self.deployment is not None:
+            lines += self.deployment.text()
         return lines
 
 
@@ -42,6 +48,9 @@ class SecValidation(Result):
     max_trusted_accounts: int = Field(description="the tier's limit")
     stacks: list[StackSummary]
     policy: PolicySummary
+    deployment: DeploymentSummary | None = Field(
+        default=None, description="the config's stack-set section; null without"
+    )
 
     def text(self, config: str) -> list[str]:
         lines = [
@@ -50,4 +59,5 @@ class SecValidation(Result):
             f"  teams        {self.teams} of {self.max_teams}; trusted accounts "
             f"{self.trusted_accounts} of {self.max_trusted_accounts}",
         ]
-        return lines + summary_lines(self.stacks, self.policy)
+        lines += summary_lines(self.stacks, self.policy)
+        return lines + (self.deployment.text() if self.deployment is not None else [])

@@ -19,7 +19,7 @@ from provisioner.config.sec import SecConfig, SecTier
 from provisioner.errors import InputError, Problem
 from provisioner.naming.sec import name_problems
 from provisioner.naming.tenant import TenantNames
-from provisioner.region_services import availability_problems
+from provisioner.region_services import availability_problems, target_region_problems
 from provisioner.sec.plan import duplicate_name_problems, plan_stacks_by_part
 
 
@@ -49,7 +49,10 @@ def region_problems(plan: SecPlan) -> list[Problem]:
     not offer (read off the plan)."""
     planned = {r.type for stack in (*plan.stacks, plan.bootstrap) for r in stack.resources}
     what = f"the {plan.config.tier.value} tier"
-    return [Problem("region", p) for p in availability_problems(plan.config.region, planned, what)]
+    problems = [
+        Problem("region", p) for p in availability_problems(plan.config.region, planned, what)
+    ]
+    return problems + target_region_problems(plan.config.deployment, planned, what)
 
 
 def template_body_problems(config: SecConfig, stacks: Sequence[StackPlan]) -> list[Problem]:

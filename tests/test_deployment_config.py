@@ -1,0 +1,440 @@
+"""The `deployment` section (issue 14, point 1): what it accepts, its defaults, each
+combination CloudFormation refuses (refused here, naming the field), and that every AWS
+action refuses a config with it until stack sets can be deployed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from conftest import EXAMPLES
+from provisioner.config import deployment as deployment_module
+from provisioner.config.deployment import (
+    OU_ID_PATTERN,
+    AccountFilter,
+    CallAs,
+    DeploymentConfig,
+    PermissionModel,
+    RegionConcurrency,
+)
+from provisioner.config.loader import problems_from
+from provisioner.config.ml import MlConfig
+from provisioner.config.sec import SecConfig
+
+ML = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+SEC = "techcorp-prod-a001-us-west-2-sec.yaml"
+ACCOUNTS = ["444455556666", "777788889999"]
+OU = "ou-ab12-cdef5678"
+
+
+def _example(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / name).read_text())
+    return data
+
+
+def _problems(model: type[MlConfig] | type[SecConfig], deployment: Any) -> list[str]:
+    data = _example(ML if model is MlConfig else SEC)
+    try:
+        model.model_validate({**data, "deployment": deployment})
+    except ValidationError as exc:
+        return [p.render() for p in problems_from(exc, model)]
+    return []
+
+
+def _self_managed(**extra: Any) -> dict[str, Any]:
+    return {
+        "permission_model": "self-managed",
+        "targets": {"accounts": ACCOUNTS, "regions": ["us-west-2", "eu-west-1"]},
+        **extra,
+    }
+
+
+def _service_managed(**extra: Any) -> dict[str, Any]:
+    return {
+        "permission_model": "service-managed",
+        "targets": {"organizational_units": [OU], "regions": ["us-west-2"]},
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("model", [MlConfig, SecConfig], ids=["ml", "sec"])
+def test_both_configs_take_the_section(model: type[MlConfig] | type[SecConfig]) -> None:
+    assert _problems(model, _self_managed()) == []
+    assert _problems(model, _service_managed()) == []
+    data = _example(ML if model is MlConfig else SEC)
+    assert model.model_validate(data).deployment is None
+
+
+def test_defaults() -> None:
+    """The documented defaults: CloudFormation's most careful rollout, one account at a time,
+    one region after another, in the order the regions are given."""
+    d = DeploymentConfig.model_validate(_self_managed())
+    p = d.operation_preferences
+    assert p.failure_tolerance_count_or_default == 0
+    assert p.max_concurrent_count_or_default == 1
+    assert p.failure_tolerance_percentage is None and p.max_concurrent_percentage is None
+    assert p.region_concurrency is RegionConcurrency.SEQUENTIAL
+    assert d.region_order == ["us-west-2", "eu-west-1"]
+    assert d.auto_deployment_or_default is None and d.call_as_or_default is None
+    s = DeploymentConfig.model_validate(_service_managed())
+    auto = s.auto_deployment_or_default
+    assert auto is not None and auto.enabled and not auto.retain_stacks_on_account_removal
+    assert s.call_as_or_default is CallAs.SELF
+
+
+def test_api_values() -> None:
+    """The words the config uses, as CloudFormation's API spells them."""
+    assert PermissionModel.SELF_MANAGED.api == "SELF_MANAGED"
+    assert PermissionModel.SERVICE_MANAGED.api == "SERVICE_MANAGED"
+    assert CallAs.DELEGATED_ADMIN.api == "DELEGATED_ADMIN" and CallAs.SELF.api == "SELF"
+    assert {f.api for f in AccountFilter} == {"INTERSECTION", "DIFFERENCE", "UNION"}
+    assert {r.api for r in RegionConcurrency} == {"SEQUENTIAL", "PARALLEL"}
+
+
+def test_given_preferences_and_order() -> None:
+    d = DeploymentConfig.model_validate(
+        _self_managed(
+            operation_preferences={
+                "failure_tolerance_count": 2,
+                "max_concurrent_count": 3,
+                "region_concurrency": "parallel",
+                "region_order": ["eu-west-1", "us-west-2"],
+            }
+        )
+    )
+    assert d.region_order == ["eu-west-1", "us-west-2"]
+    assert d.operation_preferences.region_concurrency is RegionConcurrency.PARALLEL
+    percentages = {"failure_tolerance_percentage": 10, "max_concurrent_percentage": 50}
+    assert DeploymentConfig.model_validate(_self_managed(operation_preferences=percentages))
+
+
+def test_service_managed_with_account_filter_and_delegated_admin() -> None:
+    d = DeploymentConfig.model_validate(
+        {
+            "permission_model": "service-managed",
+            "targets": {
+                "organizational_units": [OU, "r-ab12"],
+                "accounts": ACCOUNTS[:1],
+                "account_filter": "difference",
+                "regions": ["us-west-2"],
+            },
+            "auto_deployment": {"enabled": True, "retain_stacks_on_account_removal": True},
+            "call_as": "delegated-admin",
+        }
+    )
+    assert d.targets.account_filter is AccountFilter.DIFFERENCE
+    assert d.call_as_or_default is CallAs.DELEGATED_ADMIN
+
+
+REFUSALS = [
+    (
+        "OUs in a self-managed stack set",
+        _self_managed(targets={"organizational_units": [OU], "regions": ["us-west-2"]}),
+        ["deployment.targets.organizational_units: service-managed only",
+         "deployment.targets.accounts: required for a self-managed stack set"],
+    ),
+    (
+        "auto-deployment in a self-managed stack set",
+        _self_managed(auto_deployment={"enabled": True}),
+        ["deployment.auto_deployment: service-managed only"],
+    ),
+    (
+        "CallAs in a self-managed stack set",
+        _self_managed(call_as="delegated-admin"),
+        ["deployment.call_as: service-managed only"],
+    ),
+    (
+        "an account filter in a self-managed stack set",
+        _self_managed(targets={"accounts": ACCOUNTS, "account_filter": "union",
+                               "regions": ["us-west-2"]}),
+        ["deployment.targets.account_filter: service-managed only"],
+    ),
+    (
+        "a service-managed stack set without OUs",
+        _service_managed(targets={"accounts": ACCOUNTS, "account_filter": "union",
+                                  "regions": ["us-west-2"]}),
+        ["deployment.targets.organizational_units: required for a service-managed stack set"],
+    ),
+    (
+        "accounts without a filter in a service-managed stack set",
+        _service_managed(targets={"organizational_units": [OU], "accounts": ACCOUNTS,
+                                  "regions": ["us-west-2"]}),
+        ["deployment.targets.account_filter: required with targets.accounts"],
+    ),
+    (
+        "a filter without accounts",
+        _service_managed(targets={"organizational_units": [OU], "account_filter": "intersection",
+                                  "regions": ["us-west-2"]}),
+        ["deployment.targets.account_filter: filters by targets.accounts"],
+    ),
+    (
+        "retaining stacks without auto-deployment",
+        _service_managed(auto_deployment={"enabled": False,
+                                          "retain_stacks_on_account_removal": True}),
+        ["deployment.auto_deployment.retain_stacks_on_account_removal: only with enabled: true"],
+    ),
+    (
+        "failure tolerance as count and percentage",
+        _self_managed(operation_preferences={"failure_tolerance_count": 1,
+                                             "failure_tolerance_percentage": 10}),
+        ["deployment.operation_preferences.failure_tolerance_percentage: give "
+         "failure_tolerance_count or failure_tolerance_percentage, not both"],
+    ),
+    (
+        "max concurrency as count and percentage",
+        _self_managed(operation_preferences={"max_concurrent_count": 1,
+                                             "max_concurrent_percentage": 10}),
+        ["deployment.operation_preferences.max_concurrent_percentage: give "
+         "max_concurrent_count or max_concurrent_percentage, not both"],
+    ),
+    (
+        "more concurrent accounts than failures tolerated + 1",
+        _self_managed(operation_preferences={"max_concurrent_count": 2}),
+        ["deployment.operation_preferences.max_concurrent_count: 2 exceeds failure tolerance + 1 "
+         "(1)"],
+    ),
+    (
+        "a negative failure tolerance",
+        _self_managed(operation_preferences={"failure_tolerance_count": -1}),
+        ["deployment.operation_preferences.failure_tolerance_count: Input should be greater "
+         "than or equal to 0"],
+    ),
+    (
+        "no concurrency",
+        _self_managed(operation_preferences={"max_concurrent_count": 0}),
+        ["deployment.operation_preferences.max_concurrent_count: Input should be greater than "
+         "or equal to 1"],
+    ),
+    (
+        "a percentage over 100",
+        _self_managed(operation_preferences={"failure_tolerance_percentage": 101}),
+        ["deployment.operation_preferences.failure_tolerance_percentage: Input should be less "
+         "than or equal to 100"],
+    ),
+    (
+        "a max concurrent percentage of 0",
+        _self_managed(operation_preferences={"max_concurrent_percentage": 0}),
+        ["deployment.operation_preferences.max_concurrent_percentage: Input should be greater "
+         "than or equal to 1"],
+    ),
+    (
+        "a region order missing a region",
+        _self_managed(operation_preferences={"region_order": ["us-west-2"]}),
+        ["deployment.operation_preferences.region_order: must name each of targets.regions once"],
+    ),
+    (
+        "a region order repeating a region",
+        _self_managed(operation_preferences={"region_order": ["us-west-2", "us-west-2",
+                                                              "eu-west-1"]}),
+        ["deployment.operation_preferences.region_order: must name each of targets.regions once"],
+    ),
+    (
+        "an unknown region concurrency",
+        _self_managed(operation_preferences={"region_concurrency": "random"}),
+        ["deployment.operation_preferences.region_concurrency: must be one of: sequential, "
+         "parallel"],
+    ),
+    (
+        "an unknown permission model",
+        _self_managed(permission_model="self"),
+        ["deployment.permission_model: must be one of: self-managed, service-managed"],
+    ),
+    (
+        "a repeated account",
+        _self_managed(targets={"accounts": [ACCOUNTS[0]] * 2, "regions": ["us-west-2"]}),
+        ["deployment.targets.accounts: must not repeat: 444455556666"],
+    ),
+    (
+        "a repeated region",
+        _self_managed(targets={"accounts": ACCOUNTS, "regions": ["us-west-2", "us-west-2"]}),
+        ["deployment.targets.regions: must not repeat: us-west-2"],
+    ),
+    (
+        "an empty account list",
+        _self_managed(targets={"accounts": [], "regions": ["us-west-2"]}),
+        ["deployment.targets.accounts: is an empty list"],
+    ),
+    (
+        "no regions",
+        _self_managed(targets={"accounts": ACCOUNTS, "regions": []}),
+        ["deployment.targets.regions: List should have at least 1 item"],
+    ),
+    (
+        "an unknown region",
+        _self_managed(targets={"accounts": ACCOUNTS, "regions": ["us-westt-2"]}),
+        ["deployment.targets.regions[0]: unknown AWS region 'us-westt-2'"],
+    ),
+    (
+        "a region of another partition",
+        _self_managed(targets={"accounts": ACCOUNTS, "regions": ["us-west-2", "us-gov-west-1"]}),
+        ["deployment.targets.regions[1]: 'us-gov-west-1' is in partition aws-us-gov, but the "
+         "config's region 'us-west-2' is in aws"],
+    ),
+    (
+        "an account id of eleven digits",
+        _self_managed(targets={"accounts": ["44445555666"], "regions": ["us-west-2"]}),
+        ["deployment.targets.accounts[0]: '44445555666' does not match the allowed pattern"],
+    ),
+    (
+        "an account id unquoted",
+        _self_managed(targets={"accounts": [444455556666], "regions": ["us-west-2"]}),
+        ["deployment.targets.accounts[0]: must be text"],
+    ),
+    (
+        "an OU id of the wrong form",
+        _service_managed(targets={"organizational_units": ["ou-AB12-cdef5678"],
+                                  "regions": ["us-west-2"]}),
+        ["deployment.targets.organizational_units[0]: 'ou-AB12-cdef5678' does not match"],
+    ),
+    (
+        "an unknown field",
+        _self_managed(rollout="fast"),
+        ["deployment.rollout: unknown field; allowed fields here: auto_deployment, call_as, "
+         "operation_preferences, permission_model, targets"],
+    ),
+    (
+        "no targets",
+        {"permission_model": "self-managed"},
+        ["deployment.targets: required field is missing"],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("deployment", "expected"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS]
+)
+@pytest.mark.parametrize("model", [MlConfig, SecConfig], ids=["ml", "sec"])
+def test_refusals_name_the_field(
+    model: type[MlConfig] | type[SecConfig], deployment: Any, expected: list[str]
+) -> None:
+    problems = _problems(model, deployment)
+    assert len(problems) == len(expected), problems
+    for problem, start in zip(problems, expected, strict=True):
+        assert problem.startswith(start), problem
+
+
+def test_too_many_stack_instances() -> None:
+    accounts = [f"{n:012d}" for n in range(1, 101)]
+    regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2",
+               "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1",
+               "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+               "ca-central-1", "sa-east-1", "eu-south-1", "me-south-1", "af-south-1",
+               "ap-east-1"]  # fmt: skip
+    problems = _problems(
+        MlConfig,
+        {"permission_model": "self-managed", "targets": {"accounts": accounts, "regions": regions}},
+    )
+    assert problems == [
+        "deployment.targets: 2100 stack instances exceed CloudFormation's 2000 per stack set"
+    ]
+
+
+@pytest.mark.parametrize(
+    "digit", ["\u0664", "\uff14", "\u09ea"], ids=["arabic-indic", "full-width", "bengali"]
+)
+def test_ids_are_ascii_only(digit: str) -> None:
+    """An account or OU id with a non-ASCII digit or letter would go into ARNs: refused."""
+    account = "44445555666" + digit
+    assert _problems(MlConfig, _self_managed(targets={"accounts": [account],
+                                                      "regions": ["us-west-2"]}))  # fmt: skip
+    ou = "ou-ab1" + digit + "-cdef5678"
+    assert _problems(MlConfig, _service_managed(targets={"organizational_units": [ou],
+                                                         "regions": ["us-west-2"]}))  # fmt: skip
+    dotless = "ou-ab1\u0131-cdef5678"  # a Turkish dotless i among the letters
+    assert _problems(MlConfig, _service_managed(targets={"organizational_units": [dotless],
+                                                         "regions": ["us-west-2"]}))  # fmt: skip
+
+
+def test_every_pattern_is_ascii_only() -> None:
+    """The section's patterns use ASCII classes only: no `\\d`, `\\w` or `\\s`, which a
+    Unicode regex engine widens beyond ASCII."""
+    source = Path(deployment_module.__file__).read_text(encoding="utf-8")
+    patterns = re.findall(r'r"(\^[^"]*\$)"', source)
+    assert OU_ID_PATTERN in patterns
+    for pattern in patterns:
+        assert pattern.isascii()
+        assert not re.search(r"\\[dwsDWS]", pattern), pattern
+
+
+# -- the CLI ------------------------------------------------------------------------------
+_SECTION = """
+deployment:
+  permission_model: self-managed
+  targets:
+    accounts: ["444455556666"]
+    regions: [us-west-2]
+"""
+AWS_ACTIONS = [
+    ("show-changes", ()),
+    ("deploy", ("--force",)),
+    ("deploy", ("--dry-run",)),
+    ("test-deploy", ()),
+    ("status", ()),
+    ("detect-drift", ()),
+    ("delete", ("--force",)),
+]
+
+
+def _add_section(workdir: Path, name: str) -> None:
+    path = workdir / "configs" / name
+    path.write_text(path.read_text() + _SECTION)
+
+
+@pytest.mark.parametrize(
+    ("action", "flags"), AWS_ACTIONS, ids=[" ".join((a, *f)) for a, f in AWS_ACTIONS]
+)
+def test_every_aws_action_refuses_the_section(
+    workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
+) -> None:
+    """Exit 2 and one message before any AWS call: no credentials are set, an endpoint that
+    cannot answer is given, and no report is written."""
+    for run, name in ((run_ml, ML), (run_sec, SEC)):
+        _add_section(workdir, name)
+        result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+        assert result.code == 2, result.err
+        # deploy --dry-run is a show-changes, and says so
+        shown = "show-changes" if "--dry-run" in flags else action
+        assert f"stack-set deployment is not supported by --action {shown}" in result.err
+        assert "remove `deployment`" in result.err
+        assert "Traceback" not in result.err
+    assert not (workdir / "reports").exists()
+
+
+def test_bootstrap_refuses_the_section(workdir: Path, run_sec: Any) -> None:
+    _add_section(workdir, SEC)
+    result = run_sec("-con", SEC, "-act", "bootstrap", "--force")
+    assert result.code == 2
+    assert "stack-set deployment is not supported by --action bootstrap" in result.err
+
+
+def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec: Any) -> None:
+    for run, name in ((run_ml, ML), (run_sec, SEC)):
+        _add_section(workdir, name)
+        result = run("-con", name, "-act", "validate")
+        assert result.code == 0, result.err
+        assert "deployment   self-managed stack set: 1 account(s) x 1 region(s) (us-west-2)" in (
+            result.out
+        )
+        assert "not deployable yet" in result.out
+        as_json = run("-con", name, "-act", "validate", "--output", "json")
+        assert '"deployable": false' in as_json.out
+
+
+def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:
+    result = run_ml("-con", ML, "-act", "validate")
+    assert result.code == 0 and "deployment" not in result.out
+
+
+def test_a_target_region_without_the_tiers_services_is_refused(workdir: Path, run_ml: Any) -> None:
+    """ap-south-2 has no SageMaker model package groups (cfn-lint's region data): a target
+    region there is refused as the config's own region would be, naming the entry."""
+    path = workdir / "configs" / ML
+    path.write_text(path.read_text() + _SECTION.replace("[us-west-2]", "[us-west-2, ap-south-2]"))
+    result = run_ml("-con", ML, "-act", "validate")
+    assert result.code == 2
+    assert "deployment.targets.regions[1]: SageMaker is not available in ap-south-2" in result.err
