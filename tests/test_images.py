@@ -62,8 +62,11 @@ IMAGES = (
     "sec-provisioner:enterprise",
     "sec-provisioner:medium-4",  # a size below the tier's cap, for the mismatch test
 )
-ML_LOCAL_ACTIONS = [s.name for s in ml_cli.ACTIONS[:6]]
-SEC_LOCAL_ACTIONS = [s.name for s in sec_cli.ACTIONS[:5]]
+# Every local action the examples take: create-stackset-roles needs a `deployment` section,
+# which no example has (tests/test_stackset_roles.py runs it).
+ML_LOCAL_ACTIONS = [s.name for s in ml_cli.LOCAL_ACTIONS if s.name != "create-stackset-roles"]
+SEC_LOCAL_ACTIONS = [s.name for s in sec_cli.OWN_ACTIONS
+                     if s.name not in ("create-stackset-roles", "bootstrap")]  # fmt: skip
 IMAGE_UID = 1000  # the image's user (Dockerfile)
 OTHER_UID = 4321  # a uid the image does not know
 

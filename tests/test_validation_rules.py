@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from conftest import EXAMPLES, CliRunner
+from provisioner.config.deployment import DeploymentTargets, OperationPreferences
 from provisioner.config.git_branch import branch_name_problems
 from provisioner.config.ml import MlConfig
 from provisioner.config.sec import SecConfig, TrustedAccount
@@ -143,6 +144,8 @@ def _optional_lists(model: type[BaseModel], at: str = "") -> list[tuple[str, typ
 # A valid instance of each model that holds an optional list, to set that list in.
 _VALID_PARTS: dict[type[BaseModel], dict[str, Any]] = {
     TrustedAccount: example(SEC_MEDIUM)["trusted_accounts"][0],
+    OperationPreferences: {},
+    DeploymentTargets: {"accounts": ["111122223333"], "regions": ["us-west-2"]},
 }
 
 

@@ -163,6 +163,13 @@ class OperationPreferences(StrictModel):
         default=None, description="each target region once (default: regions as given)"
     )
 
+    @field_validator("region_order")
+    @classmethod
+    def _an_order_names_regions(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not value:  # fail closed: no order is not "any order"
+            raise ValueError("is an empty list; omit it (regions as given) or name each region")
+        return value
+
     @model_validator(mode="after")
     def _one_of_each(self) -> OperationPreferences:
         problems = []

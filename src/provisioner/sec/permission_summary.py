@@ -23,7 +23,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("ssm", "SSM"),
 )
 
-# The seed's six local rows: export-iam-policy and its alias create-policy each have one.
+# The seed's six local rows (export-iam-policy and its alias create-policy each have one), and
+# create-stackset-roles: local, it needs no AWS permission either.
 LOCAL_ACTIONS = (
     "validate",
     "create-template",
@@ -31,6 +32,7 @@ LOCAL_ACTIONS = (
     "create-policy",
     "create-report",
     "list-resources",
+    "create-stackset-roles",
 )
 _EVERYTHING = {"iam", "cloudformation", "s3", "ssm"}
 NEEDS: dict[str, set[str]] = {
