@@ -272,3 +272,22 @@ def test_the_board_redraws_one_row_per_running_config_and_keeps_what_failed() ->
     )
     # What failed stays above the board: printed once whole, never redrawn away.
     assert "[tenant-b] FAILED: b-stack ended in ROLLBACK_COMPLETE\n" in text
+
+
+def test_the_configs_of_a_run_share_botocore_s_service_models(tmp_path: Path) -> None:
+    """Each config gets its own session (its own credentials and region), but botocore's
+    service models are read once for the process, not once per config."""
+    from provisioner.cli.aws_actions import open_gateway
+    from provisioner.cli.invocation import Invocation
+
+    def gateway(region: str) -> Any:
+        inv = Invocation(config="x.yaml", action="status", force=False, dry_run=False,
+                         cwd=tmp_path, stdout=io.StringIO(), stderr=io.StringIO(),
+                         env={"AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"})  # fmt: skip
+        return open_gateway(inv, region)
+
+    first, second = gateway("us-west-2"), gateway("eu-west-1")
+    assert first.session is not second.session
+    loaders = [g.session._session.get_component("data_loader") for g in (first, second)]
+    assert loaders[0] is loaders[1]
+    assert second.session.region_name == "eu-west-1"
