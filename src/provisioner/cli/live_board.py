@@ -7,10 +7,11 @@ Off a terminal (a CI log, a pipe) every line is printed whole instead, marked wi
 
 from __future__ import annotations
 
-import io
 import shutil
 import threading
 from typing import TextIO
+
+from provisioner.cli.prefixed import LineStream
 
 # Lines that stay above the board rather than being replaced: what went wrong, and why.
 _KEPT = ("error:", "FAILED", "reason:", "warning:", "interrupted")
@@ -62,25 +63,14 @@ class LiveBoard:
             self._draw()
 
 
-class BoardLines(io.TextIOBase):
+class BoardLines(LineStream):
     """One config's text stream onto the board: each complete line replaces its row."""
 
     def __init__(self, board: LiveBoard, label: str) -> None:
         super().__init__()
         self._board = board
         self._label = label
-        self._partial = ""
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        lines = (self._partial + text).split("\n")
-        self._partial = lines.pop()
+    def lines(self, lines: list[str]) -> None:
         for line in lines:
             self._board.line(self._label, line)
-        return len(text)
-
-    def flush(self) -> None:
-        if self._partial:
-            self.write("\n")

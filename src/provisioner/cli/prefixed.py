@@ -7,15 +7,12 @@ import threading
 from typing import TextIO
 
 
-class PrefixedLines(io.TextIOBase):
-    """A text stream that writes each complete line to `target` as `[{label}] line`, under a
-    lock shared by every config of the run, so lines of two configs never interleave."""
+class LineStream(io.TextIOBase):
+    """A text stream that hands on each complete line (`lines`), keeping a partial one until
+    it ends or the stream is flushed."""
 
-    def __init__(self, target: TextIO, label: str, lock: threading.Lock) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._target = target
-        self._label = label
-        self._lock = lock
         self._partial = ""
 
     def writable(self) -> bool:
@@ -25,12 +22,29 @@ class PrefixedLines(io.TextIOBase):
         lines = (self._partial + text).split("\n")
         self._partial = lines.pop()
         if lines:
-            with self._lock:
-                for line in lines:
-                    self._target.write(f"[{self._label}] {line}\n")
-                self._target.flush()
+            self.lines(lines)
         return len(text)
 
     def flush(self) -> None:
         if self._partial:
             self.write("\n")
+
+    def lines(self, lines: list[str]) -> None:
+        raise NotImplementedError
+
+
+class PrefixedLines(LineStream):
+    """Each complete line to `target` as `[{label}] line`, under a lock shared by every config
+    of the run, so lines of two configs never interleave."""
+
+    def __init__(self, target: TextIO, label: str, lock: threading.Lock) -> None:
+        super().__init__()
+        self._target = target
+        self._label = label
+        self._lock = lock
+
+    def lines(self, lines: list[str]) -> None:
+        with self._lock:
+            for line in lines:
+                self._target.write(f"[{self._label}] {line}\n")
+            self._target.flush()

@@ -107,15 +107,10 @@ def list_resources(inv: Invocation) -> ResourceList:
 
 def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
     """A self-managed stack set's administration and execution role templates."""
-    from provisioner.stack_sets.roles import StackSetRolesProblem
     from provisioner.stack_sets.subjects import sec_subject
 
     config = _load_and_plan(inv).config
-    try:
-        subject = sec_subject(config)
-    except StackSetRolesProblem as exc:
-        raise InputError(inv.config, str(exc)) from None
-    return write_stack_set_roles(inv, config_file_stem(config), subject)
+    return write_stack_set_roles(inv, config_file_stem(config), lambda: sec_subject(config))
 
 
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:

@@ -3,6 +3,8 @@ execution role templates (stack_sets/roles.py) beside the config's stack templat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from provisioner.cli.invocation import Invocation
 from provisioner.cli.outputs import write_all
 from provisioner.errors import InputError, Problem
@@ -28,11 +30,12 @@ def template_paths(config_stem: str) -> tuple[str, str]:
 
 
 def write_stack_set_roles(
-    inv: Invocation, config_stem: str, subject: StackSetSubject
+    inv: Invocation, config_stem: str, subject_of: Callable[[], StackSetSubject]
 ) -> StackSetRolesWritten:
     """Both templates, or nothing (InputError) when the config has no self-managed stack set
-    or a name or policy would not fit."""
+    (`subject_of` refuses it) or a name or policy would not fit."""
     try:
+        subject = subject_of()
         problems = name_problems(subject)
         if problems:
             raise InputError(inv.config, [Problem("deployment", p) for p in problems])
