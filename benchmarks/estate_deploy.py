@@ -5,10 +5,14 @@ beside `sceptre launch -y` of the same templates as one stack group, each use ca
 depending on its tenant's SEC stack, with sceptre's own parallelism.
 
     python benchmarks/estate_deploy.py [--delay 0.05] [--tenants 10] [--use-cases 9]
-                                       [--parallel 1 4 16] [--max-api-rate R] [--no-sceptre]
+                                       [--parallel 1 4 16] [--max-api-rate R]
+                                       [--raised-rate 40] [--no-sceptre]
 
-Reports wall time, API calls per stack and the most calls within one second, and writes them
-to benchmarks/last-estate-deploy-benchmark.json. Needs the `local` and `test` extras; sceptre
+Reports wall time, API calls per stack and the most calls within one second, and for this
+tool the polls its API budget let through and the least time they take at its rate (the run
+cannot be faster than polls / rate). One more run goes at the largest N with the budget
+raised to --raised-rate (0: none), to show what the default budget costs. Written to
+benchmarks/results/estate-deploy.json. Needs the `local` and `test` extras; sceptre
 goes in its own venv under .peers/ (benchmarks/deploy.py), created on first use.
 
 Every tenant's bootstrap is made first, untimed (the administrator's, which all need), and
@@ -122,6 +126,8 @@ def main() -> int:
     parser.add_argument("--parallel", type=int, nargs="+", default=list(PARALLELISM))
     parser.add_argument("--max-api-rate", type=float, default=None,
                         help="this tool's polling budget (default: its own default)")  # fmt: skip
+    parser.add_argument("--raised-rate", type=float, default=40.0,
+                        help="one more run at the largest N, this budget (0: none)")  # fmt: skip
     parser.add_argument("--no-sceptre", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="estate-bench-"))
@@ -162,12 +168,17 @@ def measure(args: argparse.Namespace, work: Path, configs: list[Path], emulator:
         SETTINGS.resource_delay = args.delay
 
     budget = [] if args.max_api_rate is None else ["--max-api-rate", f"{args.max_api_rate:g}"]
+    deploy = [str(BIN / "provisioner"), "--config-dir", "configs", "--action", "deploy",
+              "--force", "--output", "json"]  # fmt: skip
     runs: dict[str, tuple[list[str], Path]] = {
         f"provisioner --max-parallel {n} {' '.join(budget)}".rstrip(): (
-            [str(BIN / "provisioner"), "--config-dir", "configs", "--action", "deploy", "--force",
-             "--max-parallel", str(n), *budget], work)
+            [*deploy, "--max-parallel", str(n), *budget], work)
         for n in args.parallel
     }  # fmt: skip
+    if args.raised_rate:
+        most = max(args.parallel)
+        raised = ["--max-parallel", str(most), "--max-api-rate", f"{args.raised_rate:g}"]
+        runs[f"provisioner {' '.join(raised)}"] = ([*deploy, *raised], work)
     sceptre = None if args.no_sceptre else sceptre_binary()
     if sceptre is not None:
         runs["sceptre launch -y (one stack group)"] = (
@@ -197,17 +208,23 @@ def measure(args: argparse.Namespace, work: Path, configs: list[Path], emulator:
         per_stack = round(calls / len(names), 1)
         results[label] = {"wall_s": round(wall, 2), "api_calls_per_stack": per_stack,
                           "peak_calls_per_second": rate.peak()}  # fmt: skip
+        floor = ""
+        if label.startswith("provisioner"):  # its estate document: what the budget let through
+            used = json.loads(done.stdout)["api_budget"]
+            bound = used["polls"] / used["max_api_rate"]
+            results[label] |= {"budget_polls": used["polls"], "budget_floor_s": round(bound, 1)}
+            floor = f"  {used['polls']:4d} polls (≥ {bound:5.1f} s at its rate)"
         print(
-            f"  {label:<40} {wall:7.2f} s  {calls / len(names):6.1f} calls/stack  "
-            f"peak {rate.peak():4d} calls/s",
+            f"  {label:<52} {wall:7.2f} s  {calls / len(names):6.1f} calls/stack  "
+            f"peak {rate.peak():4d} calls/s{floor}",
             flush=True,
         )
     one = next(iter(results.values()))["wall_s"]
     for data in results.values():
         data["speed_up_over_first"] = round(one / data["wall_s"], 2)
-    (ROOT / "benchmarks" / "last-estate-deploy-benchmark.json").write_text(json.dumps(
+    (ROOT / "benchmarks" / "results" / "estate-deploy.json").write_text(json.dumps(
         {"stacks": len(names), "tenants": args.tenants, "delay_s": args.delay,
-         "results": results}, indent=2) + "\n")  # fmt: skip
+         "cores": os.cpu_count(), "results": results}, indent=2) + "\n")  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

@@ -964,6 +964,44 @@ def test_template_body_over_the_limit_is_refused(emulator: Any, plain_moto: str)
     assert oversized_body(plain_moto) == "CREATE_COMPLETE"  # moto takes any size
 
 
+def test_json_templates_are_read_as_json_and_yaml_ones_by_moto(
+    emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto reads every template with PyYAML's pure-Python loader first; the emulator reads a
+    JSON one as JSON (a third of its time in a run of many stacks went to the YAML path).
+    With PyYAML failing outright, a JSON stack is still made; a YAML one goes to moto."""
+    import moto.cloudformation.models as cfn_models
+
+    emulator.reset()
+    real_load = cfn_models.yaml.load
+    calls: list[str] = []
+
+    def counted(stream: str, Loader: Any) -> Any:
+        calls.append(stream)
+        return real_load(stream, Loader=Loader)
+
+    monkeypatch.setattr(cfn_models.yaml, "load", counted)
+    cf = _cf(emulator.url)
+    body = _template("json", "/parse/json")
+    cs = cf.create_change_set(StackName="parse-json", ChangeSetName="c", TemplateBody=body,
+                              ChangeSetType="CREATE")  # fmt: skip
+    cf.execute_change_set(ChangeSetName=cs["Id"])
+    cf.create_stack(StackName="parse-json-direct", TemplateBody=_template("j2", "/parse/j2"))
+    assert calls == []
+    yaml_body = (
+        "Resources:\n  Param:\n    Type: AWS::SSM::Parameter\n    Properties:\n"
+        "      Name: /parse/yaml\n      Type: String\n      Value: yaml\n"
+        "Outputs:\n  Name:\n    Value: !Ref Param\n"
+    )
+    cf.create_stack(StackName="parse-yaml", TemplateBody=yaml_body)
+    assert calls and all(c == yaml_body for c in calls)
+    for name, value in (("parse-json", "/parse/json"), ("parse-yaml", "/parse/yaml")):
+        stack = cf.describe_stacks(StackName=name)["Stacks"][0]
+        assert stack["StackStatus"] == "CREATE_COMPLETE"
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        assert outputs["Name"] == value
+
+
 # -- stack behaviour ----------------------------------------------------------------------------
 def _cf(url: str) -> Any:
     return boto3.client("cloudformation", endpoint_url=url, region_name="us-west-2",

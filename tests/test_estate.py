@@ -291,3 +291,42 @@ def test_the_configs_of_a_run_share_botocore_s_service_models(tmp_path: Path) ->
     loaders = [g.session._session.get_component("data_loader") for g in (first, second)]
     assert loaders[0] is loaders[1]
     assert second.session.region_name == "eu-west-1"
+
+
+# -- reads shared by the configs of a run --------------------------------------------------------
+def test_shared_reads_make_a_read_once_and_read_a_missing_prerequisite_again() -> None:
+    from provisioner.fleet.shared_reads import SharedReads
+
+    shared = SharedReads()
+    reads: list[str] = []
+    gate = threading.Event()
+
+    def account() -> str:
+        reads.append("sts")
+        gate.wait(1)  # the other configs ask while this read is still out
+        return "123456789012"
+
+    threads = [threading.Thread(target=lambda: shared.account(("url", None), account))
+               for _ in range(4)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert reads == ["sts"]
+    assert shared.account(("url", None), account) == "123456789012"
+    assert shared.account(("url", "other-profile"), account) == "123456789012"
+    assert reads == ["sts", "sts"]  # other credentials: asked again
+
+    answers = iter([False, True, False])
+    asked: list[str] = []
+
+    def trust_root() -> bool:
+        asked.append("ssm")
+        return next(answers)
+
+    assert shared.present("/t", trust_root) is False
+    assert shared.present("/t", trust_root) is True  # missing is asked again: now deployed
+    assert shared.present("/t", trust_root) is True  # present is kept
+    assert asked == ["ssm", "ssm"]

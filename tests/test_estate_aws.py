@@ -6,9 +6,11 @@ from __future__ import annotations
 import _thread
 import io
 import json
+import math
 import re
 import threading
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -124,6 +126,16 @@ def test_throttling_at_the_rate_limit_fails_nothing_and_polls_stay_under_it(
     assert budget["throttled"] == 7  # every throttled CloudFormation answer tells the budget
     assert 0 < budget["peak_calls_per_second"] <= 5
     assert budget["polls"] > 10
+    # The budget holds the calls that wait (each attempt: the 6 throttled polls were tried
+    # again), not a stack's one-off reads of its state and outputs (DescribeStacks).
+    calls: Counter[str] = Counter()
+    for entry in estate_document(result)["configs"]:
+        calls.update(entry["document"]["aws"]["api_calls"]["by_operation"])
+    waiting = (
+        calls["cloudformation:DescribeStackEvents"] + calls["cloudformation:DescribeChangeSet"]
+    )
+    assert calls["cloudformation:DescribeStacks"] > 0
+    assert budget["polls"] == waiting + 6
     assert "polling at most 5 calls a second (--max-api-rate)" in result.err
 
 
@@ -169,6 +181,21 @@ def test_three_tenants_of_a_sec_config_and_three_use_cases_in_order(
     stacks = cloud.stacks()
     assert sum(1 for name in stacks if name.endswith("-ml-stack")) == 9
     assert all(status == "CREATE_COMPLETE" for status in stacks.values())
+    # Reads every config would make alike are made once for the run: the credentials' account
+    # once in all; each tenant's trust root and each team once, however many use cases need
+    # them; and every config its own parameters after deploying.
+    calls: Counter[str] = Counter()
+    for entry in document["configs"]:
+        calls.update(entry["document"]["aws"]["api_calls"]["by_operation"])
+    assert calls["sts:GetCallerIdentity"] == 1
+    teams = {(c.name.split("-use-case-")[0], load_ml_config(c).team)
+             for c in configs if not c.name.endswith("-sec.yaml")}  # fmt: skip
+    assert len(teams) == 3  # one team a tenant: 9 use cases, 3 team reads (not 9)
+    # Each config's own parameters after deploying (SSM answers 10 a page), each tenant's
+    # trust root once (its SEC config and use cases ask alike), each team once.
+    own_pages = sum(max(1, math.ceil(len(e["document"]["result"]["ssm_parameters"]) / 10))
+                    for e in document["configs"])  # fmt: skip
+    assert calls["ssm:GetParametersByPath"] == own_pages + 3 + len(teams)
 
 
 def test_ctrl_c_mid_run_leaves_cloudformation_running_and_a_rerun_finishes(

@@ -6,6 +6,7 @@ reaches AWS or just after it answered."""
 # ruff: noqa: F811 - the emulator fixtures of test_deploy, imported by name, are parameters here
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable
@@ -398,6 +399,9 @@ def test_the_cleanup_waits_for_a_change_set_still_being_made_before_deleting_it(
     statuses = ["CREATE_IN_PROGRESS", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"]
 
     class PacedGateway:
+        def polling(self) -> contextlib.nullcontext[None]:
+            return contextlib.nullcontext()
+
         def describe_change_set(self, change_set: str, stack: str | None = None) -> ChangeSetInfo:
             calls.append(f"describe {change_set} on {stack}")
             status = statuses.pop(0)

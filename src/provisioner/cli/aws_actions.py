@@ -96,6 +96,7 @@ def open_gateway(inv: Invocation, region: str) -> AwsGateway:
         retry_mode=retry_mode,
         cancel=inv.cancel,
         budget=inv.budget,
+        shared_reads=inv.shared_reads,
     )
 
 

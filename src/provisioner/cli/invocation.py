@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 
 if TYPE_CHECKING:
     from provisioner.fleet.budget import ApiBudget
+    from provisioner.fleet.shared_reads import SharedReads
 
 OutputFormat = Literal["text", "json"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("text", "json")
@@ -44,6 +45,8 @@ class Invocation:
     cancel: threading.Event | None = None
     # Shared by the configs of such a run: one rate limit on their polls (fleet/budget.py).
     budget: ApiBudget | None = None
+    # And the reads they would all make alike (fleet/shared_reads.py).
+    shared_reads: SharedReads | None = None
 
     def say(self, text: str) -> None:
         """A progress line: on stdout as text, on stderr beside a JSON document."""

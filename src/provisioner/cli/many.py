@@ -27,6 +27,7 @@ from provisioner.fleet.members import ML, SEC, Member, ToolName, read_member
 from provisioner.fleet.order import Step, plan_steps, waves
 from provisioner.fleet.runner import DEFAULT_MAX_PARALLEL, StepRun, run_steps, worst
 from provisioner.fleet.selection import Selection
+from provisioner.fleet.shared_reads import SharedReads
 from provisioner.results.base import Result
 from provisioner.results.document import Document
 from provisioner.results.estate import ApiBudgetUse, ConfigRun, EstateDocument, PlannedConfig
@@ -89,7 +90,7 @@ def run_many(prog: str, base: Invocation, selection: Selection, spec_for: SpecFo
     budget = ApiBudget(base.max_api_rate or DEFAULT_MAX_API_RATE) if aws else None
     if budget is not None:
         _say_plan(base, plan, parallel, budget)
-        base = replace(base, budget=budget)
+        base = replace(base, budget=budget, shared_reads=SharedReads())
     documents: dict[int, Document[Result]] = {}
     lock = threading.Lock()
     # On a terminal, the text run's progress is a board of live rows; elsewhere, whole lines.

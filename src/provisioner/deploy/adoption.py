@@ -132,7 +132,11 @@ def adopt(
         tags=target.tags, resources_to_import=tuple(o.to_import() for o in orphans),
     )  # fmt: skip
     poller = poller or Poller()
-    while (info := gateway.describe_change_set(change_set_id)).status in _PENDING:
+    while True:
+        with gateway.polling():
+            info = gateway.describe_change_set(change_set_id)
+        if info.status not in _PENDING:
+            break
         poller.wait(activity=False)
     if info.status == "FAILED":
         gateway.delete_change_set(change_set_id)

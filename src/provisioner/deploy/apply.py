@@ -69,7 +69,7 @@ def check_prerequisites(gateway: AwsGateway, target: DeployTarget) -> None:
     """The tenant's trust root (and, for ML, the owning team) must be deployed first: their
     roles would otherwise fail on a boundary or team that does not exist, half-way through."""
     for need in target.prerequisites:
-        if not gateway.parameters_under(need.path):
+        if not gateway.prerequisite_present(need.path):
             raise InputError(target.config_stem, f"{need.missing}; nothing was changed")
 
 

@@ -60,7 +60,8 @@ def remove(
         found = _find(gateway, change_set)
         while found is not None and found.status in _BEING_MADE:
             poller.wait(activity=False)
-            found = _find(gateway, change_set)
+            with gateway.polling():
+                found = _find(gateway, change_set)
         if found is None:  # CreateChangeSet never got through: nothing was made
             return Interrupted(stack, CHANGE_SET, goes_on=False)
         if found.execution_status in _EXECUTED:

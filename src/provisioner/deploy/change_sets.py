@@ -98,7 +98,8 @@ def create(
             else target.tags,
         )
         while True:
-            info = gateway.describe_change_set(made.change_set_id)
+            with gateway.polling():
+                info = gateway.describe_change_set(made.change_set_id)
             if info.status not in _PENDING:
                 break
             poller.wait(activity=False)

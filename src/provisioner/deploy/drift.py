@@ -38,9 +38,11 @@ def detect_drift(
             continue
         detection_id = gateway.start_drift_detection(stack.stack_id)
         wait = poller or Poller()
-        while (detection := gateway.drift_detection(detection_id)).detection_status == (
-            "DETECTION_IN_PROGRESS"
-        ):
+        while True:
+            with gateway.polling():
+                detection = gateway.drift_detection(detection_id)
+            if detection.detection_status != "DETECTION_IN_PROGRESS":
+                break
             wait.wait(activity=False)
         drifts = gateway.resource_drifts(stack.stack_id)
         account = account or gateway.caller_account()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
@@ -52,6 +53,7 @@ from provisioner.deploy.records import (
 )
 from provisioner.errors import InputError
 from provisioner.fleet.budget import THROTTLING_CODES, WAITING_OPERATIONS, ApiBudget
+from provisioner.fleet.shared_reads import SharedReads
 from provisioner.partition import partition_of
 
 if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
@@ -153,6 +155,7 @@ class AwsGateway:
         max_attempts: int = 5,
         cancel: threading.Event | None = None,
         budget: ApiBudget | None = None,
+        shared_reads: SharedReads | None = None,
     ) -> None:
         self.session = session
         # Set by a run over several configs on Ctrl-C (only the main thread gets the signal):
@@ -160,6 +163,9 @@ class AwsGateway:
         self.cancel = cancel
         # Shared by the stacks of a run over several configs: their polls' one rate limit.
         self.budget = budget
+        # Shared by the configs of such a run: reads they would all make alike, made once.
+        self.shared_reads = shared_reads
+        self._polling = threading.local()  # depth of `polling()` blocks, per thread
         self.region = region
         self.endpoint_url = endpoint_url
         self.profile = profile
@@ -220,22 +226,39 @@ class AwsGateway:
                 ) from exc
             client.meta.events.register("before-call", self._count)
             if self.budget is not None:
-                self._hold_to_budget(client, self.budget)
+                self._hold_to_budget(client, self.budget, self.is_polling)
             client.meta.events.register("before-parse", _refuse_answers_not_from_aws)
             self._clients[service] = client
         return self._clients[service]
 
+    @contextmanager
+    def polling(self) -> Iterator[None]:
+        """The calls made inside wait on CloudFormation (a change set being made, a stack
+        operation followed): in a run that shares an API budget, each one takes a token."""
+        self._polling.depth = getattr(self._polling, "depth", 0) + 1
+        try:
+            yield
+        finally:
+            self._polling.depth -= 1
+
+    def is_polling(self) -> bool:
+        return bool(getattr(self._polling, "depth", 0))
+
     @staticmethod
-    def _hold_to_budget(client: BaseClient, budget: ApiBudget) -> None:
+    def _hold_to_budget(client: BaseClient, budget: ApiBudget, polling: Callable[[], bool]) -> None:
         """Every attempt of a polling call (botocore's retries included) takes a token; every
-        answer tells the budget whether CloudFormation throttled it."""
+        answer tells the budget whether CloudFormation throttled it. A stack's one-off reads
+        (its state before a change, its outputs after) do not wait on anything: not held."""
         service = client.meta.service_model.service_name
+
+        def hold(**_: Any) -> None:
+            if polling():
+                budget.acquire()
+
         for operation in WAITING_OPERATIONS:
             owner, name = operation.split(":")
             if owner == service:
-                client.meta.events.register(
-                    f"before-send.{service}.{name}", lambda **_: budget.acquire()
-                )
+                client.meta.events.register(f"before-send.{service}.{name}", hold)
 
         def feedback(response: Any = None, **_: Any) -> None:
             if response is None:  # no answer (a connection error): nothing to learn
@@ -547,8 +570,25 @@ class AwsGateway:
     # -- STS: whose account the credentials act in -------------------------------------------
     def caller_account(self) -> str:
         sts = self.client("sts")
-        raw = self._call("GetCallerIdentity", lambda: sts.get_caller_identity())
-        return str(raw["Account"])
+
+        def read() -> str:
+            raw = self._call("GetCallerIdentity", lambda: sts.get_caller_identity())
+            return str(raw["Account"])
+
+        if self.shared_reads is None:
+            return read()
+        # The configs of a run share their credentials (the flags and environment are the
+        # run's): one identity for all of them.
+        return self.shared_reads.account((self.endpoint_url, self.profile), read)
+
+    def prerequisite_present(self, path: str) -> bool:
+        """Whether any SSM parameter lies under `path` (a trust root or team deployed)."""
+        if self.shared_reads is None:
+            return bool(self.parameters_under(path))
+        return self.shared_reads.present(
+            (self.endpoint_url, self.profile, self.region, path),
+            lambda: bool(self.parameters_under(path)),
+        )
 
     # -- S3: templates over the TemplateBody limit ------------------------------------------
     def upload_template(self, bucket: str, key: str, body: str) -> str:

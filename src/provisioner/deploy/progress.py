@@ -111,7 +111,8 @@ def follow(
     in_progress: dict[str, tuple[str, float]] | None = {} if gateway.budget else None
     try:
         while True:
-            new = gateway.events_since(stack_id, after.since, seen)
+            with gateway.polling():
+                new = gateway.events_since(stack_id, after.since, seen)
             for event in new:
                 seen.add(event.event_id)
                 events.append(event)

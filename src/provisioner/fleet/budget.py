@@ -18,13 +18,16 @@ from collections.abc import Callable
 
 DEFAULT_MAX_API_RATE = 10.0  # calls a second: CloudFormation's describe calls, across the run
 MIN_RATE = 0.5  # however throttled, a poll every two seconds still goes out
-# The operations that poll while a change set or a stack operation runs. The calls that make
-# changes (and the first reads) are few, and are not held back.
+# The operations that poll while a change set, a stack operation or a drift detection runs.
+# Only their calls made while waiting take a token (AwsGateway.polling): a stack's one-off
+# reads (its state before a change, its outputs after) and the calls that make changes are a
+# few per stack, bounded by --max-parallel, and are not held back.
 WAITING_OPERATIONS = frozenset(
     {
         "cloudformation:DescribeStackEvents",
         "cloudformation:DescribeStacks",
         "cloudformation:DescribeChangeSet",
+        "cloudformation:DescribeStackDriftDetectionStatus",
     }
 )
 THROTTLING_CODES = frozenset(

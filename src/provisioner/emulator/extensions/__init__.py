@@ -23,6 +23,7 @@ _TYPE_ADAPTERS = (
 )
 
 EXTENSIONS = (
+    "template_parse_json_first",
     "iam_role_permissions_boundary",
     *_TYPE_ADAPTERS,
     "change_set_outputs",
