@@ -970,17 +970,17 @@ def test_json_templates_are_read_as_json_and_yaml_ones_by_moto(
     """moto reads every template with PyYAML's pure-Python loader first; the emulator reads a
     JSON one as JSON (a third of its time in a run of many stacks went to the YAML path).
     With PyYAML failing outright, a JSON stack is still made; a YAML one goes to moto."""
-    import moto.cloudformation.models as cfn_models
+    import yaml  # the module moto's CloudFormation reads templates with
 
     emulator.reset()
-    real_load = cfn_models.yaml.load
+    real_load = yaml.load
     calls: list[str] = []
 
     def counted(stream: str, Loader: Any) -> Any:
         calls.append(stream)
         return real_load(stream, Loader=Loader)
 
-    monkeypatch.setattr(cfn_models.yaml, "load", counted)
+    monkeypatch.setattr(yaml, "load", counted)
     cf = _cf(emulator.url)
     body = _template("json", "/parse/json")
     cs = cf.create_change_set(StackName="parse-json", ChangeSetName="c", TemplateBody=body,
