@@ -12,7 +12,7 @@ Reports wall time, API calls per stack and the most calls within one second, and
 tool the polls its API budget let through and the least time they take at its rate (the run
 cannot be faster than polls / rate). One more run goes at the largest N with the budget
 raised to --raised-rate (0: none), to show what the default budget costs. Written to
-benchmarks/results/estate-deploy.json. Needs the `local` and `test` extras; sceptre
+benchmarks/results/estate-deploy-{delay}s.json. Needs the `local` and `test` extras; sceptre
 goes in its own venv under .peers/ (benchmarks/deploy.py), created on first use.
 
 Every tenant's bootstrap is made first, untimed (the administrator's, which all need), and
@@ -222,7 +222,8 @@ def measure(args: argparse.Namespace, work: Path, configs: list[Path], emulator:
     one = next(iter(results.values()))["wall_s"]
     for data in results.values():
         data["speed_up_over_first"] = round(one / data["wall_s"], 2)
-    (ROOT / "benchmarks" / "results" / "estate-deploy.json").write_text(json.dumps(
+    record = ROOT / "benchmarks" / "results" / f"estate-deploy-{args.delay:g}s.json"
+    record.write_text(json.dumps(
         {"stacks": len(names), "tenants": args.tenants, "delay_s": args.delay,
          "cores": os.cpu_count(), "results": results}, indent=2) + "\n")  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
