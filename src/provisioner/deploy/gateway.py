@@ -276,6 +276,11 @@ class AwsGateway:
             raise KeyboardInterrupt
         self.calls.append(f"{model.service_model.service_name}:{model.name}")
 
+    def call(self, what: str, call: Callable[[], T]) -> T:
+        """`call()`, its failures as the engine's errors (for the gateways of other parts of
+        CloudFormation, e.g. stack_set_gateway, that share this one's clients)."""
+        return self._call(what, call)
+
     def _call(self, what: str, call: Callable[[], T]) -> T:
         try:
             return call()
@@ -293,6 +298,8 @@ class AwsGateway:
             if (code == "ValidationError" and "_IN_PROGRESS state" in message) or code in (
                 "AlreadyExistsException",  # another run created it a moment ago
                 "InvalidChangeSetStatus",  # another run's change set was executed first
+                "NameAlreadyExistsException",  # a stack set another run created a moment ago
+                "OperationInProgressException",  # a stack set runs another operation
             ):
                 raise StackBusy(message) from exc
             raise AwsFailure(f"{what}: {code}: {message}") from exc

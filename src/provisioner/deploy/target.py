@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from provisioner.deploy.stack_set_target import StackSetTarget
+
 
 @dataclass(frozen=True)
 class StackTemplate:
@@ -59,6 +61,8 @@ class DeployTarget:
     # Live targets skip the parameters of test-deploys, which live in child paths of theirs.
     foreign_children: str | None = None
     prerequisites: tuple[Prerequisite, ...] = ()
+    # Set when the config deploys its stacks through stack sets (its `deployment` section).
+    stack_set: StackSetTarget | None = None
 
     def own_parameters(self, found: Mapping[str, str]) -> dict[str, str]:
         """Of the parameters found under `ssm_path`, those of this target."""

@@ -28,6 +28,8 @@ WAITING_OPERATIONS = frozenset(
         "cloudformation:DescribeStacks",
         "cloudformation:DescribeChangeSet",
         "cloudformation:DescribeStackDriftDetectionStatus",
+        "cloudformation:DescribeStackSetOperation",
+        "cloudformation:ListStackSetOperationResults",
     }
 )
 THROTTLING_CODES = frozenset(

@@ -1,0 +1,142 @@
+"""deploy through stack sets: each of the config's stacks is a stack set of its name, its
+instances in every target account and region.
+
+- A set that does not exist is created, then its instances (one operation over the targets).
+- A set that exists is updated when its template or tags differ (one operation that reaches
+  every instance), and instances the targets name but the set lacks are added.
+- An instance that is not CURRENT (an earlier operation failed on it) is brought up to date
+  by the same update, even when nothing else differs.
+- Nothing differs and every instance is there and CURRENT: no operation, "no changes".
+
+A stack's set is deployed before the next stack's, as single stacks are: a SEC tenant's
+second stack may need its first. The first set that fails stops the deploy (exit 1); an
+operation within its failure tolerance that left instances failed counts as failed too,
+naming each: a rollout that did not reach every target is not done.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+
+from provisioner.deploy.change_sets import upload_templates
+from provisioner.deploy.gateway import AwsGateway
+from provisioner.deploy.progress import Poller, Say
+from provisioner.deploy.result import ActionResult
+from provisioner.deploy.stack_set_gateway import StackInstance, StackSetGateway, StackSetInfo
+from provisioner.deploy.stack_set_operations import Ran, run_operation
+from provisioner.deploy.target import DeployTarget, StackTemplate
+from provisioner.exit_codes import ExitCode
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, StackSetResult
+from provisioner.stack_sets.names import stack_set_name
+
+
+def deploy_stack_sets(
+    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
+) -> ActionResult[StackSetResult]:
+    if target.stack_set is None:
+        raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
+    sets = StackSetGateway(gateway, target.stack_set)
+    upload_templates(gateway, target)
+    done: list[StackSetEntry] = []
+    for template in target.stacks:
+        entry = _deploy_one(sets, target, template, say, poller)
+        done.append(entry)
+        if entry.result == "failed":
+            return ActionResult(StackSetResult(stack_sets=done), ExitCode.AWS_FAILURE)
+    return ActionResult(StackSetResult(stack_sets=done))
+
+
+def _url(gateway: AwsGateway, template: StackTemplate) -> str | None:
+    if template.upload_to is None:
+        return None
+    return gateway.upload_template(*template.upload_to, template.body)
+
+
+def _deploy_one(
+    sets: StackSetGateway,
+    target: DeployTarget,
+    template: StackTemplate,
+    say: Say,
+    poller: Poller | None,
+) -> StackSetEntry:
+    name = stack_set_name(template.stack_name)
+    url = _url(sets.gateway, template)
+    body = None if url else template.body
+    description = f"{target.tool} {target.config_stem}"
+    existing = sets.describe(name)
+    ran: list[Ran] = []
+    if existing is None:
+        say(f"{name}: creating the stack set ({sets.target.permission_model.lower()})")
+        sets.create(name, body=body, url=url, description=description, tags=target.tags)
+        instances: list[StackInstance] = []
+    else:
+        instances = sets.instances(name)
+        stale = [i for i in instances if i.status != "CURRENT"]
+        if _differs(existing, template, target.tags) or stale:
+            why = f" ({len(stale)} not current)" if stale else ""
+            say(f"{name}: updating the stack set and its {len(instances)} instance(s){why}")
+            update = partial(sets.update, name, body=body, url=url,
+                             description=description, tags=target.tags)  # fmt: skip
+            ran.append(run_operation(sets, name, update, say, poller))
+    if all(r.succeeded and not r.failed_instances for r in ran):
+        for accounts, regions in _missing(sets, instances):
+            where = f"{len(regions)} region(s)" + (f" × {len(accounts)} account(s)"
+                                                   if accounts else " of its OUs")  # fmt: skip
+            say(f"{name}: adding instances in {where}")
+            add = partial(sets.create_instances, name, regions=regions, accounts=accounts)
+            ran.append(run_operation(sets, name, add, say, poller))
+            if not ran[-1].succeeded or ran[-1].failed_instances:
+                break
+    return _entry(name, existing, ran, say)
+
+
+def _differs(existing: StackSetInfo, template: StackTemplate, tags: dict[str, str]) -> bool:
+    return existing.template_body.strip() != template.body.strip() or existing.tags != tags
+
+
+def _missing(
+    sets: StackSetGateway, instances: list[StackInstance]
+) -> list[tuple[tuple[str, ...] | None, tuple[str, ...]]]:
+    """The CreateStackInstances calls that add what the targets lack: (accounts, regions)
+    pairs whose every combination is missing (accounts None: the OUs'). Regions that lack the
+    same accounts go in one call, in the deployment's region order."""
+    t = sets.target
+    have = {(i.account, i.region) for i in instances}
+    wanted = t.wanted()
+    if wanted is None:  # OUs: a region is missing when no instance is in it yet
+        regions = tuple(r for r in t.regions if not any(i.region == r for i in instances))
+        return [(None, regions)] if regions else []
+    lacking: defaultdict[tuple[str, ...], list[str]] = defaultdict(list)
+    for region in t.regions:
+        accounts = tuple(a for a in t.accounts or () if (a, region) not in have)
+        if accounts:
+            lacking[accounts].append(region)
+    return [(accounts, tuple(regions)) for accounts, regions in lacking.items()]
+
+
+def _entry(name: str, existing: StackSetInfo | None, ran: list[Ran], say: Say) -> StackSetEntry:
+    failed: list[InstanceEntry] = [i for r in ran for i in r.failed_instances]
+    ok = all(r.succeeded for r in ran) and not failed
+    if not ok:
+        for r in ran:
+            if not r.succeeded:
+                say(f"{name}: operation {r.operation.operation_id} {r.operation.status}"
+                    + (f": {r.operation.reason}" if r.operation.reason else ""))  # fmt: skip
+        for instance in failed:
+            say(f"{name}: {instance.account}/{instance.region} {instance.status}: "
+                f"{instance.reason or 'no reason given'}")  # fmt: skip
+    result = (
+        "failed" if not ok
+        else "created" if existing is None
+        else "updated" if ran
+        else "no changes"
+    )  # fmt: skip
+    say(f"{name}: {result}")
+    return StackSetEntry(
+        stack_set=name,
+        result=result,
+        operations=[r.operation for r in ran],
+        instances=failed,
+        waited_for=[w for r in ran for w in r.waited_for],
+    )

@@ -1,0 +1,60 @@
+"""deploy, status and delete of a config whose stacks go out through stack sets: per stack
+set, the operations run and every instance (account × region) with CloudFormation's status
+and reason."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from provisioner.results.base import Entry, Result
+
+
+class InstanceEntry(Entry):
+    account: str
+    region: str
+    status: str = Field(
+        description="deploy, delete: the operation's result for it (SUCCEEDED, FAILED, "
+        "CANCELLED); status: the instance's (CURRENT, OUTDATED, INOPERABLE)"
+    )
+    detailed_status: str = Field(
+        default="", description="status: CloudFormation's detailed status; empty otherwise"
+    )
+    reason: str = Field(description="CloudFormation's reason; empty when it gave none")
+
+
+class OperationEntry(Entry):
+    operation_id: str
+    action: str = Field(description="CREATE (instances), UPDATE (the set) or DELETE")
+    status: str = Field(description="SUCCEEDED, FAILED or STOPPED")
+    reason: str
+    instances: list[InstanceEntry] = Field(description="its result per account and region")
+
+
+class StackSetEntry(Entry):
+    stack_set: str
+    result: str = Field(
+        description="deploy: created | updated | no changes | failed; delete: deleted | "
+        "not deployed | failed; status: deployed | not deployed | needs attention"
+    )
+    operations: list[OperationEntry] = Field(description="in the order they ran")
+    instances: list[InstanceEntry] = Field(
+        description="status: every instance; deploy, delete: those that failed"
+    )
+    waited_for: list[str] = Field(
+        default_factory=list,
+        description="operations another run had started on the set, waited for first",
+    )
+
+
+class StackSetResult(Result):
+    stack_sets: list[StackSetEntry] = Field(
+        description="in deploy order (delete: reverse), up to the first that failed"
+    )
+
+    def failing_resources(self) -> list[str]:
+        return [
+            f"{s.stack_set}/{i.account}/{i.region}"
+            for s in self.stack_sets
+            for i in s.instances
+            if i.status in ("FAILED", "INOPERABLE") or i.detailed_status == "FAILED"
+        ]
