@@ -7,6 +7,7 @@ the engine's handling of operations, not the tools' templates."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -210,3 +211,47 @@ def test_polls_of_an_operation_take_the_runs_api_budget(emulator: Any) -> None:
     assert polled >= 1
     assert len(budget.taken) == polled + gateway.calls.count(
         "cloudformation:ListStackSetOperationResults")  # fmt: skip
+
+
+def organization(url: str) -> tuple[str, list[str]]:
+    """An OU with two member accounts (one in a nested OU): its id and the accounts."""
+    org = acting_in(url, "organizations", ADMIN, "us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    unit = org.create_organizational_unit(ParentId=root, Name="workloads")["OrganizationalUnit"]
+    nested = org.create_organizational_unit(ParentId=unit["Id"], Name="ml")["OrganizationalUnit"]
+    members = []
+    for name, parent in (("one", unit["Id"]), ("two", nested["Id"])):
+        made = org.create_account(AccountName=name, Email=f"{name}@example.com")
+        account = made["CreateAccountStatus"]["AccountId"]
+        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
+        members.append(account)
+    return str(unit["Id"]), members
+
+
+def test_a_service_managed_set_deploys_to_an_ou_as_delegated_administrator(
+    gateway: AwsGateway, emulator: Any
+) -> None:
+    unit, members = organization(emulator.url)
+    managed = target(
+        permission_model="SERVICE_MANAGED", accounts=None, organizational_units=(unit,),
+        call_as="DELEGATED_ADMIN", auto_deployment=(True, False), regions=("us-east-1",),
+        administration_role_arn=None, execution_role_name=None,
+    )  # fmt: skip
+    said: list[str] = []
+    done = deploy_stack_sets(gateway, managed, said.append)
+    assert done.code == ExitCode.OK, said
+    assert {i.account for i in done.result.stack_sets[0].operations[0].instances} == set(members)
+    for account in members:
+        assert value_in(emulator.url, account, "us-east-1") == "one"
+    # A region added later: instances in it for the OU's accounts, the others left alone.
+    assert managed.stack_set is not None
+    wider = replace(managed.stack_set, regions=("us-east-1", "eu-west-1"))
+    grown = replace(managed, stack_set=wider)
+    again = deploy_stack_sets(gateway, grown, said.append)
+    assert again.code == ExitCode.OK, said
+    assert [o.action for o in again.result.stack_sets[0].operations] == ["CREATE"]
+    assert {i.region for i in again.result.stack_sets[0].operations[0].instances} == {"eu-west-1"}
+    assert delete_stack_sets(gateway, grown, said.append).code == ExitCode.OK
+    for account in members:
+        assert value_in(emulator.url, account, "eu-west-1") is None
