@@ -20,11 +20,18 @@ from provisioner.deploy.stack_set_status import stack_set_status
 from provisioner.deploy.stack_set_target import StackSetTarget
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
+from provisioner.results.stack_sets import StackSetEntry
 
 ADMIN = "123456789012"
 ACCOUNTS = ("111111111111", "222222222222", "333333333333")
 REGIONS = ("us-east-1", "eu-west-1")
 STACK = "acme-dev-t001-us-west-2-teams-01-sec-stack"
+
+
+def sets_of(done: Any) -> list[StackSetEntry]:
+    found: list[StackSetEntry] | None = done.result.stack_sets
+    assert found is not None
+    return found
 
 
 def template(value: str) -> str:
@@ -78,7 +85,7 @@ def test_a_set_is_created_with_an_instance_in_every_account_and_region(
     said: list[str] = []
     done = deploy_stack_sets(gateway, target(), said.append)
     assert done.code == ExitCode.OK, said
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert (entry.stack_set, entry.result) == (STACK, "created")
     assert [o.action for o in entry.operations] == ["CREATE"]
     assert {(i.account, i.region) for i in entry.operations[0].instances} == {
@@ -90,8 +97,8 @@ def test_a_set_is_created_with_an_instance_in_every_account_and_region(
     assert any(f"{STACK} CREATE 222222222222/eu-west-1: SUCCEEDED" == line for line in said)
     # Again, unchanged: no operation at all.
     again = deploy_stack_sets(gateway, target(), said.append)
-    assert again.result.stack_sets[0].result == "no changes"
-    assert again.result.stack_sets[0].operations == []
+    assert sets_of(again)[0].result == "no changes"
+    assert sets_of(again)[0].operations == []
 
 
 def test_an_update_reaches_every_instance_and_new_targets_are_added(
@@ -102,7 +109,7 @@ def test_an_update_reaches_every_instance_and_new_targets_are_added(
     said: list[str] = []
     done = deploy_stack_sets(gateway, target("two"), said.append)
     assert done.code == ExitCode.OK, said
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert entry.result == "updated"
     # The update reaches the two accounts' instances; the third account is added after.
     assert [o.action for o in entry.operations] == ["UPDATE", "CREATE"]
@@ -129,7 +136,7 @@ def test_a_deploy_waits_behind_another_runs_operation_and_never_fails_on_it(
     finally:
         SETTINGS.resource_delay = 0.0
     assert done.code == ExitCode.OK, said
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert entry.waited_for == [running]
     assert any("another operation runs on the stack set" in line for line in said)
     # Mine ran after the other run's: its value is the one left everywhere.
@@ -148,7 +155,7 @@ def test_a_failing_instance_is_named_with_its_account_region_and_reason(
     said: list[str] = []
     done = deploy_stack_sets(gateway, target(), said.append)
     assert done.code == ExitCode.AWS_FAILURE
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert entry.result == "failed"
     failed = [(i.account, i.region) for i in entry.instances if i.status == "FAILED"]
     assert failed == [(ACCOUNTS[1], REGIONS[0])]
@@ -164,13 +171,13 @@ def test_a_failure_within_the_tolerance_still_fails_the_deploy_and_status_says_s
     tolerant = target(preferences={"FailureToleranceCount": 1, "MaxConcurrentCount": 2})
     said: list[str] = []
     done = deploy_stack_sets(gateway, tolerant, said.append)
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert entry.operations[0].status == "SUCCEEDED"  # CloudFormation's verdict
     assert done.code == ExitCode.AWS_FAILURE  # ours: one target was not reached
     assert [(i.account, i.region) for i in entry.instances] == [(ACCOUNTS[1], REGIONS[0])]
     status = stack_set_status(gateway, tolerant, said.append)
     assert status.code == ExitCode.AWS_FAILURE
-    states = {(i.account, i.region): i for i in status.result.stack_sets[0].instances}
+    states = {(i.account, i.region): i for i in sets_of(status)[0].instances}
     assert len(states) == 6
     assert states[(ACCOUNTS[1], REGIONS[0])].status == "OUTDATED"
     assert states[(ACCOUNTS[0], REGIONS[0])].status == "CURRENT"
@@ -186,7 +193,7 @@ def test_delete_removes_the_instances_then_the_set(gateway: AwsGateway, emulator
     said: list[str] = []
     done = delete_stack_sets(gateway, target(), said.append)
     assert done.code == ExitCode.OK, said
-    entry = done.result.stack_sets[0]
+    entry = sets_of(done)[0]
     assert entry.result == "deleted"
     assert [o.action for o in entry.operations] == ["DELETE"]
     assert value_in(emulator.url, ACCOUNTS[2], REGIONS[1]) is None
@@ -194,9 +201,9 @@ def test_delete_removes_the_instances_then_the_set(gateway: AwsGateway, emulator
     with pytest.raises(cf.exceptions.StackSetNotFoundException):
         cf.describe_stack_set(StackSetName=STACK)
     status = stack_set_status(gateway, target(), said.append)
-    assert status.result.stack_sets[0].result == "not deployed"
+    assert sets_of(status)[0].result == "not deployed"
     again = delete_stack_sets(gateway, target(), said.append)
-    assert again.result.stack_sets[0].result == "not deployed"
+    assert sets_of(again)[0].result == "not deployed"
 
 
 def test_polls_of_an_operation_take_the_runs_api_budget(emulator: Any) -> None:
@@ -241,7 +248,7 @@ def test_a_service_managed_set_deploys_to_an_ou_as_delegated_administrator(
     said: list[str] = []
     done = deploy_stack_sets(gateway, managed, said.append)
     assert done.code == ExitCode.OK, said
-    assert {i.account for i in done.result.stack_sets[0].operations[0].instances} == set(members)
+    assert {i.account for i in sets_of(done)[0].operations[0].instances} == set(members)
     for account in members:
         assert value_in(emulator.url, account, "us-east-1") == "one"
     # A region added later: instances in it for the OU's accounts, the others left alone.
@@ -250,8 +257,8 @@ def test_a_service_managed_set_deploys_to_an_ou_as_delegated_administrator(
     grown = replace(managed, stack_set=wider)
     again = deploy_stack_sets(gateway, grown, said.append)
     assert again.code == ExitCode.OK, said
-    assert [o.action for o in again.result.stack_sets[0].operations] == ["CREATE"]
-    assert {i.region for i in again.result.stack_sets[0].operations[0].instances} == {"eu-west-1"}
+    assert [o.action for o in sets_of(again)[0].operations] == ["CREATE"]
+    assert {i.region for i in sets_of(again)[0].operations[0].instances} == {"eu-west-1"}
     assert delete_stack_sets(gateway, grown, said.append).code == ExitCode.OK
     for account in members:
         assert value_in(emulator.url, account, "eu-west-1") is None

@@ -27,13 +27,14 @@ from provisioner.deploy.stack_set_gateway import StackInstance, StackSetGateway,
 from provisioner.deploy.stack_set_operations import Ran, run_operation
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
-from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, StackSetResult
+from provisioner.results.deploy import DeployResult
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
 from provisioner.stack_sets.names import stack_set_name
 
 
 def deploy_stack_sets(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
-) -> ActionResult[StackSetResult]:
+) -> ActionResult[DeployResult]:
     if target.stack_set is None:
         raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
     sets = StackSetGateway(gateway, target.stack_set)
@@ -43,8 +44,16 @@ def deploy_stack_sets(
         entry = _deploy_one(sets, target, template, say, poller)
         done.append(entry)
         if entry.result == "failed":
-            return ActionResult(StackSetResult(stack_sets=done), ExitCode.AWS_FAILURE)
-    return ActionResult(StackSetResult(stack_sets=done))
+            return ActionResult(_result(done), ExitCode.AWS_FAILURE)
+    return ActionResult(_result(done))
+
+
+def _result(done: list[StackSetEntry]) -> DeployResult:
+    # The instances' stacks, and the SSM parameters their outputs make, are in the target
+    # accounts: the stack-set entries say where they went.
+    return DeployResult(
+        stacks=[], ssm_parameters=None, parameters_not_matching_outputs=[], stack_sets=done
+    )
 
 
 def _url(gateway: AwsGateway, template: StackTemplate) -> str | None:

@@ -19,13 +19,14 @@ from provisioner.deploy.stack_set_gateway import StackSetGateway
 from provisioner.deploy.stack_set_operations import run_operation
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
-from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, StackSetResult
+from provisioner.results.delete import DeleteResult
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
 from provisioner.stack_sets.names import stack_set_name
 
 
 def delete_stack_sets(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
-) -> ActionResult[StackSetResult]:
+) -> ActionResult[DeleteResult]:
     if target.stack_set is None:
         raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
     sets = StackSetGateway(gateway, target.stack_set)
@@ -61,9 +62,13 @@ def delete_stack_sets(
             say(f"{name}: the stack set is kept while it has instances")
             done.append(StackSetEntry(stack_set=name, result="failed", operations=operations,
                                       instances=failed, waited_for=waited))  # fmt: skip
-            return ActionResult(StackSetResult(stack_sets=done), ExitCode.AWS_FAILURE)
+            return ActionResult(_result(done), ExitCode.AWS_FAILURE)
         sets.delete(name)
         say(f"{name}: deleted")
         done.append(StackSetEntry(stack_set=name, result="deleted", operations=operations,
                                   instances=[], waited_for=waited))  # fmt: skip
-    return ActionResult(StackSetResult(stack_sets=done))
+    return ActionResult(_result(done))
+
+
+def _result(done: list[StackSetEntry]) -> DeleteResult:
+    return DeleteResult(stacks=[], retained=[], deleted_parameters=[], stack_sets=done)

@@ -10,13 +10,14 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_set_gateway import StackSetGateway
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
-from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, StackSetResult
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
+from provisioner.results.status import StatusResult
 from provisioner.stack_sets.names import stack_set_name
 
 
 def stack_set_status(
     gateway: AwsGateway, target: DeployTarget, say: Say
-) -> ActionResult[StackSetResult]:
+) -> ActionResult[StatusResult]:
     if target.stack_set is None:
         raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
     sets = StackSetGateway(gateway, target.stack_set)
@@ -46,4 +47,4 @@ def stack_set_status(
             stack_set=name, result="needs attention" if attention else "deployed",
             operations=[], instances=instances,
         ))  # fmt: skip
-    return ActionResult(StackSetResult(stack_sets=entries), code)
+    return ActionResult(StatusResult(stacks=[], ssm_parameters={}, stack_sets=entries), code)

@@ -1,12 +1,12 @@
-"""deploy, status and delete of a config whose stacks go out through stack sets: per stack
-set, the operations run and every instance (account × region) with CloudFormation's status
-and reason."""
+"""The stack-set part of deploy, status and delete results (their `stack_sets`), for a config
+whose stacks go out through stack sets: per set, the operations run and the instances
+(account × region) with CloudFormation's status and reason."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from provisioner.results.base import Entry, Result
+from provisioner.results.base import Entry
 
 
 class InstanceEntry(Entry):
@@ -46,15 +46,13 @@ class StackSetEntry(Entry):
     )
 
 
-class StackSetResult(Result):
-    stack_sets: list[StackSetEntry] = Field(
-        description="in deploy order (delete: reverse), up to the first that failed"
-    )
-
-    def failing_resources(self) -> list[str]:
-        return [
-            f"{s.stack_set}/{i.account}/{i.region}"
-            for s in self.stack_sets
-            for i in s.instances
-            if i.status in ("FAILED", "INOPERABLE") or i.detailed_status == "FAILED"
-        ]
+def failing_instances(stack_sets: list[StackSetEntry]) -> list[str]:
+    """`{stack set}/{account}/{region}` of each instance that failed (cancelled ones did not:
+    they were never tried)."""
+    return [
+        f"{s.stack_set}/{i.account}/{i.region}"
+        for s in stack_sets
+        for i in s.instances
+        if i.status in ("FAILED", "INOPERABLE")
+        or i.detailed_status == "FAILED"
+    ]
