@@ -369,26 +369,33 @@ deployment:
     accounts: ["444455556666"]
     regions: [us-west-2]
 """
-AWS_ACTIONS = [
+_SERVICE_MANAGED = """
+deployment:
+  permission_model: service-managed
+  targets:
+    organizational_units: [ou-ab12-cdef5678]
+    regions: [us-west-2]
+"""
+# Not built for stack sets yet: refused, where deploying to the config's own account alone
+# would do something other than what the config asks.
+NOT_FOR_STACK_SETS = [
     ("show-changes", ()),
-    ("deploy", ("--force",)),
     ("deploy", ("--dry-run",)),
     ("test-deploy", ()),
-    ("status", ()),
     ("detect-drift", ()),
-    ("delete", ("--force",)),
 ]
+STACK_SET_ACTIONS = [("deploy", ("--force",)), ("status", ()), ("delete", ("--force",))]
 
 
-def _add_section(workdir: Path, name: str) -> None:
+def _add_section(workdir: Path, name: str, section: str = _SECTION) -> None:
     path = workdir / "configs" / name
-    path.write_text(path.read_text() + _SECTION)
+    path.write_text(path.read_text() + section)
 
 
 @pytest.mark.parametrize(
-    ("action", "flags"), AWS_ACTIONS, ids=[" ".join((a, *f)) for a, f in AWS_ACTIONS]
+    ("action", "flags"), NOT_FOR_STACK_SETS, ids=[" ".join((a, *f)) for a, f in NOT_FOR_STACK_SETS]
 )
-def test_every_aws_action_refuses_the_section(
+def test_the_aws_actions_not_built_for_stack_sets_refuse_the_section(
     workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
 ) -> None:
     """Exit 2 and one message before any AWS call: no credentials are set, an endpoint that
@@ -399,17 +406,76 @@ def test_every_aws_action_refuses_the_section(
         assert result.code == 2, result.err
         # deploy --dry-run is a show-changes, and says so
         shown = "show-changes" if "--dry-run" in flags else action
-        assert f"stack-set deployment is not supported by --action {shown}" in result.err
-        assert "remove `deployment`" in result.err
+        assert f"--action {shown} is not built for stack sets yet" in result.err
+        assert "deploy, status, delete are" in result.err
+        assert "Remove `deployment`" in result.err
         assert "Traceback" not in result.err
     assert not (workdir / "reports").exists()
 
 
-def test_bootstrap_refuses_the_section(workdir: Path, run_sec: Any) -> None:
+@pytest.mark.parametrize(
+    ("action", "flags"), STACK_SET_ACTIONS, ids=[" ".join((a, *f)) for a, f in STACK_SET_ACTIONS]
+)
+def test_service_managed_stack_sets_are_refused_by_every_aws_action(
+    workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
+) -> None:
+    for run, name in ((run_ml, ML), (run_sec, SEC)):
+        _add_section(workdir, name, _SERVICE_MANAGED)
+        result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+        assert result.code == 2, result.err
+        assert "service-managed stack sets are not supported" in result.err
+        assert "no operator policy can bound" in result.err
+    assert not (workdir / "reports").exists()
+
+
+def own_target(workdir: Path, name: str) -> None:
+    """The section, targeting the config's own account and region (us-west-2)."""
+    config = workdir / "configs" / name
+    account = re.search(r'account_id: "(\d{12})"', config.read_text())
+    assert account is not None
+    _add_section(workdir, name, _SECTION.replace("444455556666", account.group(1)))
+
+
+def test_a_saved_plan_is_refused_for_stack_sets(workdir: Path, run_ml: Any) -> None:
+    own_target(workdir, ML)
+    (workdir / "plan.json").write_text("{}")
+    result = run_ml("-con", ML, "-act", "deploy", "--force", "--plan", "plan.json",
+                    "--endpoint-url", "http://127.0.0.1:9")  # fmt: skip
+    assert result.code == 2, result.err
+    assert "stack sets have none: --plan is not for a config" in result.err
+
+
+def test_bootstrap_refuses_targets_beyond_the_configs_own_account(
+    workdir: Path, run_sec: Any
+) -> None:
     _add_section(workdir, SEC)
     result = run_sec("-con", SEC, "-act", "bootstrap", "--force")
     assert result.code == 2
-    assert "stack-set deployment is not supported by --action bootstrap" in result.err
+    assert "they would point 444455556666 at" in result.err
+
+
+@pytest.mark.parametrize(
+    ("action", "flags"), STACK_SET_ACTIONS, ids=[" ".join((a, *f)) for a, f in STACK_SET_ACTIONS]
+)
+def test_stack_sets_beyond_the_configs_own_account_and_region_are_refused(
+    workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
+) -> None:
+    """The templates name the config's account and region: through a stack set they would
+    point other accounts at its resources (and collide on IAM names in another region)."""
+    for run, name in ((run_ml, ML), (run_sec, SEC)):
+        _add_section(workdir, name)  # another account
+        result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+        assert result.code == 2, result.err
+        assert "they would point 444455556666 at" in result.err
+        assert "only the config's own account and region" in result.err
+    config = workdir / "configs" / ML
+    config.write_text(config.read_text().split("\ndeployment:")[0])
+    own_target(workdir, ML)
+    config.write_text(config.read_text().replace("regions: [us-west-2]",
+                                                 "regions: [us-west-2, eu-west-1]"))  # fmt: skip
+    result = run_ml("-con", ML, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+    assert result.code == 2, result.err
+    assert "they would point eu-west-1 at" in result.err
 
 
 def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec: Any) -> None:

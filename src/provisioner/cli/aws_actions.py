@@ -192,6 +192,22 @@ def _refuse_without_force(inv: Invocation, what: str, hint: str) -> None:
         )
 
 
+def _deploy_stack_sets(inv: Invocation, target: DeployTarget) -> Outcome:
+    from provisioner.deploy.stack_set_apply import deploy_stack_sets
+
+    if target.production and not inv.allow_broadening:
+        # No security diff for stack sets yet (show-changes is not built for them): in
+        # production every such deploy is treated as broadening, and must be said to be.
+        raise InputError(
+            f"{inv.config}: deployment",
+            "a stack-set deploy has no security diff yet (show-changes is not built for stack "
+            "sets), so in production it counts as broadening: review the templates "
+            "(--action create-template), then deploy with --allow-broadening; nothing was "
+            "changed",
+        )
+    return run_aws_action(inv, target, lambda g, say: deploy_stack_sets(g, target, say))
+
+
 def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
     """The six AWS actions over a tool's own way of turning a config into a target."""
 
@@ -217,6 +233,12 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
                 "new one: give one of them; nothing was done",
             )
         target = load(inv, None)
+        if target.stack_set is not None:
+            raise InputError(
+                f"{inv.config}: deployment",
+                "a saved plan holds change sets, and stack sets have none: --plan is not for a "
+                "config that deploys through stack sets (nothing was done)",
+            )
         _refuse_without_force(
             inv,
             f"executes the saved plan {file} on {', '.join(target.stack_names)}",
@@ -248,6 +270,8 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
             f"changes {', '.join(target.stack_names)} in AWS",
             "see what would change first with --action show-changes",
         )
+        if target.stack_set is not None:
+            return _deploy_stack_sets(inv, target)
         from provisioner.deploy.apply import deploy as run
 
         return run_aws_action(
@@ -268,6 +292,10 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         from provisioner.deploy.status import status as run
 
         target = load(inv, None)
+        if target.stack_set is not None:
+            from provisioner.deploy.stack_set_status import stack_set_status
+
+            return run_aws_action(inv, target, lambda g, say: stack_set_status(g, target, say))
         return run_aws_action(inv, target, lambda g, say: run(g, target, say))
 
     def detect_drift(inv: Invocation) -> Outcome:
@@ -283,6 +311,10 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
             f"deletes {', '.join(target.stack_names)}",
             "see what is deployed first with --action status",
         )
+        if target.stack_set is not None:
+            from provisioner.deploy.stack_set_delete import delete_stack_sets
+
+            return run_aws_action(inv, target, lambda g, say: delete_stack_sets(g, target, say))
         from provisioner.deploy.delete import delete as run
 
         return run_aws_action(

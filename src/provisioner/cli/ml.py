@@ -16,7 +16,7 @@ from provisioner.cli.local_actions import (
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
-from provisioner.cli.stack_sets import refuse_stack_set
+from provisioner.cli.stack_sets import stack_set_target
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
@@ -148,7 +148,9 @@ def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
-    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
+    from provisioner.stack_sets.subjects import ml_subject
+
+    stack_set = stack_set_target(inv, config.deployment, lambda: ml_subject(config), config.region)
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
     names = MlNames(config, suffix)
@@ -162,6 +164,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         account_id=config.account_id,
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
         prerequisites=_tenant_prerequisites(config),
+        stack_set=stack_set,
     )
 
 

@@ -18,7 +18,7 @@ from provisioner.cli.local_actions import (
 )
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
-from provisioner.cli.stack_sets import refuse_stack_set
+from provisioner.cli.stack_sets import bootstrap_targets, stack_set_target
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
@@ -116,7 +116,9 @@ def create_stackset_roles(inv: Invocation) -> StackSetRolesWritten:
 def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     checked = _load_and_plan(inv)
     config = checked.config
-    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
+    from provisioner.stack_sets.subjects import sec_subject
+
+    stack_set = stack_set_target(inv, config.deployment, lambda: sec_subject(config), config.region)
     stacks = []
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
@@ -138,6 +140,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         # Live targets leave alone the test-deploys' parameters and the bootstrap's.
         foreign_children=None if suffix else f"{TEST_SUFFIX_PATTERN.pattern.strip('^$')}|bootstrap",
         prerequisites=(_trust_root(inv, config),),
+        stack_set=stack_set,
     )
 
 
@@ -157,7 +160,7 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
         raise InputError(inv.config, "the bootstrap has no test-deploy")
     checked = _load_and_plan(inv)
     config = checked.config
-    refuse_stack_set(inv, config.deployment, config.account_id, config.region)
+    bootstrap_targets(inv, config.deployment, config.account_id, config.region)
     tenant = TenantNames.of(config)
     plan = checked.bootstrap
     return DeployTarget(

@@ -53,6 +53,5 @@ def failing_instances(stack_sets: list[StackSetEntry]) -> list[str]:
         f"{s.stack_set}/{i.account}/{i.region}"
         for s in stack_sets
         for i in s.instances
-        if i.status in ("FAILED", "INOPERABLE")
-        or i.detailed_status == "FAILED"
+        if i.status in ("FAILED", "INOPERABLE") or i.detailed_status == "FAILED"
     ]

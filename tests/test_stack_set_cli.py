@@ -1,0 +1,101 @@
+"""deploy, status and delete of a config with a `deployment` section, through the CLI against
+the emulator: the stacks go out as stack sets (one per stack), their instances in the
+config's own account and region (the only target the templates are written for today),
+with a report of every operation and instance. Production needs --allow-broadening: there is
+no security diff for stack sets yet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import test_deploy
+from test_deploy import ACCOUNT
+
+cloud = test_deploy.cloud  # the emulator fixture, reset per test
+
+DEV_SEC = "techcorp-dev-a001-us-west-2-sec.yaml"
+STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+TECHCORP_SEC = "techcorp-prod-a001-us-west-2-sec.yaml"
+
+
+def own_target(workdir: Path, name: str) -> None:
+    config = workdir / "configs" / name
+    config.write_text(
+        config.read_text()
+        + f"""
+deployment:
+  permission_model: self-managed
+  targets:
+    accounts: ["{ACCOUNT}"]
+    regions: [us-west-2]
+  operation_preferences:
+    failure_tolerance_count: 0
+"""
+    )
+
+
+def report(workdir: Path, stem: str, action: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        (workdir / "reports" / f"{stem}-{action}.json").read_text()
+    )
+    return document
+
+
+def test_a_sec_config_deploys_through_a_stack_set_and_is_deleted(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    own_target(workdir, DEV_SEC)
+    stem = DEV_SEC.removesuffix(".yaml")
+    boot = run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force")
+    assert boot.code == 0, boot.out + boot.err
+    deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert deployed.code == 0, deployed.out + deployed.err
+    sets = report(workdir, stem, "deploy")["result"]["stack_sets"]
+    names = [s["stack_set"] for s in sets]
+    assert names == ["techcorp-dev-a001-us-west-2-teams-01-sec-stack",
+                     "techcorp-dev-a001-us-west-2-xacct-sec-stack"]  # fmt: skip
+    assert all(s["result"] == "created" for s in sets)
+    for entry in sets:
+        (operation,) = entry["operations"]
+        assert operation["status"] == "SUCCEEDED"
+        assert [(i["account"], i["region"], i["status"]) for i in operation["instances"]] == [
+            (ACCOUNT, "us-west-2", "SUCCEEDED")]  # fmt: skip
+    # The instance stacks are CloudFormation's, named for their sets, and made the roles.
+    stacks = cloud.stacks()
+    for name in names:
+        assert any(s.startswith(f"StackSet-{name}-") and status == "CREATE_COMPLETE"
+                   for s, status in stacks.items()), stacks  # fmt: skip
+    assert f"{names[0]}: created" in deployed.out
+    status = run_sec("-con", DEV_SEC, "-act", "status")
+    assert status.code == 0, status.out + status.err
+    assert f"  {ACCOUNT}/us-west-2: CURRENT (SUCCEEDED)" in status.out
+    again = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert again.code == 0
+    assert all(s["result"] == "no changes"
+               for s in report(workdir, stem, "deploy")["result"]["stack_sets"])  # fmt: skip
+    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err
+    assert [s["result"] for s in report(workdir, stem, "delete")["result"]["stack_sets"]] == [
+        "deleted", "deleted"]  # fmt: skip
+    assert not any(s.startswith("StackSet-") for s in cloud.stacks())
+    cf = cloud.client("cloudformation")
+    assert all(s["Status"] == "DELETED" for s in cf.list_stack_sets()["Summaries"])
+
+
+def test_production_needs_allow_broadening_for_a_stack_set(
+    cloud: Any, workdir: Path, run_sec: Any, run_ml: Any
+) -> None:
+    own_target(workdir, STARTER)
+    refused = run_ml("-con", STARTER, "-act", "deploy", "--force")
+    assert refused.code == 2
+    assert "no security diff yet" in refused.err and "--allow-broadening" in refused.err
+    assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []
+    # With the tenant's trust root and team deployed, and the flag given, it deploys.
+    for argv in (("-act", "bootstrap"), ("-act", "deploy")):
+        done = run_sec("-con", TECHCORP_SEC, *argv, "--force", "--allow-broadening")
+        assert done.code == 0, done.out + done.err
+    deployed = run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening")
+    assert deployed.code == 0, deployed.out + deployed.err
+    assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack: created" in deployed.out
