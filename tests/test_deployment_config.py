@@ -4,6 +4,7 @@ action refuses a config with it until stack sets can be deployed."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -486,9 +487,18 @@ def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec:
         assert "deployment   self-managed stack set: 1 account(s) x 1 region(s) (us-west-2)" in (
             result.out
         )
-        assert "not deployable yet" in result.out
+        assert "not deployable yet: the templates name account" in result.out
         as_json = run("-con", name, "-act", "validate", "--output", "json")
         assert '"deployable": false' in as_json.out
+        # Its own account and region only: deployable, as deploy, status and delete do it.
+        config = workdir / "configs" / name
+        config.write_text(config.read_text().split("\ndeployment:")[0])
+        own_target(workdir, name)
+        own = run("-con", name, "-act", "validate", "--output", "json")
+        summary = json.loads(own.out)["result"]["deployment"]
+        assert (summary["deployable"], summary["not_deployable_because"]) == (True, None)
+        own_text = run("-con", name, "-act", "validate")
+        assert "deployable: deploy, status and delete run through stack sets" in own_text.out
 
 
 def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:

@@ -68,7 +68,7 @@ def validate(inv: Invocation) -> MlValidation:
         stacks=stack_summaries([plan.live]),
         policy=policy_summary(operator_policy(config)),
         team=team,
-        deployment=summary_of(config.deployment),
+        deployment=summary_of(config.deployment, config.account_id, config.region),
     )
 
 

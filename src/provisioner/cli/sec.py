@@ -70,7 +70,7 @@ def validate(inv: Invocation) -> SecValidation:
         max_trusted_accounts=config.tier.max_trusted_accounts,
         stacks=stack_summaries(plan.stacks),
         policy=policy_summary(operator_policy(config)),
-        deployment=summary_of(config.deployment),
+        deployment=summary_of(config.deployment, config.account_id, config.region),
     )
 
 

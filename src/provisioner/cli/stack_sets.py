@@ -1,19 +1,13 @@
 """A config with a `deployment` section deploys its stacks through stack sets. What the CLI
 turns that section into for the engine (deploy/stack_set_target.py), and what it refuses:
 
-- `deploy`, `status` and `delete` run through self-managed stack sets, whose targets are,
-  for now, the config's own account and region only: the templates name that account and
-  region in their ARNs and names (they are not written for other targets yet), so deployed
-  elsewhere they would point each target at the config's account's resources, and their IAM
-  names would collide in a second region of one account. A config targeting anything else is
-  refused, saying so;
+- `deploy`, `status` and `delete` run through self-managed stack sets whose targets the
+  templates are written for (stack_sets/deployability.py: the config's own account and
+  region, today); any other section is refused, saying why;
 - the other AWS actions (show-changes, test-deploy, detect-drift, a saved plan) are refused
   for now: working on the stacks in the config's own account alone would quietly do
   something other than what the config asks for. bootstrap deploys the trust root to the
-  config's own account, the one target there can be;
-- service-managed stack sets are refused: their delegated administrator deploys with the
-  StackSets service-linked role in every member account, which no operator policy the tool
-  writes can bound (docs/operator-policy.md).
+  config's own account, where a deployable section's one target is.
 """
 
 from __future__ import annotations
@@ -25,6 +19,7 @@ from provisioner.cli.invocation import Invocation
 from provisioner.config.deployment import DeploymentConfig, OperationPreferences, PermissionModel
 from provisioner.deploy.stack_set_target import StackSetTarget
 from provisioner.errors import InputError
+from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.roles import StackSetSubject
 
 STACK_SET_ACTIONS = ("deploy", "status", "delete")
@@ -34,22 +29,13 @@ def _refuse(inv: Invocation, why: str) -> InputError:
     return InputError(f"{inv.config}: deployment", f"{why} (nothing was done)")
 
 
-def refuse_foreign_targets(
+def refuse_undeployable(
     inv: Invocation, deployment: DeploymentConfig, account: str, region: str
 ) -> None:
-    """InputError (exit 2) unless every target is the config's own account and region."""
-    accounts = [a for a in deployment.targets.accounts or () if a != account]
-    regions = [r for r in deployment.targets.regions if r != region]
-    if accounts or regions or deployment.targets.organizational_units:
-        elsewhere = ", ".join([*accounts, *regions, *(deployment.targets.organizational_units
-                                                       or ())])  # fmt: skip
-        raise _refuse(
-            inv,
-            f"the templates name account {account} and region {region} in their ARNs and "
-            f"names; they are not written for other targets yet, so through a stack set "
-            f"they would point {elsewhere} at {account}'s resources. For now a stack set may "
-            f"target only the config's own account and region ({account}, {region})",
-        )
+    """InputError (exit 2) for a section the AWS actions cannot deploy today, saying why."""
+    why = not_deployable_because(deployment, account, region)
+    if why is not None:
+        raise _refuse(inv, why)
 
 
 def stack_set_target(
@@ -63,13 +49,7 @@ def stack_set_target(
     if deployment is None:
         return None
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        raise _refuse(
-            inv,
-            "service-managed stack sets are not supported: their delegated administrator "
-            "deploys with the StackSets service-linked role in every member account, which no "
-            "operator policy can bound; use permission_model: self-managed, with the roles "
-            "--action create-stackset-roles writes",
-        )
+        refuse_undeployable(inv, deployment, "", region)
     if inv.action not in STACK_SET_ACTIONS:
         raise _refuse(
             inv,
@@ -78,7 +58,7 @@ def stack_set_target(
             "in the config's own account instead",
         )
     made = subject()
-    refuse_foreign_targets(inv, deployment, made.administration_account, region)
+    refuse_undeployable(inv, deployment, made.administration_account, region)
     admin = made.partition.arn("iam", "", made.administration_account,
                                f"role/{made.names.administration_role}")  # fmt: skip
     return StackSetTarget(
@@ -115,4 +95,4 @@ def bootstrap_targets(
     """bootstrap deploys the trust root to the config's own account and region: refused
     (exit 2) when the stack sets target anything else, which would need it there too."""
     if deployment is not None:
-        refuse_foreign_targets(inv, deployment, account, region)
+        refuse_undeployable(inv, deployment, account, region)

@@ -152,7 +152,7 @@ class MlConfig(CommonConfig):
     deployment: DeploymentConfig | None = Field(
         default=None,
         description="Optional: deploy through a stack set to accounts or OUs x regions "
-        "(not deployable yet: the AWS actions refuse it)",
+        "(deployable today when it targets the config's own account and region only)",
     )
 
     @field_validator("tier", mode="before")

@@ -132,7 +132,7 @@ class SecConfig(CommonConfig):
     deployment: DeploymentConfig | None = Field(
         default=None,
         description="Optional: deploy through a stack set to accounts or OUs x regions "
-        "(not deployable yet: the AWS actions refuse it)",
+        "(deployable today when it targets the config's own account and region only)",
     )
 
     @field_validator("tier", mode="before")

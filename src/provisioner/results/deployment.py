@@ -1,4 +1,5 @@
-"""validate: what the config's `deployment` section says, read but not deployable yet."""
+"""validate: what the config's `deployment` section says, and whether the AWS actions can
+deploy it today (stack_sets/deployability.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pydantic import Field
 
 from provisioner.config.deployment import DeploymentConfig
 from provisioner.results.base import Entry
+from provisioner.stack_sets.deployability import not_deployable_because
 
 
 class DeploymentSummary(Entry):
@@ -15,19 +17,23 @@ class DeploymentSummary(Entry):
     account_filter: str | None = Field(description="service-managed with accounts")
     regions: list[str] = Field(description="target regions, in deploy order")
     deployable: bool = Field(
-        description="false: the AWS actions do not deploy stack sets yet and refuse the config"
+        description="true: deploy, status and delete run through stack sets; false: the AWS "
+        "actions refuse the config, for `not_deployable_because`"
     )
+    not_deployable_because: str | None = Field(description="why not; null when deployable")
 
     @classmethod
-    def of(cls, deployment: DeploymentConfig) -> DeploymentSummary:
+    def of(cls, deployment: DeploymentConfig, account: str, region: str) -> DeploymentSummary:
         t = deployment.targets
+        why = not_deployable_because(deployment, account, region)
         return cls(
             permission_model=deployment.permission_model.value,
             accounts=list(t.accounts or ()),
             organizational_units=list(t.organizational_units or ()),
             account_filter=t.account_filter.value if t.account_filter else None,
             regions=deployment.region_order,
-            deployable=False,
+            deployable=why is None,
+            not_deployable_because=why,
         )
 
     def text(self) -> list[str]:
@@ -40,9 +46,16 @@ class DeploymentSummary(Entry):
         return [
             f"  deployment   {self.permission_model} stack set: {where} x "
             f"{len(self.regions)} region(s) ({', '.join(self.regions)})",
-            "               read and valid, not deployable yet: the AWS actions refuse it",
+            "               read and valid, "
+            + (
+                "deployable: deploy, status and delete run through stack sets"
+                if self.deployable
+                else f"not deployable yet: {self.not_deployable_because}"
+            ),
         ]
 
 
-def summary_of(deployment: DeploymentConfig | None) -> DeploymentSummary | None:
-    return None if deployment is None else DeploymentSummary.of(deployment)
+def summary_of(
+    deployment: DeploymentConfig | None, account: str, region: str
+) -> DeploymentSummary | None:
+    return None if deployment is None else DeploymentSummary.of(deployment, account, region)
