@@ -262,3 +262,16 @@ def test_a_service_managed_set_deploys_to_an_ou_as_delegated_administrator(
     assert delete_stack_sets(gateway, grown, said.append).code == ExitCode.OK
     for account in members:
         assert value_in(emulator.url, account, "eu-west-1") is None
+
+
+def test_instances_the_targets_no_longer_name_are_left_and_said(
+    gateway: AwsGateway, emulator: Any
+) -> None:
+    assert deploy_stack_sets(gateway, target(), lambda _: None).code == ExitCode.OK
+    said: list[str] = []
+    fewer = target(accounts=ACCOUNTS[:1])
+    assert deploy_stack_sets(gateway, fewer, said.append).code == ExitCode.OK
+    warning = next(line for line in said if line.startswith("warning:"))
+    assert "222222222222/eu-west-1" in warning and "333333333333/us-east-1" in warning
+    assert "111111111111" not in warning
+    assert value_in(emulator.url, ACCOUNTS[2], REGIONS[0]) == "one"  # left as it was

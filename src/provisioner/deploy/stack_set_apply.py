@@ -81,6 +81,7 @@ def _deploy_one(
         instances: list[StackInstance] = []
     else:
         instances = sets.instances(name)
+        _warn_of_untargeted(name, sets, instances, say)
         stale = [i for i in instances if i.status != "CURRENT"]
         if _differs(existing, template, target.tags) or stale:
             why = f" ({len(stale)} not current)" if stale else ""
@@ -98,6 +99,22 @@ def _deploy_one(
             if not ran[-1].succeeded or ran[-1].failed_instances:
                 break
     return _entry(name, existing, ran, say)
+
+
+def _warn_of_untargeted(
+    name: str, sets: StackSetGateway, instances: list[StackInstance], say: Say
+) -> None:
+    """Instances the targets no longer name are left as they are (removing them deletes what
+    they hold): said, with how to remove them."""
+    wanted = sets.target.wanted()
+    if wanted is None:
+        return
+    extra = sorted(i.where for i in instances if (i.account, i.region) not in wanted)
+    if extra:
+        say(
+            f"warning: {name} has instances its targets no longer name, left as they are: "
+            f"{', '.join(extra)}; remove them with aws cloudformation delete-stack-instances"
+        )
 
 
 def _differs(existing: StackSetInfo, template: StackTemplate, tags: dict[str, str]) -> bool:
