@@ -31,9 +31,14 @@ UNSCOPABLE_ACTIONS: dict[str, str] = {
 }
 
 
-# Scopable actions granted on "*" because AWS authorizes them before the resource exists; each
-# only under conditions that tie it to the tool's own resources (a test checks both).
+# Actions granted on "*" because AWS authorizes them before the resource exists; each only
+# under conditions that tie it to the tool's own resources (a test checks both).
 STAR_WITH_CONDITION: dict[str, str] = {
+    "cloudformation:CreateStackSet": (
+        "IAM defines no resource for it (the set does not exist until it returns); allowed "
+        "only with the config's administration role (cloudformation:RoleArn), in the "
+        "stack-set operator policy"
+    ),
     "kms:TagResource": (
         "a key created with tags (CreateKey) is authorized for TagResource on all keys, before "
         "it exists (KMS developer guide, 'Permissions for tags'); allowed only with this use "

@@ -57,12 +57,16 @@ class StackSetSubject:
 
     partition: Partition
     administration_account: str
+    home_region: str  # the config's region: where its stack sets live
     target_accounts: tuple[str, ...]
     regions: tuple[str, ...]
     stacks: tuple[str, ...]  # the config's stack names: one stack set each
     names: StackSetRoleNames
     # (account, region) → the operator's policy scope for the config moved there.
     operator_scope: Callable[[str, str], OperatorScope]
+    # Where deploy uploads templates over CloudFormation's TemplateBody limit (SEC medium and
+    # enterprise), if the config has one.
+    template_bucket: str | None = None
 
 
 def execution_policy(subject: StackSetSubject, account: str, region: str) -> PolicyDocument:

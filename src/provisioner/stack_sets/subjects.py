@@ -40,6 +40,7 @@ def ml_subject(config: MlConfig) -> StackSetSubject:
     return StackSetSubject(
         partition=partition_of(config.region),
         administration_account=config.account_id,
+        home_region=config.region,
         target_accounts=tuple(deployment.targets.accounts or ()),
         regions=tuple(deployment.region_order),
         stacks=(names.stack,),
@@ -66,6 +67,7 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
     return StackSetSubject(
         partition=partition_of(config.region),
         administration_account=config.account_id,
+        home_region=config.region,
         target_accounts=tuple(deployment.targets.accounts or ()),
         regions=tuple(deployment.region_order),
         stacks=tuple(p.stack_name for p in plan_stacks(config)),
@@ -75,4 +77,5 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
             execution_policy_stem=f"{tenant}-policy-stackset-exec",
         ),
         operator_scope=scope,
+        template_bucket=config.template_bucket,
     )
