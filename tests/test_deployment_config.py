@@ -514,3 +514,37 @@ def test_a_target_region_without_the_tiers_services_is_refused(workdir: Path, ru
     result = run_ml("-con", ML, "-act", "validate")
     assert result.code == 2
     assert "deployment.targets.regions[1]: SageMaker is not available in ap-south-2" in result.err
+
+
+def test_create_policy_adds_the_stack_set_operators_policy(
+    workdir: Path, run_ml: Any, run_sec: Any
+) -> None:
+    """For a self-managed section, beside the operator's usual variants: the policy of deploy,
+    status and delete through the stack sets (its proofs: test_stack_set_operator_policy.py)."""
+    for run, name, action in ((run_ml, ML, "create-policy"), (run_sec, SEC, "export-iam-policy")):
+        before = run("-con", name, "-act", action)
+        assert before.code == 0, before.err
+        stem = name.removesuffix(".yaml")
+        written = workdir / "policies" / f"{stem}-stackset-operator-policy.json"
+        assert not written.exists()
+        _add_section(workdir, name)
+        after = run("-con", name, "-act", action)
+        assert after.code == 0, after.err
+        document = json.loads(written.read_text())
+        sids = {s["Sid"] for s in document["Statement"]}
+        assert {"CloudFormationStackSetManagement", "CloudFormationStackSetCreate"} <= sids
+        create = next(
+            s for s in document["Statement"] if s["Sid"] == "CloudFormationStackSetCreate"
+        )
+        assert create["Action"] in (
+            "cloudformation:CreateStackSet",
+            ["cloudformation:CreateStackSet"],
+        )
+        assert "cloudformation:RoleArn" in json.dumps(create["Condition"])
+        # Service-managed: no such policy (nothing the tool writes can bound it); a stale one
+        # of the self-managed section is removed.
+        config = workdir / "configs" / name
+        config.write_text(config.read_text().split("\ndeployment:")[0] + _SERVICE_MANAGED)
+        managed = run("-con", name, "-act", action)
+        assert managed.code == 0, managed.err
+        assert not written.exists()

@@ -72,13 +72,23 @@ def write_templates(
 
 
 def write_policies(
-    inv: Invocation, policies: Mapping[str, PolicyDocument], tier: str
+    inv: Invocation,
+    policies: Mapping[str, PolicyDocument],
+    tier: str,
+    optional: tuple[str, ...] = (),
 ) -> PoliciesWritten:
     """Write each policy (file stem → document), split where IAM's size limit needs it, all
-    in one all-or-nothing step."""
+    in one all-or-nothing step. `optional`: stems of policies a config writes only with some
+    setting; an earlier run's file of one not written now is removed in the same step."""
     directory = inv.path(POLICY_DIRECTORY)
     files: dict[Path, str] = {}
-    stale: list[Path] = []
+    stale: list[Path] = [
+        path
+        for gone in optional
+        if gone not in policies
+        for pattern in (f"{gone}.json", f"{gone}-[0-9]*.json")
+        for path in sorted(directory.glob(pattern))
+    ]
     split: dict[str, int] = {}
     for policy_stem, policy in policies.items():
         parts = policy_files(policy_stem, policy)

@@ -16,7 +16,7 @@ from provisioner.cli.local_actions import (
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
-from provisioner.cli.stack_sets import stack_set_target
+from provisioner.cli.stack_sets import stack_set_policies, stack_set_policy_stem, stack_set_target
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
@@ -113,7 +113,11 @@ def create_policy(inv: Invocation) -> PoliciesWritten:
         variant_file_stem(stem, variant): policy
         for variant, policy in operator_policies(config).items()
     }
-    return write_policies(inv, policies, config.tier.value)
+    from provisioner.stack_sets.subjects import ml_subject
+
+    policies |= stack_set_policies(stem, config.deployment, lambda: ml_subject(config))
+    optional = (stack_set_policy_stem(stem),)
+    return write_policies(inv, policies, config.tier.value, optional)
 
 
 def create_report(inv: Invocation) -> ReportWritten:

@@ -18,7 +18,12 @@ from provisioner.cli.local_actions import (
 )
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
-from provisioner.cli.stack_sets import bootstrap_targets, stack_set_target
+from provisioner.cli.stack_sets import (
+    bootstrap_targets,
+    stack_set_policies,
+    stack_set_policy_stem,
+    stack_set_target,
+)
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.sec import SecConfig
@@ -90,7 +95,11 @@ def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     }
     tenant = TenantNames.of(config)
     policies[f"{tenant.config_stem}-iam-policy"] = bootstrap_policy(tenant, config.is_prod)
-    return write_policies(inv, policies, config.tier.value)
+    from provisioner.stack_sets.subjects import sec_subject
+
+    policies |= stack_set_policies(stem, config.deployment, lambda: sec_subject(config))
+    optional = (stack_set_policy_stem(stem),)
+    return write_policies(inv, policies, config.tier.value, optional)
 
 
 def create_report(inv: Invocation) -> ReportWritten:

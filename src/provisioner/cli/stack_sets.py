@@ -19,6 +19,7 @@ from provisioner.cli.invocation import Invocation
 from provisioner.config.deployment import DeploymentConfig, OperationPreferences, PermissionModel
 from provisioner.deploy.stack_set_target import StackSetTarget
 from provisioner.errors import InputError
+from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.roles import StackSetSubject
 
@@ -96,3 +97,20 @@ def bootstrap_targets(
     (exit 2) when the stack sets target anything else, which would need it there too."""
     if deployment is not None:
         refuse_undeployable(inv, deployment, account, region)
+
+
+def stack_set_policy_stem(stem: str) -> str:
+    return f"{stem}-stackset-operator-policy"
+
+
+def stack_set_policies(
+    stem: str, deployment: DeploymentConfig | None, subject: Callable[[], StackSetSubject]
+) -> dict[str, PolicyDocument]:
+    """create-policy's extra file for a self-managed stack set: the operator's policy for
+    deploy, status and delete through it (stack_sets/operator_policy.py). None for a
+    service-managed one, whose delegated administrator no policy of the tool's can bound."""
+    if deployment is None or deployment.permission_model is not PermissionModel.SELF_MANAGED:
+        return {}
+    from provisioner.stack_sets.operator_policy import stack_set_operator_policy
+
+    return {stack_set_policy_stem(stem): stack_set_operator_policy(subject())}
