@@ -44,6 +44,7 @@ EXTENSIONS = (
     "stack_reads_in_progress",
     "stack_set_operations",  # its instances are stacks, run by stack_operations
     "stack_set_drift_detection",
+    "requests_serialized",  # after stack_operations, whose lock it takes
 )
 
 _installed = False
