@@ -383,9 +383,13 @@ NOT_FOR_STACK_SETS = [
     ("show-changes", ()),
     ("deploy", ("--dry-run",)),
     ("test-deploy", ()),
-    ("detect-drift", ()),
 ]
-STACK_SET_ACTIONS = [("deploy", ("--force",)), ("status", ()), ("delete", ("--force",))]
+STACK_SET_ACTIONS = [
+    ("deploy", ("--force",)),
+    ("status", ()),
+    ("detect-drift", ()),
+    ("delete", ("--force",)),
+]
 
 
 def _add_section(workdir: Path, name: str, section: str = _SECTION) -> None:
@@ -408,7 +412,7 @@ def test_the_aws_actions_not_built_for_stack_sets_refuse_the_section(
         # deploy --dry-run is a show-changes, and says so
         shown = "show-changes" if "--dry-run" in flags else action
         assert f"--action {shown} is not built for stack sets yet" in result.err
-        assert "deploy, status, delete are" in result.err
+        assert "deploy, status, detect-drift, delete are" in result.err
         assert "Remove `deployment`" in result.err
         assert "Traceback" not in result.err
     assert not (workdir / "reports").exists()
@@ -490,7 +494,7 @@ def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec:
         assert "not deployable yet: the templates name account" in result.out
         as_json = run("-con", name, "-act", "validate", "--output", "json")
         assert '"deployable": false' in as_json.out
-        # Its own account and region only: deployable, as deploy, status and delete do it.
+        # Its own account and region only: deployable, as the stack-set actions do it.
         config = workdir / "configs" / name
         config.write_text(config.read_text().split("\ndeployment:")[0])
         own_target(workdir, name)
@@ -498,7 +502,10 @@ def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec:
         summary = json.loads(own.out)["result"]["deployment"]
         assert (summary["deployable"], summary["not_deployable_because"]) == (True, None)
         own_text = run("-con", name, "-act", "validate")
-        assert "deployable: deploy, status and delete run through stack sets" in own_text.out
+        assert (
+            "deployable: deploy, status, detect-drift and delete run through stack sets"
+            in own_text.out
+        )
 
 
 def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:

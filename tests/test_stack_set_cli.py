@@ -1,8 +1,8 @@
-"""deploy, status and delete of a config with a `deployment` section, through the CLI against
-the emulator: the stacks go out as stack sets (one per stack), their instances in the
-config's own account and region (the only target the templates are written for today),
-with a report of every operation and instance. Production needs --allow-broadening: there is
-no security diff for stack sets yet."""
+"""deploy, status, detect-drift and delete of a config with a `deployment` section, through
+the CLI against the emulator: the stacks go out as stack sets (one per stack), their
+instances in the config's own account and region (the only target the templates are written
+for today), with a report of every operation and instance. Production needs
+--allow-broadening: there is no security diff for stack sets yet."""
 
 from __future__ import annotations
 
@@ -71,6 +71,10 @@ def test_a_sec_config_deploys_through_a_stack_set_and_is_deleted(
     status = run_sec("-con", DEV_SEC, "-act", "status")
     assert status.code == 0, status.out + status.err
     assert f"  {ACCOUNT}/us-west-2: CURRENT (SUCCEEDED)" in status.out
+    drift = run_sec("-con", DEV_SEC, "-act", "detect-drift")
+    assert drift.code == 0, drift.out + drift.err
+    assert [s["result"] for s in report(workdir, stem, "detect-drift")["result"]["stack_sets"]] == [
+        "in sync", "in sync"]  # fmt: skip
     again = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
     assert again.code == 0
     assert all(s["result"] == "no changes"

@@ -275,3 +275,25 @@ def test_instances_the_targets_no_longer_name_are_left_and_said(
     assert "222222222222/eu-west-1" in warning and "333333333333/us-east-1" in warning
     assert "111111111111" not in warning
     assert value_in(emulator.url, ACCOUNTS[2], REGIONS[0]) == "one"  # left as it was
+
+
+def test_drift_is_detected_per_instance(gateway: AwsGateway, emulator: Any) -> None:
+    from provisioner.deploy.stack_set_drift import detect_stack_set_drift
+
+    assert deploy_stack_sets(gateway, target(), lambda _: None).code == ExitCode.OK
+    said: list[str] = []
+    clean = detect_stack_set_drift(gateway, target(), said.append)
+    assert clean.code == ExitCode.OK, said
+    assert sets_of(clean)[0].result == "in sync"
+    assert {i.status for i in sets_of(clean)[0].instances} == {"IN_SYNC"}
+    acting_in(emulator.url, "ssm", ACCOUNTS[2], REGIONS[1]).put_parameter(
+        Name="/engine/param", Value="by hand", Type="String", Overwrite=True)  # fmt: skip
+    found = detect_stack_set_drift(gateway, target(), said.append)
+    assert found.code == ExitCode.DRIFT
+    entry = sets_of(found)[0]
+    assert (entry.result, found.result.drifted) == ("drifted", True)
+    assert [(i.account, i.region) for i in entry.instances if i.status == "DRIFTED"] == [
+        (ACCOUNTS[2], REGIONS[1])]  # fmt: skip
+    assert len(entry.instances) == 6
+    assert [o.action for o in entry.operations] == ["DETECT_DRIFT"]
+    assert f"  {ACCOUNTS[2]}/{REGIONS[1]}: DRIFTED" in said

@@ -31,6 +31,7 @@ from provisioner.config.sec import SecConfig, SecTier
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.stack_set_apply import deploy_stack_sets
 from provisioner.deploy.stack_set_delete import delete_stack_sets
+from provisioner.deploy.stack_set_drift import detect_stack_set_drift
 from provisioner.deploy.stack_set_status import stack_set_status
 from provisioner.exit_codes import ExitCode
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
@@ -175,7 +176,7 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
     of the config's stacks, as deploy/stack_set_gateway.py makes them."""
     where = Where(config)
     role = {"cloudformation:RoleArn": where.administration_role}
-    deploy, status, delete = _template_objects(config), [], []
+    deploy, status, drift, delete = _template_objects(config), [], [], []
     for stack in _subject(config).stacks:
         deploy += [
             _on_set("cloudformation:DescribeStackSet", where, stack),
@@ -190,6 +191,12 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
             _on_set("cloudformation:DescribeStackSet", where, stack),
             _on_set("cloudformation:ListStackInstances", where, stack),
         ]
+        drift += [
+            _on_set("cloudformation:DescribeStackSet", where, stack),
+            _on_set("cloudformation:DetectStackSetDrift", where, stack),
+            *_follow(where, stack),
+            _on_set("cloudformation:ListStackInstances", where, stack),
+        ]
         delete += [
             _on_set("cloudformation:DescribeStackSet", where, stack),
             _on_set("cloudformation:ListStackInstances", where, stack),
@@ -197,7 +204,7 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
             *_follow(where, stack),
             _on_set("cloudformation:DeleteStackSet", where, stack),
         ]
-    return {"deploy": deploy, "status": status, "delete": delete}
+    return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete}
 
 
 def _principal(config: Any) -> str:
@@ -246,6 +253,8 @@ def test_the_proven_calls_are_the_engines(emulator: Any) -> None:
     assert deploy_stack_sets(gateway, big, lambda _: None).code == ExitCode.OK
     assert deploy_stack_sets(gateway, engine_target("two"), lambda _: None).code == ExitCode.OK
     assert stack_set_status(gateway, engine_target("two"), lambda _: None).code == ExitCode.OK
+    drift = detect_stack_set_drift(gateway, engine_target("two"), lambda _: None)
+    assert drift.code == ExitCode.OK
     assert delete_stack_sets(gateway, engine_target("two"), lambda _: None).code == ExitCode.OK
     sec = next(c for c in CASES if isinstance(c, SecConfig) and c.template_bucket)
     proven = {c.action for calls in engine_calls(sec).values() for c in calls}
@@ -405,7 +414,9 @@ def test_the_scope_checks_notice_a_loose_policy() -> None:
 def test_without_mfa_in_production_only_reads_pass(config: Any) -> None:
     policy = stack_set_operator_policy(_subject(config))
     principal = _principal(config)
-    for call in engine_calls(config)["deploy"]:
+    calls = engine_calls(config)
+    # DetectStackSetDrift starts an operation: in production it needs MFA, as deploy does.
+    for call in calls["deploy"] + calls["detect-drift"]:
         context = {
             "aws:PrincipalArn": principal,
             "aws:MultiFactorAuthPresent": False,

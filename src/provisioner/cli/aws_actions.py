@@ -302,6 +302,12 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
         from provisioner.deploy.drift import detect_drift as run
 
         target = load(inv, None)
+        if target.stack_set is not None:
+            from provisioner.deploy.stack_set_drift import detect_stack_set_drift
+
+            return run_aws_action(
+                inv, target, lambda g, say: detect_stack_set_drift(g, target, say)
+            )
         return run_aws_action(inv, target, lambda g, say: run(g, target, say))
 
     def delete(inv: Invocation) -> Outcome:

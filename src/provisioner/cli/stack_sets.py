@@ -1,10 +1,11 @@
 """A config with a `deployment` section deploys its stacks through stack sets. What the CLI
 turns that section into for the engine (deploy/stack_set_target.py), and what it refuses:
 
-- `deploy`, `status` and `delete` run through self-managed stack sets whose targets the
+- `deploy`, `status`, `detect-drift` and `delete` run through self-managed stack sets whose
+  targets the
   templates are written for (stack_sets/deployability.py: the config's own account and
   region, today); any other section is refused, saying why;
-- the other AWS actions (show-changes, test-deploy, detect-drift, a saved plan) are refused
+- the other AWS actions (show-changes, test-deploy, a saved plan) are refused
   for now: working on the stacks in the config's own account alone would quietly do
   something other than what the config asks for. bootstrap deploys the trust root to the
   config's own account, where a deployable section's one target is.
@@ -23,7 +24,7 @@ from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.roles import StackSetSubject
 
-STACK_SET_ACTIONS = ("deploy", "status", "delete")
+STACK_SET_ACTIONS = ("deploy", "status", "detect-drift", "delete")
 
 
 def _refuse(inv: Invocation, why: str) -> InputError:
@@ -107,7 +108,7 @@ def stack_set_policies(
     stem: str, deployment: DeploymentConfig | None, subject: Callable[[], StackSetSubject]
 ) -> dict[str, PolicyDocument]:
     """create-policy's extra file for a self-managed stack set: the operator's policy for
-    deploy, status and delete through it (stack_sets/operator_policy.py). None for a
+    deploy, status, detect-drift and delete through it (stack_sets/operator_policy.py). None for a
     service-managed one, whose delegated administrator no policy of the tool's can bound."""
     if deployment is None or deployment.permission_model is not PermissionModel.SELF_MANAGED:
         return {}

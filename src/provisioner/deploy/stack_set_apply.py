@@ -35,9 +35,7 @@ from provisioner.stack_sets.names import stack_set_name
 def deploy_stack_sets(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
 ) -> ActionResult[DeployResult]:
-    if target.stack_set is None:
-        raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
-    sets = StackSetGateway(gateway, target.stack_set)
+    sets = StackSetGateway.of(gateway, target)
     upload_templates(gateway, target)
     done: list[StackSetEntry] = []
     for template in target.stacks:

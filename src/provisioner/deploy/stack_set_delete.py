@@ -20,22 +20,19 @@ from provisioner.deploy.stack_set_operations import run_operation
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
 from provisioner.results.delete import DeleteResult
-from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, not_deployed
 from provisioner.stack_sets.names import stack_set_name
 
 
 def delete_stack_sets(
     gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
 ) -> ActionResult[DeleteResult]:
-    if target.stack_set is None:
-        raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
-    sets = StackSetGateway(gateway, target.stack_set)
+    sets = StackSetGateway.of(gateway, target)
     done: list[StackSetEntry] = []
     for name in reversed([stack_set_name(s) for s in target.stack_names]):
         if sets.describe(name) is None:
             say(f"{name}: not deployed; nothing to delete")
-            done.append(StackSetEntry(stack_set=name, result="not deployed", operations=[],
-                                      instances=[]))  # fmt: skip
+            done.append(not_deployed(name))
             continue
         instances = sets.instances(name)
         operations = []

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from provisioner.deploy.errors import AwsFailure
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.stack_set_target import StackSetTarget
+from provisioner.deploy.target import DeployTarget
 
 if TYPE_CHECKING:
     from types_boto3_cloudformation.client import CloudFormationClient
@@ -41,6 +42,7 @@ class StackInstance:
     detailed_status: str  # SUCCEEDED | FAILED | CANCELLED | PENDING | RUNNING | INOPERABLE…
     reason: str
     stack_id: str
+    drift_status: str = "NOT_CHECKED"  # DRIFTED | IN_SYNC | NOT_CHECKED, as last detected
 
     @property
     def where(self) -> str:
@@ -77,6 +79,13 @@ class StackSetGateway:
     def __init__(self, gateway: AwsGateway, target: StackSetTarget) -> None:
         self.gateway = gateway
         self.target = target
+
+    @classmethod
+    def of(cls, gateway: AwsGateway, target: DeployTarget) -> StackSetGateway:
+        """The stack-set calls for `target`, which must deploy through stack sets."""
+        if target.stack_set is None:
+            raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
+        return cls(gateway, target.stack_set)
 
     @property
     def _cf(self) -> CloudFormationClient:
@@ -178,6 +187,7 @@ class StackSetGateway:
                         detailed_status=detailed,
                         reason=item.get("StatusReason", ""),
                         stack_id=item.get("StackId", ""),
+                        drift_status=item.get("DriftStatus", "NOT_CHECKED"),
                     )
                 )
             token = raw.get("NextToken")
@@ -218,6 +228,16 @@ class StackSetGateway:
             OperationPreferences=self.target.preferences,
             OperationId=operation_id,
             **self._targets(accounts),
+        )
+        return str(raw["OperationId"])
+
+    def detect_drift(self, name: str, operation_id: str) -> str:
+        raw = self._call(
+            "DetectStackSetDrift",
+            self._cf.detect_stack_set_drift,
+            StackSetName=name,
+            OperationPreferences=self.target.preferences,
+            OperationId=operation_id,
         )
         return str(raw["OperationId"])
 

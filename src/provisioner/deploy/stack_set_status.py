@@ -10,7 +10,7 @@ from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_set_gateway import StackSetGateway
 from provisioner.deploy.target import DeployTarget
 from provisioner.exit_codes import ExitCode
-from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
+from provisioner.results.stack_sets import InstanceEntry, StackSetEntry, not_deployed
 from provisioner.results.status import StatusResult
 from provisioner.stack_sets.names import stack_set_name
 
@@ -18,16 +18,13 @@ from provisioner.stack_sets.names import stack_set_name
 def stack_set_status(
     gateway: AwsGateway, target: DeployTarget, say: Say
 ) -> ActionResult[StatusResult]:
-    if target.stack_set is None:
-        raise ValueError(f"{target.config_stem}: no stack-set deployment in the target")
-    sets = StackSetGateway(gateway, target.stack_set)
+    sets = StackSetGateway.of(gateway, target)
     entries: list[StackSetEntry] = []
     code = ExitCode.OK
     for name in (stack_set_name(s) for s in target.stack_names):
         if sets.describe(name) is None:
             say(f"{name}: not deployed")
-            entries.append(StackSetEntry(stack_set=name, result="not deployed", operations=[],
-                                         instances=[]))  # fmt: skip
+            entries.append(not_deployed(name))
             continue
         instances = [
             InstanceEntry(account=i.account, region=i.region, status=i.status,

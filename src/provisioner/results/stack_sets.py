@@ -1,6 +1,6 @@
-"""The stack-set part of deploy, status and delete results (their `stack_sets`), for a config
-whose stacks go out through stack sets: per set, the operations run and the instances
-(account × region) with CloudFormation's status and reason."""
+"""The stack-set part of deploy, status, detect-drift and delete results (their `stack_sets`),
+for a config whose stacks go out through stack sets: per set, the operations run and the
+instances (account × region) with CloudFormation's status and reason."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ class InstanceEntry(Entry):
     region: str
     status: str = Field(
         description="deploy, delete: the operation's result for it (SUCCEEDED, FAILED, "
-        "CANCELLED); status: the instance's (CURRENT, OUTDATED, INOPERABLE)"
+        "CANCELLED); status: the instance's (CURRENT, OUTDATED, INOPERABLE); detect-drift: "
+        "its drift (DRIFTED, IN_SYNC, NOT_CHECKED)"
     )
     detailed_status: str = Field(
         default="", description="status: CloudFormation's detailed status; empty otherwise"
@@ -34,7 +35,8 @@ class StackSetEntry(Entry):
     stack_set: str
     result: str = Field(
         description="deploy: created | updated | no changes | failed; delete: deleted | "
-        "not deployed | failed; status: deployed | not deployed | needs attention"
+        "not deployed | failed; status: deployed | not deployed | needs attention; "
+        "detect-drift: in sync | drifted | not deployed | failed"
     )
     operations: list[OperationEntry] = Field(description="in the order they ran")
     instances: list[InstanceEntry] = Field(
@@ -44,6 +46,10 @@ class StackSetEntry(Entry):
         default_factory=list,
         description="operations another run had started on the set, waited for first",
     )
+
+
+def not_deployed(stack_set: str) -> StackSetEntry:
+    return StackSetEntry(stack_set=stack_set, result="not deployed", operations=[], instances=[])
 
 
 def failing_instances(stack_sets: list[StackSetEntry]) -> list[str]:

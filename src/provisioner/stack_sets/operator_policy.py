@@ -61,7 +61,7 @@ TEMPLATE_KEY_PREFIX = "templates/"
 
 def stack_set_operator_policy(subject: StackSetSubject) -> PolicyDocument:
     """The operator's policy for `subject`'s self-managed stack sets (see the module's
-    docstring): deploy, status and delete through the stack-set engine."""
+    docstring): deploy, status, detect-drift and delete through the stack-set engine."""
     p, account, home = subject.partition, subject.administration_account, subject.home_region
     sets = tuple(
         p.arn("cloudformation", home, account, f"stackset/{stack_set_name(s)}:*")
