@@ -318,9 +318,9 @@ def test_retained_stacks_stay_when_their_instances_go(emulator: Any) -> None:
     assert [s["StackStatus"] for s in kept["Stacks"]] == ["CREATE_COMPLETE"]
 
 
-def test_service_managed_sets_target_organizational_units(emulator: Any) -> None:
-    emulator.reset()
-    org = client(emulator.url, "organizations", region="us-east-1")
+def organization(url: str) -> tuple[str, list[str]]:
+    """An OU with two member accounts (one in a nested OU): its id and the accounts."""
+    org = client(url, "organizations", region="us-east-1")
     org.create_organization(FeatureSet="ALL")
     root = org.list_roots()["Roots"][0]["Id"]
     unit = org.create_organizational_unit(ParentId=root, Name="workloads")["OrganizationalUnit"]
@@ -331,6 +331,13 @@ def test_service_managed_sets_target_organizational_units(emulator: Any) -> None
         account = made["CreateAccountStatus"]["AccountId"]
         org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
         members.append(account)
+    return str(unit["Id"]), members
+
+
+def test_service_managed_sets_target_organizational_units(emulator: Any) -> None:
+    emulator.reset()
+    unit_id, members = organization(emulator.url)
+    unit = {"Id": unit_id}
     cf = client(emulator.url, "cloudformation")
     auto = {"Enabled": True, "RetainStacksOnAccountRemoval": False}
     cf.create_stack_set(StackSetName="set", TemplateBody=TEMPLATE,

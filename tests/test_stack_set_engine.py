@@ -21,6 +21,7 @@ from provisioner.deploy.stack_set_target import StackSetTarget
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
 from provisioner.results.stack_sets import StackSetEntry
+from test_emulator_stack_sets import client, organization
 
 ADMIN = "123456789012"
 ACCOUNTS = ("111111111111", "222222222222", "333333333333")
@@ -61,18 +62,8 @@ def gateway(emulator: Any) -> AwsGateway:
     return AwsGateway(session, "us-west-2", endpoint_url=emulator.url)
 
 
-def acting_in(url: str, service: str, account: str, region: str) -> Any:
-    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t",
-                                    region_name=region)  # fmt: skip
-    made = session.client(service, endpoint_url=url)  # type: ignore[call-overload]
-    made.meta.events.register(
-        "before-send.*.*", lambda request, **_: request.headers.__setitem__(
-            "x-moto-account-id", account))  # fmt: skip
-    return made
-
-
 def value_in(url: str, account: str, region: str) -> str | None:
-    ssm = acting_in(url, "ssm", account, region)
+    ssm = client(url, "ssm", account, region)
     try:
         return str(ssm.get_parameter(Name="/engine/param")["Parameter"]["Value"])
     except ssm.exceptions.ParameterNotFound:
@@ -127,7 +118,7 @@ def test_a_deploy_waits_behind_another_runs_operation_and_never_fails_on_it(
     assert deploy_stack_sets(gateway, target(), lambda _: None).code == ExitCode.OK
     SETTINGS.resource_delay = 0.1
     try:
-        other = acting_in(emulator.url, "cloudformation", ADMIN, "us-west-2")
+        other = client(emulator.url, "cloudformation", ADMIN, "us-west-2")
         running = other.update_stack_set(
             StackSetName=STACK, TemplateBody=template("other"), Capabilities=["CAPABILITY_IAM"]
         )["OperationId"]
@@ -144,7 +135,7 @@ def test_a_deploy_waits_behind_another_runs_operation_and_never_fails_on_it(
 
 
 def occupy(url: str, account: str, region: str) -> None:
-    acting_in(url, "ssm", account, region).put_parameter(
+    client(url, "ssm", account, region).put_parameter(
         Name="/engine/param", Value="taken", Type="String")  # fmt: skip
 
 
@@ -182,7 +173,7 @@ def test_a_failure_within_the_tolerance_still_fails_the_deploy_and_status_says_s
     assert states[(ACCOUNTS[1], REGIONS[0])].status == "OUTDATED"
     assert states[(ACCOUNTS[0], REGIONS[0])].status == "CURRENT"
     # Freed, the next deploy brings the outdated instance up to date.
-    acting_in(emulator.url, "ssm", ACCOUNTS[1], REGIONS[0]).delete_parameter(Name="/engine/param")
+    client(emulator.url, "ssm", ACCOUNTS[1], REGIONS[0]).delete_parameter(Name="/engine/param")
     again = deploy_stack_sets(gateway, tolerant, said.append)
     assert again.code == ExitCode.OK, said
     assert stack_set_status(gateway, tolerant, said.append).code == ExitCode.OK
@@ -197,7 +188,7 @@ def test_delete_removes_the_instances_then_the_set(gateway: AwsGateway, emulator
     assert entry.result == "deleted"
     assert [o.action for o in entry.operations] == ["DELETE"]
     assert value_in(emulator.url, ACCOUNTS[2], REGIONS[1]) is None
-    cf = acting_in(emulator.url, "cloudformation", ADMIN, "us-west-2")
+    cf = client(emulator.url, "cloudformation", ADMIN, "us-west-2")
     with pytest.raises(cf.exceptions.StackSetNotFoundException):
         cf.describe_stack_set(StackSetName=STACK)
     status = stack_set_status(gateway, target(), said.append)
@@ -218,22 +209,6 @@ def test_polls_of_an_operation_take_the_runs_api_budget(emulator: Any) -> None:
     assert polled >= 1
     assert len(budget.taken) == polled + gateway.calls.count(
         "cloudformation:ListStackSetOperationResults")  # fmt: skip
-
-
-def organization(url: str) -> tuple[str, list[str]]:
-    """An OU with two member accounts (one in a nested OU): its id and the accounts."""
-    org = acting_in(url, "organizations", ADMIN, "us-east-1")
-    org.create_organization(FeatureSet="ALL")
-    root = org.list_roots()["Roots"][0]["Id"]
-    unit = org.create_organizational_unit(ParentId=root, Name="workloads")["OrganizationalUnit"]
-    nested = org.create_organizational_unit(ParentId=unit["Id"], Name="ml")["OrganizationalUnit"]
-    members = []
-    for name, parent in (("one", unit["Id"]), ("two", nested["Id"])):
-        made = org.create_account(AccountName=name, Email=f"{name}@example.com")
-        account = made["CreateAccountStatus"]["AccountId"]
-        org.move_account(AccountId=account, SourceParentId=root, DestinationParentId=parent)
-        members.append(account)
-    return str(unit["Id"]), members
 
 
 def test_a_service_managed_set_deploys_to_an_ou_as_delegated_administrator(
@@ -286,7 +261,7 @@ def test_drift_is_detected_per_instance(gateway: AwsGateway, emulator: Any) -> N
     assert clean.code == ExitCode.OK, said
     assert sets_of(clean)[0].result == "in sync"
     assert {i.status for i in sets_of(clean)[0].instances} == {"IN_SYNC"}
-    acting_in(emulator.url, "ssm", ACCOUNTS[2], REGIONS[1]).put_parameter(
+    client(emulator.url, "ssm", ACCOUNTS[2], REGIONS[1]).put_parameter(
         Name="/engine/param", Value="by hand", Type="String", Overwrite=True)  # fmt: skip
     found = detect_stack_set_drift(gateway, target(), said.append)
     assert found.code == ExitCode.DRIFT

@@ -25,7 +25,6 @@ import pytest
 from conftest import all_ml_configs, all_sec_configs, govcloud_ml_configs, partition_sec_configs
 from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
-from provisioner.config.deployment import DeploymentConfig
 from provisioner.config.ml import MlConfig
 from provisioner.config.sec import SecConfig, SecTier
 from provisioner.deploy.gateway import AwsGateway
@@ -42,28 +41,19 @@ from provisioner.stack_sets.roles import StackSetSubject, administration_policy
 from provisioner.stack_sets.subjects import ml_subject, sec_subject
 from test_escalation import CHECKS, _pass_role, _policy_versions, _reported, _role_writes
 from test_stack_set_engine import target as engine_target
-from test_stackset_roles import _plans, _regions
+from test_stackset_roles import _plans
+from test_stackset_roles import _self_managed as self_managed
 
 TARGETS = ("111100001111", "222200002222", "333300003333")
 OTHER_ACCOUNT = "999900009999"
 SET_ID = "4a3c1f0e-1d2b-4c5d-8e9f-0a1b2c3d4e5f"  # CloudFormation's stack set id: `{name}:{uuid}`
 
 
-def _self_managed(config: Any) -> Any:
-    deployment = DeploymentConfig.model_validate(
-        {
-            "permission_model": "self-managed",
-            "targets": {"accounts": list(TARGETS), "regions": _regions(config)},
-        }
-    )
-    return config.model_copy(update={"deployment": deployment})
-
-
 @cache
 def _cases() -> tuple[MlConfig | SecConfig, ...]:
     ml = [*all_ml_configs(), *govcloud_ml_configs()]
     sec = [*all_sec_configs(), *partition_sec_configs()]
-    return tuple(_self_managed(c) for c in [*ml, *sec])
+    return tuple(self_managed(c, TARGETS) for c in [*ml, *sec])
 
 
 def _subject(config: Any) -> StackSetSubject:

@@ -71,11 +71,11 @@ def _regions(config: MlConfig | SecConfig) -> list[str]:
     return [config.region, second]
 
 
-def _self_managed(config: Any) -> Any:
+def _self_managed(config: Any, accounts: tuple[str, ...] = TARGETS) -> Any:
     deployment = DeploymentConfig.model_validate(
         {
             "permission_model": "self-managed",
-            "targets": {"accounts": list(TARGETS), "regions": _regions(config)},
+            "targets": {"accounts": list(accounts), "regions": _regions(config)},
         }
     )
     return config.model_copy(update={"deployment": deployment})

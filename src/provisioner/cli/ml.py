@@ -154,7 +154,9 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     from provisioner.stack_sets.subjects import ml_subject
 
-    stack_set = stack_set_target(inv, config.deployment, lambda: ml_subject(config), config.region)
+    stack_set = stack_set_target(
+        inv, config.deployment, lambda: ml_subject(config), config.account_id, config.region
+    )
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
     names = MlNames(config, suffix)

@@ -127,7 +127,9 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     from provisioner.stack_sets.subjects import sec_subject
 
-    stack_set = stack_set_target(inv, config.deployment, lambda: sec_subject(config), config.region)
+    stack_set = stack_set_target(
+        inv, config.deployment, lambda: sec_subject(config), config.account_id, config.region
+    )
     stacks = []
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):

@@ -44,6 +44,7 @@ def stack_set_target(
     inv: Invocation,
     deployment: DeploymentConfig | None,
     subject: Callable[[], StackSetSubject],
+    account: str,
     region: str,
 ) -> StackSetTarget | None:
     """None for a config without a `deployment` section; InputError (exit 2) for what is
@@ -51,7 +52,7 @@ def stack_set_target(
     if deployment is None:
         return None
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        refuse_undeployable(inv, deployment, "", region)
+        refuse_undeployable(inv, deployment, account, region)
     if inv.action not in STACK_SET_ACTIONS:
         raise _refuse(
             inv,
@@ -59,10 +60,11 @@ def stack_set_target(
             f"{', '.join(STACK_SET_ACTIONS)} are. Remove `deployment` to work on the stacks "
             "in the config's own account instead",
         )
+    refuse_undeployable(inv, deployment, account, region)
     made = subject()
-    refuse_undeployable(inv, deployment, made.administration_account, region)
-    admin = made.partition.arn("iam", "", made.administration_account,
-                               f"role/{made.names.administration_role}")  # fmt: skip
+    admin = made.partition.iam_arn(
+        made.administration_account, f"role/{made.names.administration_role}"
+    )
     return StackSetTarget(
         permission_model="SELF_MANAGED",
         regions=tuple(deployment.region_order),

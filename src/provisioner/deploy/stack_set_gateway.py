@@ -123,23 +123,35 @@ class StackSetGateway:
             raise ValueError("a stack set needs a template body or URL")
         return {"TemplateBody": body}
 
-    def create(self, name: str, *, body: str | None, url: str | None, description: str,
-               tags: dict[str, str]) -> None:  # fmt: skip
+    def _settings(self, name: str, body: str | None, url: str | None, description: str,
+                  tags: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+        """What CreateStackSet and UpdateStackSet both set: template, tags, roles."""
         t = self.target
-        kwargs: dict[str, Any] = {
+        settings: dict[str, Any] = {
             "StackSetName": name,
             "Description": description[:1024],
             "Capabilities": ["CAPABILITY_NAMED_IAM"],
-            "PermissionModel": t.permission_model,
             "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
             **self._template(body, url),
         }
         if t.administration_role_arn:
-            kwargs["AdministrationRoleARN"] = t.administration_role_arn
+            settings["AdministrationRoleARN"] = t.administration_role_arn
         if t.execution_role_name:
-            kwargs["ExecutionRoleName"] = t.execution_role_name
-        if t.auto_deployment is not None:
-            enabled, retain = t.auto_deployment
+            settings["ExecutionRoleName"] = t.execution_role_name
+        return settings
+
+    def _start(self, what: str, operation: Any, operation_id: str, **kwargs: Any) -> str:
+        """An operation under its own id and the target's preferences; its id."""
+        raw = self._call(what, operation, OperationPreferences=self.target.preferences,
+                         OperationId=operation_id, **kwargs)  # fmt: skip
+        return str(raw["OperationId"])
+
+    def create(self, name: str, *, body: str | None, url: str | None, description: str,
+               tags: dict[str, str]) -> None:  # fmt: skip
+        kwargs = self._settings(name, body, url, description, tags)
+        kwargs["PermissionModel"] = self.target.permission_model
+        if self.target.auto_deployment is not None:
+            enabled, retain = self.target.auto_deployment
             kwargs["AutoDeployment"] = {
                 "Enabled": enabled,
                 "RetainStacksOnAccountRemoval": retain,
@@ -148,22 +160,8 @@ class StackSetGateway:
 
     def update(self, name: str, operation_id: str, *, body: str | None, url: str | None,
                description: str, tags: dict[str, str]) -> str:  # fmt: skip
-        t = self.target
-        kwargs: dict[str, Any] = {
-            "StackSetName": name,
-            "Description": description[:1024],
-            "Capabilities": ["CAPABILITY_NAMED_IAM"],
-            "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
-            "OperationPreferences": t.preferences,
-            "OperationId": operation_id,
-            **self._template(body, url),
-        }
-        if t.administration_role_arn:
-            kwargs["AdministrationRoleARN"] = t.administration_role_arn
-        if t.execution_role_name:
-            kwargs["ExecutionRoleName"] = t.execution_role_name
-        raw = self._call("UpdateStackSet", self._cf.update_stack_set, **kwargs)
-        return str(raw["OperationId"])
+        return self._start("UpdateStackSet", self._cf.update_stack_set, operation_id,
+                           **self._settings(name, body, url, description, tags))  # fmt: skip
 
     def delete(self, name: str) -> None:
         self._call("DeleteStackSet", self._cf.delete_stack_set, StackSetName=name)
@@ -206,40 +204,20 @@ class StackSetGateway:
 
     def create_instances(self, name: str, operation_id: str, regions: tuple[str, ...],
                          accounts: tuple[str, ...] | None = None) -> str:  # fmt: skip
-        raw = self._call(
-            "CreateStackInstances",
-            self._cf.create_stack_instances,
-            StackSetName=name,
-            Regions=list(regions),
-            OperationPreferences=self.target.preferences,
-            OperationId=operation_id,
-            **self._targets(accounts),
-        )
-        return str(raw["OperationId"])
+        return self._start("CreateStackInstances", self._cf.create_stack_instances,
+                           operation_id, StackSetName=name, Regions=list(regions),
+                           **self._targets(accounts))  # fmt: skip
 
     def delete_instances(self, name: str, operation_id: str, regions: tuple[str, ...],
                          accounts: tuple[str, ...] | None = None) -> str:  # fmt: skip
-        raw = self._call(
-            "DeleteStackInstances",
-            self._cf.delete_stack_instances,
-            StackSetName=name,
-            Regions=list(regions),
-            RetainStacks=False,  # the templates' own DeletionPolicy keeps what must be kept
-            OperationPreferences=self.target.preferences,
-            OperationId=operation_id,
-            **self._targets(accounts),
-        )
-        return str(raw["OperationId"])
+        # RetainStacks False: the templates' own DeletionPolicy keeps what must be kept.
+        return self._start("DeleteStackInstances", self._cf.delete_stack_instances,
+                           operation_id, StackSetName=name, Regions=list(regions),
+                           RetainStacks=False, **self._targets(accounts))  # fmt: skip
 
     def detect_drift(self, name: str, operation_id: str) -> str:
-        raw = self._call(
-            "DetectStackSetDrift",
-            self._cf.detect_stack_set_drift,
-            StackSetName=name,
-            OperationPreferences=self.target.preferences,
-            OperationId=operation_id,
-        )
-        return str(raw["OperationId"])
+        return self._start("DetectStackSetDrift", self._cf.detect_stack_set_drift,
+                           operation_id, StackSetName=name)  # fmt: skip
 
     # -- operations ----------------------------------------------------------------------------
     def operation(self, name: str, operation_id: str) -> Operation:

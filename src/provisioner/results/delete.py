@@ -6,7 +6,7 @@ from pydantic import Field
 
 from provisioner.results.base import Entry, Result
 from provisioner.results.interruption import Interruption
-from provisioner.results.stack_sets import StackSetEntry, failing_instances
+from provisioner.results.stack_sets import StackSetEntry, failing_instances, stack_sets_field
 
 
 class DeletedStack(Entry):
@@ -30,11 +30,7 @@ class DeleteResult(Result):
     interrupted: Interruption | None = Field(
         default=None, description="what Ctrl-C stopped; null: it ran to its end"
     )
-    stack_sets: list[StackSetEntry] | None = Field(
-        default=None,
-        description="when the config deploys through stack sets (its `deployment` section): "
-        "each set, its operations and instances, and `stacks` is empty; null otherwise",
-    )
+    stack_sets: list[StackSetEntry] | None = stack_sets_field()
 
     def failing_resources(self) -> list[str]:
         return failing_instances(self.stack_sets or [])

@@ -9,7 +9,7 @@ from provisioner.results.adoption import AdoptedResource
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.interruption import Interruption
-from provisioner.results.stack_sets import StackSetEntry, failing_instances
+from provisioner.results.stack_sets import StackSetEntry, failing_instances, stack_sets_field
 
 
 class FailedResource(Entry):
@@ -55,11 +55,7 @@ class DeployResult(Result):
         default=None,
         description="with --plan, the saved plan whose change sets were executed; null otherwise",
     )
-    stack_sets: list[StackSetEntry] | None = Field(
-        default=None,
-        description="when the config deploys through stack sets (its `deployment` section): "
-        "each set, its operations and instances, and `stacks` is empty; null otherwise",
-    )
+    stack_sets: list[StackSetEntry] | None = stack_sets_field()
 
     def failing_resources(self) -> list[str]:
         return [f"{s.stack}/{f.logical_id}" for s in self.stacks for f in s.failures] + (

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from provisioner.results.base import Entry, Result
-from provisioner.results.stack_sets import StackSetEntry
+from provisioner.results.stack_sets import StackSetEntry, stack_sets_field
 
 
 class PropertyDifference(Entry):
@@ -53,8 +53,6 @@ class StackDrift(Entry):
 class DriftResult(Result):
     stacks: list[StackDrift] = Field(description="in deploy order")
     drifted: bool = Field(description="any resource drifted (exit code 3)")
-    stack_sets: list[StackSetEntry] | None = Field(
-        default=None,
-        description="when the config deploys through stack sets: each set's drift detection "
-        "and every instance's drift status, and `stacks` is empty; null otherwise",
+    stack_sets: list[StackSetEntry] | None = stack_sets_field(
+        "each set's drift detection and every instance's drift status"
     )

@@ -4,6 +4,8 @@ instances (account × region) with CloudFormation's status and reason."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from provisioner.results.base import Entry
@@ -45,6 +47,15 @@ class StackSetEntry(Entry):
     waited_for: list[str] = Field(
         default_factory=list,
         description="operations another run had started on the set, waited for first",
+    )
+
+
+def stack_sets_field(what: str = "each set, its operations and instances") -> Any:
+    """The `stack_sets` field of an action's result: null for a config without stack sets."""
+    return Field(
+        default=None,
+        description="when the config deploys through stack sets (its `deployment` section): "
+        f"{what}, and `stacks` is empty; null otherwise",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from provisioner.results.base import Entry, Result
-from provisioner.results.stack_sets import StackSetEntry, failing_instances
+from provisioner.results.stack_sets import StackSetEntry, failing_instances, stack_sets_field
 
 
 class StackState(Entry):
@@ -23,11 +23,7 @@ class StackState(Entry):
 class StatusResult(Result):
     stacks: list[StackState] = Field(description="in deploy order")
     ssm_parameters: dict[str, str] = Field(description="name → value under the config's path")
-    stack_sets: list[StackSetEntry] | None = Field(
-        default=None,
-        description="when the config deploys through stack sets (its `deployment` section): "
-        "each set, its operations and instances, and `stacks` is empty; null otherwise",
-    )
+    stack_sets: list[StackSetEntry] | None = stack_sets_field()
 
     def failing_resources(self) -> list[str]:
         return failing_instances(self.stack_sets or [])
