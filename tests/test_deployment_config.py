@@ -1,6 +1,7 @@
 """The `deployment` section (issue 14, point 1): what it accepts, its defaults, each
-combination CloudFormation refuses (refused here, naming the field), and that every AWS
-action refuses a config with it until stack sets can be deployed."""
+combination CloudFormation refuses (refused here, naming the field), and what the AWS
+actions refuse of it: the actions not built for stack sets, and targets one neutral template
+cannot serve."""
 
 from __future__ import annotations
 
@@ -450,62 +451,82 @@ def test_a_saved_plan_is_refused_for_stack_sets(workdir: Path, run_ml: Any) -> N
     assert "stack sets have none: --plan is not for a config" in result.err
 
 
-def test_bootstrap_refuses_targets_beyond_the_configs_own_account(
-    workdir: Path, run_sec: Any
-) -> None:
-    _add_section(workdir, SEC)
+def _two_regions(workdir: Path, name: str) -> None:
+    """The section, over the config's own account and a second region."""
+    own_target(workdir, name)
+    config = workdir / "configs" / name
+    config.write_text(config.read_text().replace("regions: [us-west-2]",
+                                                 "regions: [us-west-2, eu-west-1]"))  # fmt: skip
+
+
+def test_bootstrap_refuses_a_section_one_template_cannot_serve(workdir: Path, run_sec: Any) -> None:
+    _two_regions(workdir, SEC)
     result = run_sec("-con", SEC, "-act", "bootstrap", "--force")
     assert result.code == 2
-    assert "they would point 444455556666 at" in result.err
+    assert "IAM names are global to an account" in result.err
+
+
+MEDIUM = "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml"
 
 
 @pytest.mark.parametrize(
     ("action", "flags"), STACK_SET_ACTIONS, ids=[" ".join((a, *f)) for a, f in STACK_SET_ACTIONS]
 )
-def test_stack_sets_beyond_the_configs_own_account_and_region_are_refused(
+def test_targets_one_template_cannot_serve_are_refused(
     workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
 ) -> None:
-    """The templates name the config's account and region: through a stack set they would
-    point other accounts at its resources (and collide on IAM names in another region)."""
-    for run, name in ((run_ml, ML), (run_sec, SEC)):
-        _add_section(workdir, name)  # another account
-        result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
-        assert result.code == 2, result.err
-        assert "they would point 444455556666 at" in result.err
-        assert "only the config's own account and region" in result.err
-    config = workdir / "configs" / ML
-    config.write_text(config.read_text().split("\ndeployment:")[0])
-    own_target(workdir, ML)
-    config.write_text(config.read_text().replace("regions: [us-west-2]",
-                                                 "regions: [us-west-2, eu-west-1]"))  # fmt: skip
-    result = run_ml("-con", ML, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+    """One template goes to every target, its account and region as pseudo parameters: what
+    would then clash between instances, or point one at another account's bucket, is
+    refused before any AWS call, naming the stack and the resource."""
+    endpoint = ("--endpoint-url", "http://127.0.0.1:9")
+    # The starter tier uses an artifact bucket it does not create, named without an account.
+    _add_section(workdir, ML)  # another account
+    result = run_ml("-con", ML, "-act", action, *flags, *endpoint)
     assert result.code == 2, result.err
-    assert "they would point eu-west-1 at" in result.err
+    assert (
+        "techcorp-prod-a001-us-west-2-customer-churn-ml-stack: it names the bucket "
+        "'techcorp-prod-a001-${AWS::Region}-pipeline-artifacts', which it does not create"
+    ) in result.err
+    # IAM names hold no region: two regions of one account would clash.
+    _two_regions(workdir, SEC)
+    result = run_sec("-con", SEC, "-act", action, *flags, *endpoint)
+    assert result.code == 2, result.err
+    assert "ChurnDsGroup (AWS::IAM::Group) is named 'techcorp-prod-a001-group-churn-ds' in " \
+        "every region, and IAM names are global to an account" in result.err  # fmt: skip
+    # A bucket it creates, named without an account, in two accounts.
+    account = re.search(r'account_id: "(\d{12})"', (workdir / "configs" / MEDIUM).read_text())
+    assert account is not None
+    _add_section(
+        workdir, MEDIUM, _SECTION.replace('"444455556666"', f'"{account.group(1)}", "999988887777"')
+    )
+    result = run_ml("-con", MEDIUM, "-act", action, *flags, *endpoint)
+    assert result.code == 2, result.err
+    assert "ArtifactsBucket's bucket name " \
+        "'edge-prod-b001-${AWS::Region}-fraud-detection-realtime-ml-artifacts' holds no " \
+        "account, and S3 bucket names are global" in result.err  # fmt: skip
+    assert not (workdir / "reports").exists()
 
 
 def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec: Any) -> None:
-    for run, name in ((run_ml, ML), (run_sec, SEC)):
-        _add_section(workdir, name)
-        result = run("-con", name, "-act", "validate")
-        assert result.code == 0, result.err
-        assert "deployment   self-managed stack set: 1 account(s) x 1 region(s) (us-west-2)" in (
-            result.out
-        )
-        assert "not deployable yet: the templates name account" in result.out
-        as_json = run("-con", name, "-act", "validate", "--output", "json")
-        assert '"deployable": false' in as_json.out
-        # Its own account and region only: deployable, as the stack-set actions do it.
-        config = workdir / "configs" / name
-        config.write_text(config.read_text().split("\ndeployment:")[0])
-        own_target(workdir, name)
-        own = run("-con", name, "-act", "validate", "--output", "json")
-        summary = json.loads(own.out)["result"]["deployment"]
+    _add_section(workdir, ML)
+    result = run_ml("-con", ML, "-act", "validate")
+    assert result.code == 0, result.err
+    assert "deployment   self-managed stack set: 1 account(s) x 1 region(s) (us-west-2)" in (
+        result.out
+    )
+    assert "not deployable yet: techcorp-prod-a001-us-west-2-customer-churn-ml-stack: it " \
+        "names the bucket" in result.out  # fmt: skip
+    as_json = run_ml("-con", ML, "-act", "validate", "--output", "json")
+    assert '"deployable": false' in as_json.out
+    # A SEC tenant in another account: one template serves it (and the config's own).
+    for section in (_SECTION, _SECTION.replace('"444455556666"', '"444455556666", "777788889999"')):
+        config = workdir / "configs" / SEC
+        config.write_text(config.read_text().split("\ndeployment:")[0] + section)
+        other = run_sec("-con", SEC, "-act", "validate", "--output", "json")
+        summary = json.loads(other.out)["result"]["deployment"]
         assert (summary["deployable"], summary["not_deployable_because"]) == (True, None)
-        own_text = run("-con", name, "-act", "validate")
-        assert (
-            "deployable: deploy, status, detect-drift and delete run through stack sets"
-            in own_text.out
-        )
+    text = run_sec("-con", SEC, "-act", "validate")
+    assert "deployable: deploy, status, detect-drift and delete run through stack sets" in text.out
 
 
 def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:
@@ -555,3 +576,47 @@ def test_create_policy_adds_the_stack_set_operators_policy(
         managed = run("-con", name, "-act", action)
         assert managed.code == 0, managed.err
         assert not written.exists()
+
+
+@pytest.mark.parametrize("model", [MlConfig], ids=["ml"])
+def test_names_are_measured_in_each_target_region(
+    model: type[MlConfig] | type[SecConfig],
+) -> None:
+    """An instance's names hold its own region: a name that fits in the config's region
+    (us-west-2, 9 characters) but not in a longer target region (ap-southeast-2, 14) is
+    refused, naming the target region. (SEC's names that hold a region, its SSM paths and
+    stack names, are bounded by its fields' own limits well below AWS's: no team name
+    reaches them.)"""
+    from provisioner.errors import InputError
+    from provisioner.ml.plan_checks import checked_plan as ml_checked
+    from provisioner.sec.plan_checks import checked_plan as sec_checked
+
+    checked: Any = ml_checked if model is MlConfig else sec_checked
+    data = _example(ML if model is MlConfig else SEC)
+
+    def config(name: str, regions: list[str] | None) -> Any:
+        """The example with a longer use case (ML) or first team (SEC), and the section."""
+        given = dict(data)
+        if model is MlConfig:
+            given["use_case"] = name
+        else:
+            given["teams"] = [{**data["teams"][0], "name": name}]
+        if regions is not None:
+            given["deployment"] = {"permission_model": "self-managed",
+                                   "targets": {"accounts": [data["account_id"]],
+                                               "regions": regions}}  # fmt: skip
+        return model.model_validate(given)
+
+    def plans(name: str, regions: list[str] | None = None) -> bool:
+        try:
+            checked(config(name, regions), "c.yaml")
+        except (InputError, ValidationError):
+            return False
+        return True
+
+    longest = next("a" * n for n in range(64, 2, -1) if plans("a" * n))
+    assert plans(longest, ["us-west-2"])
+    with pytest.raises(InputError) as refused:
+        checked(config(longest, ["ap-southeast-2"]), "c.yaml")
+    assert "deployment.targets.regions[0]" in str(refused.value)
+    assert "(in ap-southeast-2)" in str(refused.value)

@@ -1,8 +1,8 @@
 """deploy, status, detect-drift and delete of a config with a `deployment` section, through
-the CLI against the emulator: the stacks go out as stack sets (one per stack), their
-instances in the config's own account and region (the only target the templates are written
-for today), with a report of every operation and instance. Production needs
---allow-broadening: there is no security diff for stack sets yet."""
+the CLI against the emulator: the stacks go out as stack sets (one per stack) in their neutral
+form, their instances in the config's own account or in several, each naming its own, with a
+report of every operation and instance. Production needs --allow-broadening: there is no
+security diff for stack sets yet."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 
 import test_deploy
 from test_deploy import ACCOUNT
+from test_emulator_stack_sets import client
 
 cloud = test_deploy.cloud  # the emulator fixture, reset per test
 
@@ -103,3 +104,94 @@ def test_production_needs_allow_broadening_for_a_stack_set(
     deployed = run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening")
     assert deployed.code == 0, deployed.out + deployed.err
     assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack: created" in deployed.out
+
+
+OTHER_ACCOUNTS = ("444455556666", "777788889999")
+
+
+def bootstrap_elsewhere(url: str, workdir: Path, name: str, account: str) -> None:
+    """What an administrator of `account` does before a stack set reaches it: deploys the
+    tenant's trust root there (its permission boundaries, which every role of the instances
+    carries)."""
+    from provisioner.bootstrap.plan import plan_bootstrap
+    from provisioner.config.sec_loader import load_sec_config
+    from provisioner.naming.tenant import TenantNames
+
+    config = load_sec_config(workdir / "configs" / name)
+    there = TenantNames.of(config.model_copy(update={"account_id": account}))
+    plan = plan_bootstrap(there)
+    cf = client(url, "cloudformation", account)
+    cf.create_stack(StackName=plan.stack_name, TemplateBody=plan.render(),
+                    Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
+    cf.get_waiter("stack_create_complete").wait(
+        StackName=plan.stack_name, WaiterConfig={"Delay": 0.2}
+    )
+
+
+def test_a_sec_tenant_deploys_to_three_accounts_each_instance_naming_its_own(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """One template for every target (its account and region as pseudo parameters): each
+    account's roles trust that account, carry that account's boundary, and grant on that
+    account's resources; none names the config's account."""
+    accounts = (ACCOUNT, *OTHER_ACCOUNTS)
+    config = workdir / "configs" / DEV_SEC
+    listed = ", ".join(f'"{a}"' for a in accounts)
+    config.write_text(config.read_text() + f"""
+deployment:
+  permission_model: self-managed
+  targets:
+    accounts: [{listed}]
+    regions: [us-west-2]
+  operation_preferences:
+    failure_tolerance_count: 2
+    max_concurrent_count: 3
+""")  # fmt: skip
+    validated = run_sec("-con", DEV_SEC, "-act", "validate", "--output", "json")
+    assert validated.code == 0, validated.err
+    summary = json.loads(validated.out)["result"]["deployment"]
+    assert (summary["deployable"], summary["accounts"]) == (True, list(accounts))
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    for account in OTHER_ACCOUNTS:
+        bootstrap_elsewhere(cloud.url, workdir, DEV_SEC, account)
+    deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert deployed.code == 0, deployed.out + deployed.err
+    stem = DEV_SEC.removesuffix(".yaml")
+    for entry in report(workdir, stem, "deploy")["result"]["stack_sets"]:
+        (operation,) = entry["operations"]
+        assert sorted(i["account"] for i in operation["instances"]) == sorted(accounts)
+    role = "techcorp-dev-a001-role-churn-ds"
+    for account in accounts:
+        cf = client(cloud.url, "cloudformation", account)
+        instances = [s["StackName"] for s in cf.list_stacks()["StackSummaries"]
+                     if s["StackName"].startswith("StackSet-")
+                     and s["StackStatus"] == "CREATE_COMPLETE"]  # fmt: skip
+        assert len(instances) == 2, (account, instances)
+        found = client(cloud.url, "iam", account).get_role(RoleName=role)["Role"]
+        assert found["Arn"] == f"arn:aws:iam::{account}:role/{role}"
+        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
+            f"arn:aws:iam::{account}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+        )
+        trust = json.dumps(found["AssumeRolePolicyDocument"])
+        assert f"arn:aws:iam::{account}:root" in trust
+        iam = client(cloud.url, "iam", account)
+        policy_arn = f"arn:aws:iam::{account}:policy/techcorp-dev-a001-policy-churn-ds"
+        version = iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
+        document = json.dumps(
+            iam.get_policy_version(PolicyArn=policy_arn, VersionId=version)["PolicyVersion"][
+                "Document"
+            ]
+        )
+        assert f":us-west-2:{account}:" in document
+        for other in accounts:
+            if other != account:
+                assert other not in trust + document, (account, other)
+    status = run_sec("-con", DEV_SEC, "-act", "status")
+    assert status.code == 0, status.out + status.err
+    for account in accounts:
+        assert f"  {account}/us-west-2: CURRENT (SUCCEEDED)" in status.out
+    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err
+    for account in OTHER_ACCOUNTS:
+        iam = client(cloud.url, "iam", account)
+        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]

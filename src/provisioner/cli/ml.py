@@ -16,7 +16,11 @@ from provisioner.cli.local_actions import (
 from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
-from provisioner.cli.stack_sets import stack_set_policies, stack_set_policy_stem, stack_set_target
+from provisioner.cli.stack_sets import (
+    stack_set_deployment,
+    stack_set_policies,
+    stack_set_policy_stem,
+)
 from provisioner.cli.tool import ActionSpec
 from provisioner.cli.wrong_tool import load_or_name_the_tool
 from provisioner.config.ml import MlConfig
@@ -68,7 +72,12 @@ def validate(inv: Invocation) -> MlValidation:
         stacks=stack_summaries([plan.live]),
         policy=policy_summary(operator_policy(config)),
         team=team,
-        deployment=summary_of(config.deployment, config.account_id, config.region),
+        deployment=summary_of(
+            config.deployment,
+            config.account_id,
+            config.region,
+            {plan.live.stack_name: plan.live.to_cfn()},
+        ),
     )
 
 
@@ -154,23 +163,25 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     from provisioner.stack_sets.subjects import ml_subject
 
-    stack_set = stack_set_target(
-        inv, config.deployment, lambda: ml_subject(config), config.account_id, config.region
-    )
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
+    stacks = (StackTemplate(stack.stack_name, stack.render()),)
+    via = stack_set_deployment(
+        inv, config.deployment, lambda: ml_subject(config), config.account_id, config.region,
+        stacks,
+    )  # fmt: skip
     names = MlNames(config, suffix)
     return DeployTarget(
         tool=PROG,
         config_stem=config_file_stem(config),
         region=config.region,
-        stacks=(StackTemplate(stack.stack_name, stack.render()),),
+        stacks=stacks if via is None else via.stacks,
         ssm_path=names.path_root,
         production=config.env == "prod" and suffix is None,
         account_id=config.account_id,
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
         prerequisites=_tenant_prerequisites(config),
-        stack_set=stack_set,
+        stack_set=None if via is None else via.target,
     )
 
 

@@ -20,9 +20,9 @@ from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
     bootstrap_targets,
+    stack_set_deployment,
     stack_set_policies,
     stack_set_policy_stem,
-    stack_set_target,
 )
 from provisioner.cli.tool import ActionSpec, Outcome
 from provisioner.cli.wrong_tool import load_or_name_the_tool
@@ -75,7 +75,12 @@ def validate(inv: Invocation) -> SecValidation:
         max_trusted_accounts=config.tier.max_trusted_accounts,
         stacks=stack_summaries(plan.stacks),
         policy=policy_summary(operator_policy(config)),
-        deployment=summary_of(config.deployment, config.account_id, config.region),
+        deployment=summary_of(
+            config.deployment,
+            config.account_id,
+            config.region,
+            {p.stack_name: p.to_cfn() for p in plan.stacks},
+        ),
     )
 
 
@@ -127,9 +132,6 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     from provisioner.stack_sets.subjects import sec_subject
 
-    stack_set = stack_set_target(
-        inv, config.deployment, lambda: sec_subject(config), config.account_id, config.region
-    )
     stacks = []
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
@@ -140,18 +142,22 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
                 raise InputError(inv.config, f"{plan.stack_name} needs template_bucket")
             upload = (config.template_bucket, template_key(body))
         stacks.append(StackTemplate(plan.stack_name, body, upload))
+    via = stack_set_deployment(
+        inv, config.deployment, lambda: sec_subject(config), config.account_id, config.region,
+        tuple(stacks), config.template_bucket,
+    )  # fmt: skip
     return DeployTarget(
         tool=PROG,
         config_stem=config_file_stem(config),
         region=config.region,
-        stacks=tuple(stacks),
+        stacks=tuple(stacks) if via is None else via.stacks,
         ssm_path=SecNames(config, suffix).ssm_root,
         production=config.env == "prod" and suffix is None,
         account_id=config.account_id,
         # Live targets leave alone the test-deploys' parameters and the bootstrap's.
         foreign_children=None if suffix else f"{TEST_SUFFIX_PATTERN.pattern.strip('^$')}|bootstrap",
         prerequisites=(_trust_root(inv, config),),
-        stack_set=stack_set,
+        stack_set=None if via is None else via.target,
     )
 
 
@@ -171,9 +177,9 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
         raise InputError(inv.config, "the bootstrap has no test-deploy")
     checked = _load_and_plan(inv)
     config = checked.config
-    bootstrap_targets(inv, config.deployment, config.account_id, config.region)
     tenant = TenantNames.of(config)
     plan = checked.bootstrap
+    bootstrap_targets(inv, config.deployment, config.account_id, config.region, checked.stacks)
     return DeployTarget(
         tool=PROG,
         config_stem=tenant.config_stem,

@@ -1,27 +1,34 @@
 """A config with a `deployment` section deploys its stacks through stack sets. What the CLI
 turns that section into for the engine (deploy/stack_set_target.py), and what it refuses:
 
-- `deploy`, `status`, `detect-drift` and `delete` run through self-managed stack sets whose
-  targets the
-  templates are written for (stack_sets/deployability.py: the config's own account and
-  region, today); any other section is refused, saying why;
+- `deploy`, `status`, `detect-drift` and `delete` run through self-managed stack sets, each
+  stack's template in its neutral form (stack_sets/neutral_template.py: the account and
+  region as pseudo parameters), when one such template can serve every target
+  (stack_sets/deployability.py); any other section is refused, saying why;
 - the other AWS actions (show-changes, test-deploy, a saved plan) are refused
   for now: working on the stacks in the config's own account alone would quietly do
   something other than what the config asks for. bootstrap deploys the trust root to the
-  config's own account, where a deployable section's one target is.
+  config's own account, as without the section; each other target account's administrator
+  bootstraps it there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
+from provisioner.cfn.template import StackPlan
 from provisioner.cli.invocation import Invocation
+from provisioner.cli.local_actions import template_key
 from provisioner.config.deployment import DeploymentConfig, OperationPreferences, PermissionModel
 from provisioner.deploy.stack_set_target import StackSetTarget
+from provisioner.deploy.target import StackTemplate
 from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
+from provisioner.stack_sets.neutral_template import neutral_body
 from provisioner.stack_sets.roles import StackSetSubject
 
 STACK_SET_ACTIONS = ("deploy", "status", "detect-drift", "delete")
@@ -32,27 +39,43 @@ def _refuse(inv: Invocation, why: str) -> InputError:
 
 
 def refuse_undeployable(
-    inv: Invocation, deployment: DeploymentConfig, account: str, region: str
+    inv: Invocation,
+    deployment: DeploymentConfig,
+    account: str,
+    region: str,
+    stacks: tuple[StackTemplate, ...],
 ) -> None:
     """InputError (exit 2) for a section the AWS actions cannot deploy today, saying why."""
-    why = not_deployable_because(deployment, account, region)
+    templates = {s.stack_name: s.document for s in stacks}
+    why = not_deployable_because(deployment, account, region, templates)
     if why is not None:
         raise _refuse(inv, why)
 
 
-def stack_set_target(
+@dataclass(frozen=True)
+class StackSetDeployment:
+    """What a deploy through stack sets is given: the engine's target, and the stacks'
+    templates in their neutral form."""
+
+    target: StackSetTarget
+    stacks: tuple[StackTemplate, ...]
+
+
+def stack_set_deployment(
     inv: Invocation,
     deployment: DeploymentConfig | None,
     subject: Callable[[], StackSetSubject],
     account: str,
     region: str,
-) -> StackSetTarget | None:
+    stacks: tuple[StackTemplate, ...],
+    template_bucket: str | None = None,
+) -> StackSetDeployment | None:
     """None for a config without a `deployment` section; InputError (exit 2) for what is
     refused (the module's docstring)."""
     if deployment is None:
         return None
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        refuse_undeployable(inv, deployment, account, region)
+        refuse_undeployable(inv, deployment, account, region, stacks)
     if inv.action not in STACK_SET_ACTIONS:
         raise _refuse(
             inv,
@@ -60,12 +83,12 @@ def stack_set_target(
             f"{', '.join(STACK_SET_ACTIONS)} are. Remove `deployment` to work on the stacks "
             "in the config's own account instead",
         )
-    refuse_undeployable(inv, deployment, account, region)
+    refuse_undeployable(inv, deployment, account, region, stacks)
     made = subject()
     admin = made.partition.iam_arn(
         made.administration_account, f"role/{made.names.administration_role}"
     )
-    return StackSetTarget(
+    target = StackSetTarget(
         permission_model="SELF_MANAGED",
         regions=tuple(deployment.region_order),
         accounts=tuple(deployment.targets.accounts or ()),
@@ -73,6 +96,26 @@ def stack_set_target(
         administration_role_arn=admin,
         execution_role_name=made.names.execution_role,
     )
+    neutral = tuple(_neutral(inv, s, account, region, template_bucket) for s in stacks)
+    return StackSetDeployment(target, neutral)
+
+
+def _neutral(
+    inv: Invocation, stack: StackTemplate, account: str, region: str, bucket: str | None
+) -> StackTemplate:
+    """The stack's template as its stack set deploys it; uploaded, as single stacks are,
+    when its body is over CloudFormation's TemplateBody limit."""
+    body = neutral_body(stack.body, account, region)
+    if len(body.encode()) <= TEMPLATE_BODY_MAX_BYTES:
+        return StackTemplate(stack.stack_name, body)
+    if bucket is None:
+        raise _refuse(
+            inv,
+            f"{stack.stack_name}'s template for its stack set is {len(body.encode()):,} bytes, "
+            f"over CloudFormation's {TEMPLATE_BODY_MAX_BYTES:,}-byte TemplateBody, and the "
+            "config has no template_bucket to upload it to",
+        )
+    return StackTemplate(stack.stack_name, body, (bucket, template_key(body)))
 
 
 def api_preferences(given: OperationPreferences, region_order: list[str]) -> dict[str, Any]:
@@ -94,12 +137,18 @@ def api_preferences(given: OperationPreferences, region_order: list[str]) -> dic
 
 
 def bootstrap_targets(
-    inv: Invocation, deployment: DeploymentConfig | None, account: str, region: str
+    inv: Invocation,
+    deployment: DeploymentConfig | None,
+    account: str,
+    region: str,
+    stacks: Sequence[StackPlan],
 ) -> None:
-    """bootstrap deploys the trust root to the config's own account and region: refused
-    (exit 2) when the stack sets target anything else, which would need it there too."""
+    """bootstrap deploys the trust root to the config's own account and region, as without
+    the section; refused (exit 2) when the section is one the config's stacks cannot be
+    deployed to, as the AWS actions refuse it."""
     if deployment is not None:
-        refuse_undeployable(inv, deployment, account, region)
+        templates = tuple(StackTemplate(s.stack_name, s.render()) for s in stacks)
+        refuse_undeployable(inv, deployment, account, region, templates)
 
 
 def stack_set_policy_stem(stem: str) -> str:

@@ -66,6 +66,20 @@ def name_problems(plan: MlPlan) -> list[Problem]:
     return [Problem("", f"{p} (test-deploy form)") for p in test]
 
 
+def target_name_problems(plan: MlPlan) -> list[Problem]:
+    """The names a stack set's instances give in each target region other than the config's:
+    they hold their own region (stack_sets/neutral_template.py), which may be longer."""
+    config = plan.config
+    if config.deployment is None:
+        return []
+    return [
+        Problem(f"deployment.targets.regions[{i}]", f"{problem.message} (in {region})")
+        for i, region in enumerate(config.deployment.targets.regions)
+        if region != config.region
+        for problem in name_problems(plan_use_case(config.model_copy(update={"region": region})))
+    ]
+
+
 def region_problems(plan: MlPlan) -> list[Problem]:
     """Resource types the stack (and the tenant's bootstrap before it) plans that the region
     does not offer: read off the plan, so a type a tier adds is checked too."""
@@ -116,7 +130,12 @@ def template_size_problems(plan: MlPlan) -> list[Problem]:
 def plan_problems(plan: MlPlan) -> list[Problem]:
     """Derived names over AWS's limits, else a region without the tier's services, else a
     template too big to deploy."""
-    return name_problems(plan) or region_problems(plan) or template_size_problems(plan)
+    return (
+        name_problems(plan)
+        or target_name_problems(plan)
+        or region_problems(plan)
+        or template_size_problems(plan)
+    )
 
 
 def checked_plan(config: MlConfig, source: str) -> MlPlan:

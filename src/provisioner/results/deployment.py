@@ -3,6 +3,9 @@ deploy it today (stack_sets/deployability.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import Field
 
 from provisioner.config.deployment import DeploymentConfig
@@ -23,9 +26,15 @@ class DeploymentSummary(Entry):
     not_deployable_because: str | None = Field(description="why not; null when deployable")
 
     @classmethod
-    def of(cls, deployment: DeploymentConfig, account: str, region: str) -> DeploymentSummary:
+    def of(
+        cls,
+        deployment: DeploymentConfig,
+        account: str,
+        region: str,
+        templates: Mapping[str, dict[str, Any]],
+    ) -> DeploymentSummary:
         t = deployment.targets
-        why = not_deployable_because(deployment, account, region)
+        why = not_deployable_because(deployment, account, region, templates)
         return cls(
             permission_model=deployment.permission_model.value,
             accounts=list(t.accounts or ()),
@@ -56,6 +65,13 @@ class DeploymentSummary(Entry):
 
 
 def summary_of(
-    deployment: DeploymentConfig | None, account: str, region: str
+    deployment: DeploymentConfig | None,
+    account: str,
+    region: str,
+    templates: Mapping[str, dict[str, Any]],
 ) -> DeploymentSummary | None:
-    return None if deployment is None else DeploymentSummary.of(deployment, account, region)
+    """The section's summary; `templates`, the stacks as rendered for the config (name →
+    template), decide whether one template each can serve every target."""
+    if deployment is None:
+        return None
+    return DeploymentSummary.of(deployment, account, region, templates)

@@ -44,6 +44,20 @@ def plan_tenant_iam(config: SecConfig) -> SecPlan:
     )
 
 
+def target_name_problems(plan: SecPlan) -> list[Problem]:
+    """The names a stack set's instances give in each target region other than the config's:
+    they hold their own region (stack_sets/neutral_template.py), which may be longer."""
+    config = plan.config
+    if config.deployment is None:
+        return []
+    return [
+        Problem(f"deployment.targets.regions[{i}]", f"{problem} (in {region})")
+        for i, region in enumerate(config.deployment.targets.regions)
+        if region != config.region
+        for problem in name_problems(config.model_copy(update={"region": region}), plan.parts)
+    ]
+
+
 def region_problems(plan: SecPlan) -> list[Problem]:
     """Resource types the tenant's bootstrap and the config's stacks plan that the region does
     not offer (read off the plan)."""
@@ -78,7 +92,12 @@ def plan_problems(plan: SecPlan) -> list[Problem]:
     config = plan.config
     problems = [Problem("", p) for p in name_problems(config, plan.parts)]
     problems += duplicate_name_problems(config)
-    return problems or region_problems(plan) or template_body_problems(config, plan.stacks)
+    return (
+        problems
+        or target_name_problems(plan)
+        or region_problems(plan)
+        or template_body_problems(config, plan.stacks)
+    )
 
 
 def checked_plan(config: SecConfig, source: str) -> SecPlan:

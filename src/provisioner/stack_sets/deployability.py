@@ -1,21 +1,55 @@
 """Whether the AWS actions can deploy a config's `deployment` section today, and if not, why:
-one answer for `validate` to report and for the AWS actions to refuse with.
+one answer for `validate` to report and for the AWS actions to refuse with (pure).
 
-- Service-managed stack sets are not: their delegated administrator deploys with the
-  StackSets service-linked role in every member account, which no operator policy the tool
-  writes can bound.
-- Self-managed ones are, when their targets are the config's own account and region only.
-  The templates name that account and region in their ARNs and names (they are not written
-  for other targets yet): deployed elsewhere they would point each target at the config's
-  account's resources, and their IAM names would collide in a second region of one account.
+A stack set deploys one template everywhere: the neutral form of each stack's template
+(neutral_template.py), which names each instance's own account and region. What that cannot
+make right is refused, naming the stack and the resource:
+
+- service-managed stack sets: their delegated administrator deploys with the StackSets
+  service-linked role in every member account, which no operator policy the tool writes can
+  bound;
+- names that would be the same in two instances where AWS allows one: an IAM name in two
+  regions of one account (IAM is global to the account: the tool's IAM names hold no
+  region), an S3 bucket name in two accounts or regions (bucket names are global);
+- a bucket named exactly, not created by the stack, in a set with a target account other
+  than the config's: that account's instance would point at the one bucket of that name,
+  another account's (the config's, where the stack alone would have used it);
+- a template that names the config's account or region where no pseudo parameter can stand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from typing import Any
+
 from provisioner.config.deployment import DeploymentConfig, PermissionModel
+from provisioner.stack_sets.neutral_template import (
+    ACCOUNT_ID,
+    REGION,
+    NotNeutral,
+    neutral_template,
+)
+
+Json = Any
+# Resource types whose name is unique within an account, in every region at once.
+_ACCOUNT_WIDE_NAMES = {
+    "AWS::IAM::Role": "RoleName",
+    "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
+    "AWS::IAM::Group": "GroupName",
+    "AWS::IAM::User": "UserName",
+    "AWS::IAM::InstanceProfile": "InstanceProfileName",
+}
+_S3_ARN = ":s3:::"
 
 
-def not_deployable_because(deployment: DeploymentConfig, account: str, region: str) -> str | None:
+def not_deployable_because(
+    deployment: DeploymentConfig,
+    account: str,
+    region: str,
+    templates: Mapping[str, dict[str, Json]],
+) -> str | None:
+    """Why the stacks (name → template as rendered for the config) cannot go to the
+    deployment's targets through stack sets; None when they can."""
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
         return (
             "service-managed stack sets are not supported: their delegated administrator "
@@ -23,16 +57,99 @@ def not_deployable_because(deployment: DeploymentConfig, account: str, region: s
             "operator policy can bound; use permission_model: self-managed, with the roles "
             "--action create-stackset-roles writes"
         )
-    targets = deployment.targets
-    elsewhere = [
-        *(a for a in targets.accounts or () if a != account),
-        *(r for r in targets.regions if r != region),
-    ]
-    if elsewhere:
-        return (
-            f"the templates name account {account} and region {region} in their ARNs and "
-            f"names; they are not written for other targets yet, so through a stack set they "
-            f"would point {', '.join(elsewhere)} at {account}'s resources. For now a stack "
-            f"set may target only the config's own account and region ({account}, {region})"
-        )
+    accounts = deployment.targets.accounts or []
+    regions = len(deployment.targets.regions)
+    elsewhere = any(a != account for a in accounts)
+    for stack, template in templates.items():
+        try:
+            neutral = neutral_template(template, account, region)
+        except NotNeutral as error:
+            return f"{stack}: {error}, so one template cannot serve every target"
+        problems = list(_clashes(neutral, len(accounts), regions, elsewhere))
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            return f"{stack}: {problems[0]}{more}"
     return None
+
+
+def _clashes(
+    neutral: dict[str, Json], accounts: int, regions: int, elsewhere: bool
+) -> Iterator[str]:
+    """What in the neutral template would clash between `accounts` × `regions` instances,
+    or point an instance at another account's bucket (`elsewhere`: a target account is not
+    the config's)."""
+    resources: dict[str, Json] = neutral.get("Resources", {})
+    created_buckets: set[str] = set()
+    for logical_id, resource in sorted(resources.items()):
+        kind = resource.get("Type", "")
+        properties = resource.get("Properties", {})
+        if kind in _ACCOUNT_WIDE_NAMES and regions > 1:
+            key = _ACCOUNT_WIDE_NAMES[kind]
+            name = _text(properties.get(key))
+            if key in properties and (name is None or REGION not in name):
+                yield (
+                    f"{logical_id} ({kind}) is named {_shown(properties[key])} in every region, "
+                    f"and IAM names are global to an account: the targets' {regions} regions "
+                    f"would clash in each account. Target one region"
+                )
+        if kind == "AWS::S3::Bucket" and "BucketName" in properties:
+            name = _text(properties["BucketName"])
+            if name is None:
+                yield f"{logical_id}'s BucketName is not a name the tool can read"
+                continue
+            created_buckets.add(name)
+            missing = [
+                what
+                for what, many, part in (
+                    ("account", accounts > 1, ACCOUNT_ID),
+                    ("region", regions > 1, REGION),
+                )
+                if many and part not in name
+            ]
+            if missing:
+                yield (
+                    f"{logical_id}'s bucket name {_shown(name)} holds no "
+                    f"{' or '.join(missing)}, and S3 bucket names are global: the instances "
+                    f"would clash. Target one account and one region"
+                )
+    if elsewhere:
+        for bucket in sorted(_exact_buckets(resources) - created_buckets):
+            if ACCOUNT_ID not in bucket:
+                yield (
+                    f"it names the bucket {_shown(bucket)}, which it does not create and whose "
+                    f"name holds no account: every target account would point at that one "
+                    f"bucket, which is the config's account's. Target the config's own "
+                    f"account only"
+                )
+
+
+def _text(value: Json) -> str | None:
+    """A name as written: a string, or the text of an Fn::Sub; None for other intrinsics."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and list(value) == ["Fn::Sub"]:
+        sub = value["Fn::Sub"]
+        if isinstance(sub, str):
+            return sub
+    return None
+
+
+def _shown(value: Json) -> str:
+    text = _text(value)
+    return repr(text if text is not None else value)
+
+
+def _exact_buckets(value: Json) -> set[str]:
+    """Bucket names in S3 ARNs without a wildcard in the bucket: named, not matched."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for inner in value.values():
+            found |= _exact_buckets(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _exact_buckets(inner)
+    elif isinstance(value, str) and _S3_ARN in value:
+        bucket = value.split(_S3_ARN, 1)[1].split("/", 1)[0]
+        if bucket and "*" not in bucket and "?" not in bucket:
+            found.add(bucket)
+    return found
