@@ -381,11 +381,11 @@ deployment:
 # Not built for stack sets yet: refused, where deploying to the config's own account alone
 # would do something other than what the config asks.
 NOT_FOR_STACK_SETS = [
-    ("show-changes", ()),
-    ("deploy", ("--dry-run",)),
     ("test-deploy", ()),
 ]
 STACK_SET_ACTIONS = [
+    ("show-changes", ()),
+    ("deploy", ("--dry-run",)),
     ("deploy", ("--force",)),
     ("status", ()),
     ("detect-drift", ()),
@@ -410,10 +410,8 @@ def test_the_aws_actions_not_built_for_stack_sets_refuse_the_section(
         _add_section(workdir, name)
         result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
         assert result.code == 2, result.err
-        # deploy --dry-run is a show-changes, and says so
-        shown = "show-changes" if "--dry-run" in flags else action
-        assert f"--action {shown} is not built for stack sets yet" in result.err
-        assert "deploy, status, detect-drift, delete are" in result.err
+        assert f"--action {action} is not built for stack sets yet" in result.err
+        assert "show-changes, deploy, status, detect-drift, delete are" in result.err
         assert "Remove `deployment`" in result.err
         assert "Traceback" not in result.err
     assert not (workdir / "reports").exists()
@@ -526,7 +524,10 @@ def test_validate_says_the_section_was_read(workdir: Path, run_ml: Any, run_sec:
         summary = json.loads(other.out)["result"]["deployment"]
         assert (summary["deployable"], summary["not_deployable_because"]) == (True, None)
     text = run_sec("-con", SEC, "-act", "validate")
-    assert "deployable: deploy, status, detect-drift and delete run through stack sets" in text.out
+    assert (
+        "deployable: show-changes, deploy, status, detect-drift and delete run through "
+        "stack sets" in text.out
+    )
 
 
 def test_validate_without_the_section_says_nothing_of_it(run_ml: Any) -> None:

@@ -1,8 +1,8 @@
 """deploy, status, detect-drift and delete of a config with a `deployment` section, through
 the CLI against the emulator: the stacks go out as stack sets (one per stack) in their neutral
 form, their instances in the config's own account or in several, each naming its own, with a
-report of every operation and instance. Production needs --allow-broadening: there is no
-security diff for stack sets yet."""
+report of every operation and instance; show-changes previews them, and a production deploy
+that broadens access needs --allow-broadening."""
 
 from __future__ import annotations
 
@@ -92,10 +92,15 @@ def test_a_sec_config_deploys_through_a_stack_set_and_is_deleted(
 def test_production_needs_allow_broadening_for_a_stack_set(
     cloud: Any, workdir: Path, run_sec: Any, run_ml: Any
 ) -> None:
+    """As for single stacks: a first create broadens from nothing, so in production it needs
+    the flag; a deploy that changes nothing, or narrows, does not."""
     own_target(workdir, STARTER)
     refused = run_ml("-con", STARTER, "-act", "deploy", "--force")
     assert refused.code == 2
-    assert "no security diff yet" in refused.err and "--allow-broadening" in refused.err
+    assert "this change broadens access in production" in refused.err
+    assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack (first create): grants" in (
+        refused.err
+    )
     assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []
     # With the tenant's trust root and team deployed, and the flag given, it deploys.
     for argv in (("-act", "bootstrap"), ("-act", "deploy")):
@@ -104,6 +109,65 @@ def test_production_needs_allow_broadening_for_a_stack_set(
     deployed = run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening")
     assert deployed.code == 0, deployed.out + deployed.err
     assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack: created" in deployed.out
+    again = run_ml("-con", STARTER, "-act", "deploy", "--force")
+    assert again.code == 0, again.out + again.err
+    assert "customer-churn-ml-stack: no changes" in again.out
+
+
+def test_show_changes_previews_each_set_and_its_instances_and_gates_broadening(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """The template diff and the security diff of each set, and what the deploy does to each
+    instance; nothing made in AWS. In production a broadening deploy is refused, naming the
+    grants; a narrowing one is not."""
+    own_target(workdir, TECHCORP_SEC)
+    stem = TECHCORP_SEC.removesuffix(".yaml")
+    name = "techcorp-prod-a001-us-west-2-teams-01-sec-stack"
+    first = run_sec("-con", TECHCORP_SEC, "-act", "show-changes")
+    assert first.code == 0, first.out + first.err
+    assert f"{name}: would create the stack set" in first.out
+    assert f"  {ACCOUNT}/us-west-2: create" in first.out
+    (preview,) = report(workdir, stem, "show-changes")["result"]["stack_sets"]
+    assert (preview["stack_set"], preview["operation"], preview["no_changes"]) == (
+        name, "CREATE", False)  # fmt: skip
+    assert preview["instances"] == [{"account": ACCOUNT, "region": "us-west-2", "action": "create"}]
+    assert {c["action"] for c in preview["changes"]} == {"Add"}
+    assert preview["security"]["broadens_access"] is True
+    gated = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--dry-run", "--fail-on-broadening")
+    assert gated.code == 4, gated.out + gated.err
+    assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []  # nothing made
+    for argv in (("-act", "bootstrap"), ("-act", "deploy")):
+        done = run_sec("-con", TECHCORP_SEC, *argv, "--force", "--allow-broadening")
+        assert done.code == 0, done.out + done.err
+    same = run_sec("-con", TECHCORP_SEC, "-act", "show-changes", "--fail-on-broadening")
+    assert same.code == 0, same.out + same.err
+    assert f"{name}: no changes" in same.out
+    assert f"  {ACCOUNT}/us-west-2: unchanged" in same.out
+    # A second team: its groups, roles and policies added, its grants broaden access.
+    config = workdir / "configs" / TECHCORP_SEC
+    narrow = config.read_text()
+    config.write_text(narrow.replace("teams:\n", "teams:\n  - name: growth\n"
+                                     "    personas: [viewer]\n"))  # fmt: skip
+    wider = run_sec("-con", TECHCORP_SEC, "-act", "show-changes")
+    assert wider.code == 0, wider.out + wider.err
+    assert f"{name}: would update the stack set" in wider.out
+    assert f"  {ACCOUNT}/us-west-2: update" in wider.out
+    (preview,) = report(workdir, stem, "show-changes")["result"]["stack_sets"]
+    added = {c["logical_id"] for c in preview["changes"] if c["action"] == "Add"}
+    assert {"GrowthViewerRole", "GrowthViewerPolicy"} <= added, added
+    assert preview["security"]["broadens_access"] is True
+    refused = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force")
+    assert refused.code == 2
+    assert "this change broadens access in production" in refused.err
+    assert f"{name}: GrowthViewerPolicy" in refused.err
+    done = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force", "--allow-broadening")
+    assert done.code == 0, done.out + done.err
+    assert report(workdir, stem, "deploy")["result"]["stack_sets"][0]["result"] == "updated"
+    # Back to one team: it narrows, so it needs no flag.
+    config.write_text(narrow)
+    narrowed = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force")
+    assert narrowed.code == 0, narrowed.out + narrowed.err
+    assert report(workdir, stem, "deploy")["result"]["stack_sets"][0]["result"] == "updated"
 
 
 OTHER_ACCOUNTS = ("444455556666", "777788889999")

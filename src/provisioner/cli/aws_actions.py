@@ -195,17 +195,25 @@ def _refuse_without_force(inv: Invocation, what: str, hint: str) -> None:
 def _deploy_stack_sets(inv: Invocation, target: DeployTarget) -> Outcome:
     from provisioner.deploy.stack_set_apply import deploy_stack_sets
 
-    if target.production and not inv.allow_broadening:
-        # No security diff for stack sets yet (show-changes is not built for them): in
-        # production every such deploy is treated as broadening, and must be said to be.
+    return run_aws_action(
+        inv, target,
+        lambda g, say: deploy_stack_sets(g, target, say, allow_broadening=inv.allow_broadening),
+    )  # fmt: skip
+
+
+def _show_stack_set_changes(inv: Invocation, target: DeployTarget) -> Outcome:
+    from provisioner.deploy.stack_set_show_changes import show_stack_set_changes
+
+    if inv.save_plan is not None:
         raise InputError(
             f"{inv.config}: deployment",
-            "a stack-set deploy has no security diff yet (show-changes is not built for stack "
-            "sets), so in production it counts as broadening: review the templates "
-            "(--action create-template), then deploy with --allow-broadening; nothing was "
-            "changed",
+            "a saved plan holds change sets, and stack sets have none: --save-plan is not for "
+            "a config that deploys through stack sets (nothing was done)",
         )
-    return run_aws_action(inv, target, lambda g, say: deploy_stack_sets(g, target, say))
+    gate = inv.fail_on_broadening
+    return run_aws_action(
+        inv, target, lambda g, say: show_stack_set_changes(g, target, say, fail_on_broadening=gate)
+    )
 
 
 def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
@@ -219,6 +227,8 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
                 inv.config, "--plan-ttl is the expiry of a plan: give it with --save-plan FILE"
             )
         target = load(inv, None)
+        if target.stack_set is not None:
+            return _show_stack_set_changes(inv, target)
         gate = inv.fail_on_broadening
         save = PlanSaver(inv, target, inv.save_plan) if inv.save_plan is not None else None
         return run_aws_action(

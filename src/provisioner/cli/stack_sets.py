@@ -1,15 +1,14 @@
 """A config with a `deployment` section deploys its stacks through stack sets. What the CLI
 turns that section into for the engine (deploy/stack_set_target.py), and what it refuses:
 
-- `deploy`, `status`, `detect-drift` and `delete` run through self-managed stack sets, each
-  stack's template in its neutral form (stack_sets/neutral_template.py: the account and
-  region as pseudo parameters), when one such template can serve every target
+- `show-changes`, `deploy`, `status`, `detect-drift` and `delete` run through self-managed
+  stack sets, each stack's template in its neutral form (stack_sets/neutral_template.py: the
+  account and region as pseudo parameters), when one such template can serve every target
   (stack_sets/deployability.py); any other section is refused, saying why;
-- the other AWS actions (show-changes, test-deploy, a saved plan) are refused
-  for now: working on the stacks in the config's own account alone would quietly do
-  something other than what the config asks for. bootstrap deploys the trust root to the
-  config's own account, as without the section; each other target account's administrator
-  bootstraps it there.
+- the other AWS actions (test-deploy, a saved plan) are refused for now: working on the
+  stacks in the config's own account alone would quietly do something other than what the
+  config asks for. bootstrap deploys the trust root to the config's own account, as without
+  the section; each other target account's administrator bootstraps it there.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.neutral_template import neutral_body
 from provisioner.stack_sets.roles import StackSetSubject
 
-STACK_SET_ACTIONS = ("deploy", "status", "detect-drift", "delete")
+STACK_SET_ACTIONS = ("show-changes", "deploy", "status", "detect-drift", "delete")
 
 
 def _refuse(inv: Invocation, why: str) -> InputError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Mapping
 
 from provisioner.cfn.security_diff import Grant, SecurityDiff
 from provisioner.deploy import adoption, change_sets
@@ -65,6 +66,29 @@ def _first_create(stack: str, grants: tuple[Grant, ...]) -> str:
     )
 
 
+def refuse_broadening(
+    target: DeployTarget, diffs: Mapping[str, SecurityDiff], live: Collection[str]
+) -> None:
+    """InputError naming every grant that broadens access, when one does (a production deploy
+    without --allow-broadening). A first create grants everything it adds: in production it
+    broadens from nothing."""
+    wide = {name: diff.broadening for name, diff in diffs.items() if diff.broadening}
+    if not wide:
+        return
+    lines = [
+        line
+        for name, grants in wide.items()
+        for line in (
+            _broadening_lines(name, grants) if name in live else [_first_create(name, grants)]
+        )
+    ]
+    raise InputError(
+        target.config_stem,
+        "this change broadens access in production; review it with "
+        "--action show-changes, then deploy with --allow-broadening:\n    " + "\n    ".join(lines),
+    )
+
+
 def check_prerequisites(gateway: AwsGateway, target: DeployTarget) -> None:
     """The tenant's trust root (and, for ML, the owning team) must be deployed first: their
     roles would otherwise fail on a boundary or team that does not exist, half-way through."""
@@ -107,24 +131,7 @@ def _deploy(
     seen: dict[str, StackInfo | None] = {}
     diffs, live = access_changes(gateway, target, say, poller, seen)
     if target.production and not allow_broadening:
-        # A first create grants everything it adds: in production it broadens from nothing.
-        wide = {name: diff.broadening for name, diff in diffs.items() if diff.broadening}
-        if wide:
-            lines = [
-                line
-                for name, grants in wide.items()
-                for line in (
-                    _broadening_lines(name, grants)
-                    if name in live
-                    else [_first_create(name, grants)]
-                )
-            ]
-            raise InputError(
-                target.config_stem,
-                "this change broadens access in production; review it with "
-                "--action show-changes, then deploy with --allow-broadening:\n    "
-                + "\n    ".join(lines),
-            )
+        refuse_broadening(target, diffs, live)
     for template in target.stacks:
         access = AccessChange.of(diffs[template.stack_name])
         orphans = () if template.stack_name in live else adoption.find_orphans(gateway, template)

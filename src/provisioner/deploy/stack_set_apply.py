@@ -19,27 +19,42 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
+from provisioner.deploy.apply import refuse_broadening
 from provisioner.deploy.change_sets import upload_templates
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_set_gateway import StackInstance, StackSetGateway, StackSetInfo
 from provisioner.deploy.stack_set_operations import Ran, run_operation
+from provisioner.deploy.stack_set_preview import SetPreview, preview
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
 from provisioner.results.deploy import DeployResult
 from provisioner.results.stack_sets import InstanceEntry, StackSetEntry
-from provisioner.stack_sets.names import stack_set_name
 
 
 def deploy_stack_sets(
-    gateway: AwsGateway, target: DeployTarget, say: Say, poller: Poller | None = None
+    gateway: AwsGateway,
+    target: DeployTarget,
+    say: Say,
+    poller: Poller | None = None,
+    *,
+    allow_broadening: bool = False,
 ) -> ActionResult[DeployResult]:
+    """In production, a change that broadens access (a first create broadens from nothing)
+    is refused before anything changes, unless allowed, as for single stacks."""
     sets = StackSetGateway.of(gateway, target)
+    previews = [preview(sets, template, target.tags) for template in target.stacks]
+    if target.production and not allow_broadening:
+        refuse_broadening(
+            target,
+            {p.name: p.access for p in previews},
+            {p.name for p in previews if p.existing is not None},
+        )
     upload_templates(gateway, target)
     done: list[StackSetEntry] = []
-    for template in target.stacks:
-        entry = _deploy_one(sets, target, template, say, poller)
+    for template, seen in zip(target.stacks, previews, strict=True):
+        entry = _deploy_one(sets, target, template, seen, say, poller)
         done.append(entry)
         if entry.result == "failed":
             return ActionResult(_result(done), ExitCode.AWS_FAILURE)
@@ -64,24 +79,25 @@ def _deploy_one(
     sets: StackSetGateway,
     target: DeployTarget,
     template: StackTemplate,
+    seen: SetPreview,
     say: Say,
     poller: Poller | None,
 ) -> StackSetEntry:
-    name = stack_set_name(template.stack_name)
+    """The set as the preview read it: created, updated (seen.updating) and grown."""
+    name = seen.name
     url = _url(sets.gateway, template)
     body = None if url else template.body
     description = f"{target.tool} {target.config_stem}"
-    existing = sets.describe(name)
+    existing = seen.existing
     ran: list[Ran] = []
+    instances = list(seen.instances)
     if existing is None:
         say(f"{name}: creating the stack set ({sets.target.permission_model.lower()})")
         sets.create(name, body=body, url=url, description=description, tags=target.tags)
-        instances: list[StackInstance] = []
     else:
-        instances = sets.instances(name)
         _warn_of_untargeted(name, sets, instances, say)
-        stale = [i for i in instances if i.status != "CURRENT"]
-        if _differs(existing, template, target.tags) or stale:
+        if seen.updating:
+            stale = [i for i in instances if i.status != "CURRENT"]
             why = f" ({len(stale)} not current)" if stale else ""
             say(f"{name}: updating the stack set and its {len(instances)} instance(s){why}")
             update = partial(sets.update, name, body=body, url=url,
@@ -113,10 +129,6 @@ def _warn_of_untargeted(
             f"warning: {name} has instances its targets no longer name, left as they are: "
             f"{', '.join(extra)}; remove them with aws cloudformation delete-stack-instances"
         )
-
-
-def _differs(existing: StackSetInfo, template: StackTemplate, tags: dict[str, str]) -> bool:
-    return existing.template_body.strip() != template.body.strip() or existing.tags != tags
 
 
 def _missing(

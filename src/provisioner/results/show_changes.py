@@ -11,6 +11,7 @@ from provisioner.results.adoption import AdoptedResource
 from provisioner.results.base import Entry, Result
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.interruption import Interruption
+from provisioner.results.stack_sets import StackSetPreview, stack_sets_field
 
 
 class StackPreview(Entry):
@@ -44,4 +45,7 @@ class ShowChangesResult(Result):
     )
     interrupted: Interruption | None = Field(
         default=None, description="what Ctrl-C stopped; null: it ran to its end"
+    )
+    stack_sets: list[StackSetPreview] | None = stack_sets_field(
+        "each set's template and security diff, and what the deploy does to each instance"
     )

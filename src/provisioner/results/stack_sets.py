@@ -4,11 +4,12 @@ instances (account × region) with CloudFormation's status and reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from provisioner.results.base import Entry
+from provisioner.results.changes import AccessChange, Change
 
 
 class InstanceEntry(Entry):
@@ -48,6 +49,31 @@ class StackSetEntry(Entry):
         default_factory=list,
         description="operations another run had started on the set, waited for first",
     )
+
+
+class InstancePreview(Entry):
+    account: str = Field(description="empty for an OU's instances CloudFormation will create")
+    region: str
+    action: Literal["create", "update", "unchanged", "untargeted"] = Field(
+        description="what the deploy does there: create it, update it (an update reaches "
+        "every instance of the set), or nothing (unchanged; untargeted: the targets no longer "
+        "name it, and it is left as it is)"
+    )
+
+
+class StackSetPreview(Entry):
+    """show-changes of one stack set: its template and security diff, the same for every
+    instance (one template, no parameter overrides), and what happens to each instance."""
+
+    stack_set: str
+    operation: Literal["CREATE", "UPDATE"]
+    no_changes: bool
+    changes: list[Change] = Field(
+        description="the set's template against the deploy's, resource by resource (stack "
+        "sets have no change sets: whether a Modify replaces a resource is not known)"
+    )
+    security: AccessChange
+    instances: list[InstancePreview]
 
 
 def stack_sets_field(what: str = "each set, its operations and instances") -> Any:
