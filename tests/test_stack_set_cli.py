@@ -259,3 +259,48 @@ deployment:
     for account in OTHER_ACCOUNTS:
         iam = client(cloud.url, "iam", account)
         assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
+def test_test_deploy_runs_one_canary_then_cleans_up(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """The stacks' test-deploy form as stack sets of their own, one instance on the canary
+    (the config's own account and region, where the section targets them), then deleted;
+    the live sets are not touched."""
+    accounts = (OTHER_ACCOUNTS[0], ACCOUNT)
+    config = workdir / "configs" / DEV_SEC
+    listed = ", ".join(f'"{a}"' for a in accounts)
+    config.write_text(config.read_text() + f"""
+deployment:
+  permission_model: self-managed
+  targets:
+    accounts: [{listed}]
+    regions: [us-west-2]
+""")  # fmt: skip
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    tested = run_sec("-con", DEV_SEC, "-act", "test-deploy")
+    assert tested.code == 0, tested.out + tested.err
+    assert f"through stack sets on the canary {ACCOUNT}/us-west-2" in tested.out
+    result = report(workdir, DEV_SEC.removesuffix(".yaml"), "test-deploy")["result"]
+    assert result["canary"] == [f"{ACCOUNT}/us-west-2"]
+    suffix = result["suffix"]
+    regional = f"techcorp-dev-a001-us-west-2-{suffix}"
+    assert result["stacks"] == [f"{regional}-teams-01-sec-stack", f"{regional}-xacct-sec-stack"]
+    for entry in result["deploy"]["stack_sets"]:
+        assert entry["result"] == "created"
+        (operation,) = entry["operations"]
+        assert [(i["account"], i["region"], i["status"]) for i in operation["instances"]] == [
+            (ACCOUNT, "us-west-2", "SUCCEEDED")]  # fmt: skip
+    assert [s["result"] for s in result["cleanup"]["stack_sets"]] == ["deleted", "deleted"]
+    # Nothing left: no set but deleted ones, no instance stack, none in the other account.
+    cf = cloud.client("cloudformation")
+    assert all(s["Status"] == "DELETED" for s in cf.list_stack_sets()["Summaries"])
+    assert not any(s.startswith("StackSet-") for s in cloud.stacks())
+    other = client(cloud.url, "cloudformation", OTHER_ACCOUNTS[0])
+    assert not [s for s in other.list_stacks()["StackSummaries"]
+                if s["StackStatus"] != "DELETE_COMPLETE"]  # fmt: skip
+    # --keep leaves them, and says how to remove them.
+    kept = run_sec("-con", DEV_SEC, "-act", "test-deploy", "--keep")
+    assert kept.code == 0, kept.out + kept.err
+    assert "kept (--keep)" in kept.out
+    assert sum(s["Status"] == "ACTIVE" for s in cf.list_stack_sets()["Summaries"]) == 2

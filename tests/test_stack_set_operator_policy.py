@@ -41,7 +41,7 @@ from provisioner.stack_sets.roles import StackSetSubject, administration_policy
 from provisioner.stack_sets.subjects import ml_subject, sec_subject
 from test_escalation import CHECKS, _pass_role, _policy_versions, _reported, _role_writes
 from test_stack_set_engine import target as engine_target
-from test_stackset_roles import _plans
+from test_stackset_roles import TEST_SUFFIX, _plans
 from test_stackset_roles import _self_managed as self_managed
 
 TARGETS = ("111100001111", "222200002222", "333300003333")
@@ -194,7 +194,22 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
             *_follow(where, stack),
             _on_set("cloudformation:DeleteStackSet", where, stack),
         ]
-    return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete}
+    # test-deploy: the stacks' test-deploy form as sets of their own, on the canary alone.
+    canary = ((TARGETS[0],), (config.deployment.region_order[0],))
+    test = []
+    for stack in [p.stack_name for p in _plans(config, TEST_SUFFIX)]:
+        test += [
+            _on_set("cloudformation:DescribeStackSet", where, stack),
+            Call("cloudformation:CreateStackSet", ("*",), role),
+            _pass(where),
+            _on_instances("cloudformation:CreateStackInstances", config, where, stack, *canary),
+            *_follow(where, stack),
+            _on_set("cloudformation:ListStackInstances", where, stack),
+            _on_instances("cloudformation:DeleteStackInstances", config, where, stack, *canary),
+            _on_set("cloudformation:DeleteStackSet", where, stack),
+        ]
+    return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete,
+            "test-deploy": test}  # fmt: skip
 
 
 def _principal(config: Any) -> str:

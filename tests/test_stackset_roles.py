@@ -99,8 +99,13 @@ def _subject(config: Any) -> StackSetSubject:
     return ml_subject(config) if isinstance(config, MlConfig) else sec_subject(config)
 
 
-def _plans(config: Any) -> list[StackPlan]:
-    return [plan_stack(config)] if isinstance(config, MlConfig) else list(plan_stacks(config))
+TEST_SUFFIX = "t1a2b"  # a test-deploy's, as the canary's stack sets have
+
+
+def _plans(config: Any, suffix: str | None = None) -> list[StackPlan]:
+    if isinstance(config, MlConfig):
+        return [plan_stack(config, suffix)]
+    return list(plan_stacks(config, suffix))
 
 
 def _handlers(config: Any) -> Any:
@@ -189,18 +194,20 @@ def test_template_resolves_to_the_proven_policies(config: Any) -> None:
 @pytest.mark.parametrize("config", CASES, ids=IDS)
 def test_execution_policy_proven(config: Any, scoped: bool) -> None:
     """Every handler permission of every resource of the config's stacks, moved to each
-    target account and region, is allowed (scoped: by a statement naming the resource)."""
+    target account and region, is allowed (scoped: by a statement naming the resource); in
+    their test-deploy form too, as the canary's stack sets deploy them."""
     subject = _subject(config)
     for account, region in _placements(config):
         moved = _moved(config, account, region)
-        found = gaps(
-            _plans(moved),
-            execution_policy(subject, account, region),
-            _handlers(moved),
-            scoped=scoped,
-            account=account,
-        )
-        assert [g.render() for g in found] == [], (account, region)
+        for suffix in (None, TEST_SUFFIX):
+            found = gaps(
+                _plans(moved, suffix),
+                execution_policy(subject, account, region),
+                _handlers(moved),
+                scoped=scoped,
+                account=account,
+            )
+            assert [g.render() for g in found] == [], (account, region, suffix)
 
 
 def test_proofs_notice_a_missing_permission() -> None:
@@ -247,7 +254,8 @@ def test_execution_role_acts_on_the_stack_sets_stacks_only(config: Any) -> None:
     account, region = TARGETS[1], _regions(config)[-1]
     policy = execution_policy(subject, account, region).to_json()
     partition = TenantNames.of(config).partition
-    for stack in subject.stacks:
+    canary = [p.stack_name for p in _plans(config, TEST_SUFFIX)]
+    for stack in (*subject.stacks, *canary):
         instance = partition.arn(
             "cloudformation", region, account, f"stack/StackSet-{stack}-0a1b2c3d/abc"
         )

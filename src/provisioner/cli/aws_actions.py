@@ -294,6 +294,13 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
 
         suffix = "t" + secrets.token_hex(2)
         target = load(inv, suffix)
+        if target.stack_set is not None:
+            from provisioner.deploy.stack_set_test_deploy import test_deploy_stack_sets
+
+            return run_aws_action(
+                inv, target,
+                lambda g, say: test_deploy_stack_sets(g, target, suffix, say, keep=inv.keep),
+            )  # fmt: skip
         return run_aws_action(
             inv, target, lambda g, say: run(g, target, suffix, say, keep=inv.keep)
         )

@@ -5,10 +5,11 @@ turns that section into for the engine (deploy/stack_set_target.py), and what it
   stack sets, each stack's template in its neutral form (stack_sets/neutral_template.py: the
   account and region as pseudo parameters), when one such template can serve every target
   (stack_sets/deployability.py); any other section is refused, saying why;
-- the other AWS actions (test-deploy, a saved plan) are refused for now: working on the
-  stacks in the config's own account alone would quietly do something other than what the
-  config asks for. bootstrap deploys the trust root to the config's own account, as without
-  the section; each other target account's administrator bootstraps it there.
+- `test-deploy` deploys the stacks' test-deploy form as stack sets of their own on one canary
+  account and region (`canary`), then deletes them;
+- a saved plan is refused: it holds change sets, which stack sets have none of;
+- bootstrap deploys the trust root to the config's own account, as without the section; each
+  other target account's administrator bootstraps it there.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.neutral_template import neutral_body
 from provisioner.stack_sets.roles import StackSetSubject
 
-STACK_SET_ACTIONS = ("show-changes", "deploy", "status", "detect-drift", "delete")
+STACK_SET_ACTIONS = ("show-changes", "deploy", "test-deploy", "status", "detect-drift", "delete")
 
 
 def _refuse(inv: Invocation, why: str) -> InputError:
@@ -87,16 +88,31 @@ def stack_set_deployment(
     admin = made.partition.iam_arn(
         made.administration_account, f"role/{made.names.administration_role}"
     )
+    accounts = tuple(deployment.targets.accounts or ())
+    regions = tuple(deployment.region_order)
+    if inv.action == "test-deploy":
+        accounts, regions = canary(accounts, regions, account, region)
     target = StackSetTarget(
         permission_model="SELF_MANAGED",
-        regions=tuple(deployment.region_order),
-        accounts=tuple(deployment.targets.accounts or ()),
-        preferences=api_preferences(deployment.operation_preferences, deployment.region_order),
+        regions=regions,
+        accounts=accounts,
+        preferences=api_preferences(deployment.operation_preferences, list(regions)),
         administration_role_arn=admin,
         execution_role_name=made.names.execution_role,
     )
     neutral = tuple(_neutral(inv, s, account, region, template_bucket) for s in stacks)
     return StackSetDeployment(target, neutral)
+
+
+def canary(
+    accounts: tuple[str, ...], regions: tuple[str, ...], account: str, region: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """test-deploy's one target: the config's own account and region where the section
+    targets them, else the first account and the first region of the deploy order."""
+    return (
+        (account,) if account in accounts else accounts[:1],
+        (region,) if region in regions else regions[:1],
+    )
 
 
 def _neutral(

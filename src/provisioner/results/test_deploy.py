@@ -27,10 +27,18 @@ class TestDeployResult(Result):
     suffix: str = Field(description="the random suffix the stacks were deployed under")
     stacks: list[str] = Field(description="the suffixed stacks, in deploy order")
     deploy: DeployResult | None = Field(description="null: interrupted before it ended")
-    smoke: list[SmokeCheck] | None = Field(description="null: the deploy did not succeed")
+    smoke: list[SmokeCheck] | None = Field(
+        description="null: the deploy did not succeed, or went through stack sets (no smoke "
+        "check there: the instances are in the target accounts)"
+    )
     interrupted: str | None = Field(description="what Ctrl-C interrupted; null if nothing")
     kept: bool = Field(description="--keep: the stacks were left deployed")
     cleanup: DeleteResult | None = Field(description="null with --keep")
+    canary: list[str] | None = Field(
+        default=None,
+        description="through stack sets: the canary's `{account}/{region}`, where the test "
+        "stack sets had their one instance; null otherwise",
+    )
 
     def failing_resources(self) -> list[str]:
         return [] if self.deploy is None else self.deploy.failing_resources()

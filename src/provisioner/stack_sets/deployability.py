@@ -67,7 +67,7 @@ def not_deployable_because(
             return f"{stack}: {error}, so one template cannot serve every target"
         problems = list(_clashes(neutral, len(accounts), regions, elsewhere))
         if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            more = f" (and {len(problems) - 1} more like it)" if len(problems) > 1 else ""
             return f"{stack}: {problems[0]}{more}"
     return None
 

@@ -45,6 +45,39 @@ class StackSetRoleNames:
         ]
 
 
+# A test-deploy suffix (naming/ml.py TEST_SUFFIX_PATTERN: `t` and 4 hex digits) as an IAM
+# pattern: `?` is one character.
+TEST_SUFFIX_IAM_PATTERN = "t????"
+
+
+def test_stack_pattern(widest_forms: list[str], widest_suffix: str) -> str:
+    """The stacks' test-deploy names under any suffix, as one IAM pattern, from their names
+    under the widest one: `{prefix}-t????-{…}` with the part after the suffix that differs
+    between them as `*` (one pattern keeps the operator policy within IAM's size)."""
+    part = f"-{widest_suffix}-"
+    patterns = []
+    for name in widest_forms:
+        if name.count(part) != 1:  # the suffix is one part of the name, and only one
+            raise ValueError(f"{name!r} holds {part!r} {name.count(part)} times")
+        patterns.append(name.replace(part, f"-{TEST_SUFFIX_IAM_PATTERN}-"))
+    if len(set(patterns)) == 1:
+        return patterns[0]
+    head = _common_start(patterns)
+    tail = _common_start([p[::-1] for p in patterns])[::-1]
+    fixed = head.split(f"-{TEST_SUFFIX_IAM_PATTERN}-", 1)
+    if len(fixed) != 2:  # the wildcard must lie after the suffix, inside the config's names
+        raise ValueError(f"the test-deploy names {patterns} share no prefix up to the suffix")
+    return f"{fixed[0]}-{TEST_SUFFIX_IAM_PATTERN}-{fixed[1]}*{tail}"
+
+
+def _common_start(texts: list[str]) -> str:
+    first, last = min(texts), max(texts)  # what these share, all between them share
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
 def instance_stacks(partition: Partition, region: str, account: str, stack: str) -> str:
     """The ARN pattern of the stacks a stack set named for `stack` creates in one account and
     region."""

@@ -7,7 +7,8 @@ role this policy lets the operator pass, which may only assume the execution rol
 target account (roles.py). So what a stack set can do there is bounded by the execution role;
 what is bounded here is which stack sets the operator may drive, where, and under which role:
 
-- the config's stack sets only (`stackset/{stack}:*`), in the config's region and account;
+- the config's stack sets only (`stackset/{stack}:*`), and its test-deploy canary's (the
+  stacks' test-deploy form, `t????` for the suffix), in the config's region and account;
 - instances only in the config's target accounts (`stackset-target`) and regions
   (`cloudformation:TargetRegion`);
 - a new stack set only with the administration role (`cloudformation:RoleArn`), and that role
@@ -65,7 +66,7 @@ def stack_set_operator_policy(subject: StackSetSubject) -> PolicyDocument:
     p, account, home = subject.partition, subject.administration_account, subject.home_region
     sets = tuple(
         p.arn("cloudformation", home, account, f"stackset/{stack_set_name(s)}:*")
-        for s in subject.stacks
+        for s in subject.all_stacks
     )
     administration_role = p.iam_arn(account, f"role/{subject.names.administration_role}")
     # ForAllValues: a request naming no target region (a read, a set-level call) is not held
@@ -74,7 +75,7 @@ def stack_set_operator_policy(subject: StackSetSubject) -> PolicyDocument:
     # `stackset-target/{stack set id}/{account or OU}`; AWS's examples write its region as `*`.
     targets = tuple(
         p.arn("cloudformation", "*", account, f"stackset-target/{stack_set_name(s)}:*/{a}")
-        for s in subject.stacks
+        for s in subject.all_stacks
         for a in subject.target_accounts
     )
     any_type = p.arn("cloudformation", "*", "*", "type/resource/*")

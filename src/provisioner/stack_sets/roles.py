@@ -67,6 +67,14 @@ class StackSetSubject:
     # Where deploy uploads templates over CloudFormation's TemplateBody limit (SEC medium and
     # enterprise), if the config has one.
     template_bucket: str | None = None
+    # The stacks' test-deploy form, its suffix as the IAM pattern `t????` (names.py): the
+    # canary's stack sets.
+    test_stacks: tuple[str, ...] = ()
+
+    @property
+    def all_stacks(self) -> tuple[str, ...]:
+        """The stack sets the roles and the operator work on: the live ones and the canary's."""
+        return (*self.stacks, *self.test_stacks)
 
 
 def execution_policy(subject: StackSetSubject, account: str, region: str) -> PolicyDocument:
@@ -74,7 +82,7 @@ def execution_policy(subject: StackSetSubject, account: str, region: str) -> Pol
     statements, on the stack set's instance stacks (see the module's docstring)."""
     scope = subject.operator_scope(account, region)
     stacks = tuple(
-        instance_stacks(subject.partition, region, account, stack) for stack in subject.stacks
+        instance_stacks(subject.partition, region, account, stack) for stack in subject.all_stacks
     )
     allows = [
         replace(s, resources=stacks) if s.sid == scope.stack_statement else s
@@ -123,7 +131,7 @@ def name_problems(subject: StackSetSubject) -> list[str]:
     # The longest stack an instance gets: `StackSet-{stack}-{id}`.
     things += [
         NamedThing(NameKind.STACK, f"{INSTANCE_STACK_PREFIX}{s}-{'x' * _INSTANCE_ID_LENGTH}")
-        for s in subject.stacks
+        for s in subject.all_stacks
     ]
     return [p for thing in things for p in thing.problems()]
 
@@ -141,7 +149,9 @@ def administration_template(subject: StackSetSubject) -> dict[str, Any]:
                 "Condition": {
                     "StringEquals": {"aws:SourceAccount": account},
                     "ArnLike": {
-                        "aws:SourceArn": stack_set_arns(subject.partition, account, subject.stacks)
+                        "aws:SourceArn": stack_set_arns(
+                            subject.partition, account, subject.all_stacks
+                        )
                     },
                 },
             }

@@ -8,7 +8,7 @@ from provisioner.config.ml import MlConfig
 from provisioner.config.sec import SecConfig
 from provisioner.partition import partition_of
 from provisioner.policy.variants import OperatorScope
-from provisioner.stack_sets.names import StackSetRoleNames
+from provisioner.stack_sets.names import StackSetRoleNames, test_stack_pattern
 from provisioner.stack_sets.roles import StackSetRolesProblem, StackSetSubject
 
 
@@ -29,7 +29,8 @@ def _self_managed(deployment: DeploymentConfig | None) -> DeploymentConfig:
 
 def ml_subject(config: MlConfig) -> StackSetSubject:
     from provisioner.ml.operator_policy import operator_scope
-    from provisioner.naming.ml import MlNames
+    from provisioner.ml.plan import plan_stack
+    from provisioner.naming.ml import WIDEST_TEST_SUFFIX, MlNames
 
     deployment = _self_managed(config.deployment)
     names = MlNames(config)
@@ -44,6 +45,11 @@ def ml_subject(config: MlConfig) -> StackSetSubject:
         target_accounts=tuple(deployment.targets.accounts or ()),
         regions=tuple(deployment.region_order),
         stacks=(names.stack,),
+        test_stacks=(
+            test_stack_pattern(
+                [plan_stack(config, WIDEST_TEST_SUFFIX).stack_name], WIDEST_TEST_SUFFIX
+            ),
+        ),
         names=StackSetRoleNames(
             administration_role=names.role("ss-admin"),
             execution_role=names.role("ss-exec"),
@@ -54,6 +60,7 @@ def ml_subject(config: MlConfig) -> StackSetSubject:
 
 
 def sec_subject(config: SecConfig) -> StackSetSubject:
+    from provisioner.naming.ml import WIDEST_TEST_SUFFIX
     from provisioner.naming.sec import tenant_prefix
     from provisioner.sec.operator_policy import operator_scope
     from provisioner.sec.plan import plan_stacks
@@ -71,6 +78,11 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
         target_accounts=tuple(deployment.targets.accounts or ()),
         regions=tuple(deployment.region_order),
         stacks=tuple(p.stack_name for p in plan_stacks(config)),
+        test_stacks=(
+            test_stack_pattern(
+                [p.stack_name for p in plan_stacks(config, WIDEST_TEST_SUFFIX)], WIDEST_TEST_SUFFIX
+            ),
+        ),
         names=StackSetRoleNames(
             administration_role=f"{tenant}-role-stackset-admin",
             execution_role=f"{tenant}-role-stackset-exec",
