@@ -20,8 +20,8 @@ class DeploymentSummary(Entry):
     account_filter: str | None = Field(description="service-managed with accounts")
     regions: list[str] = Field(description="target regions, in deploy order")
     deployable: bool = Field(
-        description="true: show-changes, deploy, status, detect-drift and delete run through "
-        "stack sets; false: the AWS actions refuse the config, for `not_deployable_because`"
+        description="true: the AWS actions (show-changes, deploy, test-deploy, status, "
+        "detect-drift, delete) run through stack sets; false: the AWS actions refuse the config, for `not_deployable_because`"
     )
     not_deployable_because: str | None = Field(description="why not; null when deployable")
 
@@ -57,8 +57,7 @@ class DeploymentSummary(Entry):
             f"{len(self.regions)} region(s) ({', '.join(self.regions)})",
             "               read and valid, "
             + (
-                "deployable: show-changes, deploy, status, detect-drift and delete run through "
-                "stack sets"
+                "deployable: the AWS actions run through stack sets"
                 if self.deployable
                 else f"not deployable yet: {self.not_deployable_because}"
             ),
