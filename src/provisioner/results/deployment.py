@@ -21,7 +21,8 @@ class DeploymentSummary(Entry):
     regions: list[str] = Field(description="target regions, in deploy order")
     deployable: bool = Field(
         description="true: the AWS actions (show-changes, deploy, test-deploy, status, "
-        "detect-drift, delete) run through stack sets; false: the AWS actions refuse the config, for `not_deployable_because`"
+        "detect-drift, delete) run through stack sets; false: the AWS actions refuse the "
+        "config, for `not_deployable_because`"
     )
     not_deployable_because: str | None = Field(description="why not; null when deployable")
 
