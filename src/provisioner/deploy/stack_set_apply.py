@@ -8,6 +8,10 @@ instances in every target account and region.
   by the same update, even when nothing else differs.
 - Nothing differs and every instance is there and CURRENT: no operation, "no changes".
 
+Each set is read once, first, as show-changes reads it (stack_set_preview.py): in
+production a change that broadens access is refused before anything changes, unless
+--allow-broadening says it may (a first create broadens from nothing), as for single stacks.
+
 A stack's set is deployed before the next stack's, as single stacks are: a SEC tenant's
 second stack may need its first. The first set that fails stops the deploy (exit 1); an
 operation within its failure tolerance that left instances failed counts as failed too,
