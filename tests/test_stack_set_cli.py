@@ -304,3 +304,38 @@ deployment:
     assert kept.code == 0, kept.out + kept.err
     assert "kept (--keep)" in kept.out
     assert sum(s["Status"] == "ACTIVE" for s in cf.list_stack_sets()["Summaries"]) == 2
+
+
+def test_an_account_without_the_trust_root_fails_its_instance_by_name(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """The tool cannot read other accounts' trust roots: IAM refuses a role whose boundary
+    does not exist (the emulator as IAM does), and that instance fails, named with its account,
+    region and the reason; the deploy exits 1."""
+    missing = OTHER_ACCOUNTS[1]
+    accounts = (ACCOUNT, missing)
+    config = workdir / "configs" / DEV_SEC
+    listed = ", ".join(f'"{a}"' for a in accounts)
+    config.write_text(config.read_text() + f"""
+deployment:
+  permission_model: self-managed
+  targets:
+    accounts: [{listed}]
+    regions: [us-west-2]
+  operation_preferences:
+    failure_tolerance_count: 1
+    max_concurrent_count: 2
+""")  # fmt: skip
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert deployed.code == 1, deployed.out + deployed.err
+    boundary = f"arn:aws:iam::{missing}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+    failed = [line for line in (deployed.out + deployed.err).splitlines()
+              if f"{missing}/us-west-2" in line and "FAILED" in line]  # fmt: skip
+    assert failed and boundary in failed[0], deployed.out + deployed.err
+    entry = report(workdir, DEV_SEC.removesuffix(".yaml"), "deploy")["result"]["stack_sets"][0]
+    assert entry["result"] == "failed"
+    (instance,) = entry["instances"]
+    assert (instance["account"], instance["region"], instance["status"]) == (
+        missing, "us-west-2", "FAILED")  # fmt: skip
+    assert f"Scope ARN: {boundary} does not exist" in instance["reason"]
