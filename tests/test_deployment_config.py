@@ -608,3 +608,31 @@ def test_names_are_measured_in_each_target_region(
         checked(config(longest, ["ap-southeast-2"]), "c.yaml")
     assert "deployment.targets.regions[0]" in str(refused.value)
     assert "(in ap-southeast-2)" in str(refused.value)
+
+
+def test_create_template_writes_each_stacks_stack_set_form_beside_it(
+    workdir: Path, run_sec: Any
+) -> None:
+    """What a stack set deploys, for review and cfn-lint: the neutral form, `{stack}-set.json`
+    beside `{stack}.json`, named in the manifest; gone again with the section."""
+    from provisioner.stack_sets.neutral_template import neutral_body
+
+    _add_section(workdir, SEC)
+    written = run_sec("-con", SEC, "-act", "create-template", "--output", "json")
+    assert written.code == 0, written.err
+    (entry,) = json.loads(written.out)["result"]["templates"]
+    stack = "techcorp-prod-a001-us-west-2-teams-01-sec-stack"
+    live, form = (
+        workdir / "templates" / f"{stack}.json",
+        workdir / "templates" / f"{stack}-set.json",
+    )
+    assert entry["stack_set_path"] == str(form)
+    assert form.read_text() == neutral_body(live.read_text(), "111122223333", "us-west-2")
+    assert "111122223333" in live.read_text() and "111122223333" not in form.read_text()
+    manifest = json.loads((workdir / "manifests" / f"{SEC[:-5]}-manifest.json").read_text())
+    assert manifest["stacks"][0]["stack_set_template"] == f"templates/{stack}-set.json"
+    config = workdir / "configs" / SEC
+    config.write_text(config.read_text().split("\ndeployment:")[0])
+    again = run_sec("-con", SEC, "-act", "create-template", "--output", "json")
+    assert json.loads(again.out)["result"]["removed"] == [str(form)]
+    assert live.is_file() and not form.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.cfn.template import StackPlan
 from provisioner.cli.invocation import Invocation
-from provisioner.cli.manifest import manifest_path, stale_templates
+from provisioner.cli.manifest import manifest_path, stack_set_template_path, stale_templates
 from provisioner.cli.outputs import stale_outputs, write_all
 from provisioner.policy.document import PolicyDocument, split_to_fit
 from provisioner.policy.files import POLICY_DIRECTORY, policy_files
@@ -28,8 +28,14 @@ def template_key(body: str) -> str:
 
 
 def write_templates(
-    inv: Invocation, config_stem: str, plans: Sequence[StackPlan], template_bucket: str | None
+    inv: Invocation,
+    config_stem: str,
+    plans: Sequence[StackPlan],
+    template_bucket: str | None,
+    stack_set_forms: Mapping[str, str] | None = None,
 ) -> TemplatesWritten:
+    """Each stack's template and the manifest; with `stack_set_forms` (stack → body, for a
+    config with a `deployment` section) each one's stack-set form beside it too."""
     files = {}
     manifest = []
     for order, plan in enumerate(plans, 1):
@@ -47,11 +53,15 @@ def write_templates(
         if plan.needs_template_url:
             entry["template_bucket"] = template_bucket
             entry["template_key"] = template_key(body)
+        if stack_set_forms is not None and plan.stack_name in stack_set_forms:
+            entry["stack_set_template"] = stack_set_template_path(plan.stack_name)
+            files[inv.path(str(entry["stack_set_template"]))] = stack_set_forms[plan.stack_name]
         manifest.append(entry)
     manifest_rel = manifest_path(config_stem)
     files[inv.path(manifest_rel)] = json.dumps({"stacks": manifest}, indent=2) + "\n"
     # What an earlier run of this config wrote and this one does not goes in the same step.
-    stale = stale_templates(inv.cwd, config_stem, {str(e["template"]) for e in manifest})
+    written = {str(e[k]) for e in manifest for k in ("template", "stack_set_template") if k in e}
+    stale = stale_templates(inv.cwd, config_stem, written)
     write_all(files, remove=stale)
     templates = [
         TemplateFile.model_validate(
@@ -60,6 +70,11 @@ def write_templates(
                 "path": str(inv.path(str(entry["template"]))),
                 "template_bucket": entry.get("template_bucket"),
                 "template_key": entry.get("template_key"),
+                "stack_set_path": (
+                    str(inv.path(str(entry["stack_set_template"])))
+                    if "stack_set_template" in entry
+                    else None
+                ),
             }
         )
         for entry in manifest

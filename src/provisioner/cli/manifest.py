@@ -18,8 +18,18 @@ MANIFEST_DIRECTORY = "manifests"
 TEMPLATE_DIRECTORY = "templates"
 # Where releases before the manifests/ directory wrote it: read once more, then removed.
 _LEGACY_MANIFEST = "{stem}-manifest.json"
-# A template path as this tool writes it; anything else a manifest names is never removed.
-_TEMPLATE_PATH = re.compile(rf"^{TEMPLATE_DIRECTORY}/[A-Za-z0-9][A-Za-z0-9.-]*-stack\.json$")
+# A template path as this tool writes it (a stack's, or its stack set's form:
+# `{stack}-set.json`); anything else a manifest names is never removed.
+_TEMPLATE_PATH = re.compile(rf"^{TEMPLATE_DIRECTORY}/[A-Za-z0-9][A-Za-z0-9.-]*-stack(-set)?\.json$")
+
+
+# The manifest entry's fields that name a file it wrote.
+_PATHS = ("template", "stack_set_template")
+
+
+def stack_set_template_path(stack: str) -> str:
+    """Where create-template writes a stack's template as its stack set deploys it."""
+    return f"{TEMPLATE_DIRECTORY}/{stack}-set.json"
 
 
 def manifest_path(config_stem: str) -> str:
@@ -36,7 +46,7 @@ def _templates_named(manifest: Path) -> set[str]:
     can be known of the run that wrote it, and nothing is removed on its word)."""
     try:
         stacks = json.loads(manifest.read_text(encoding="utf-8"))["stacks"]
-        named = {str(entry["template"]) for entry in stacks}
+        named = {str(entry[key]) for entry in stacks for key in _PATHS if key in entry}
     except (OSError, ValueError, KeyError, TypeError):
         return set()
     return {rel for rel in named if _TEMPLATE_PATH.match(rel)}

@@ -18,6 +18,7 @@ from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
     stack_set_deployment,
+    stack_set_forms,
     stack_set_policies,
     stack_set_policy_stem,
 )
@@ -111,7 +112,9 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
 
 def create_template(inv: Invocation) -> TemplatesWritten:
     plan = _load_and_plan(inv)
-    return write_templates(inv, config_file_stem(plan.config), [plan.live], None)
+    config = plan.config
+    forms = stack_set_forms(config.deployment, config.account_id, config.region, [plan.live])
+    return write_templates(inv, config_file_stem(config), [plan.live], None, forms)
 
 
 def create_policy(inv: Invocation) -> PoliciesWritten:

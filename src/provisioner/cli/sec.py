@@ -21,6 +21,7 @@ from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
     bootstrap_targets,
     stack_set_deployment,
+    stack_set_forms,
     stack_set_policies,
     stack_set_policy_stem,
 )
@@ -87,7 +88,9 @@ def validate(inv: Invocation) -> SecValidation:
 def create_template(inv: Invocation) -> TemplatesWritten:
     plan = _load_and_plan(inv)
     config = plan.config
-    return write_templates(inv, config_file_stem(config), plan.stacks, config.template_bucket)
+    forms = stack_set_forms(config.deployment, config.account_id, config.region, plan.stacks)
+    stem = config_file_stem(config)
+    return write_templates(inv, stem, plan.stacks, config.template_bucket, forms)
 
 
 def export_iam_policy(inv: Invocation) -> PoliciesWritten:

@@ -28,7 +28,7 @@ from provisioner.deploy.target import StackTemplate
 from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
-from provisioner.stack_sets.neutral_template import neutral_body
+from provisioner.stack_sets.neutral_template import NotNeutral, neutral_body
 from provisioner.stack_sets.roles import StackSetSubject
 
 STACK_SET_ACTIONS = ("show-changes", "deploy", "test-deploy", "status", "detect-drift", "delete")
@@ -102,6 +102,20 @@ def stack_set_deployment(
     )
     neutral = tuple(_neutral(inv, s, account, region, template_bucket) for s in stacks)
     return StackSetDeployment(target, neutral)
+
+
+def stack_set_forms(
+    deployment: DeploymentConfig | None, account: str, region: str, plans: Sequence[StackPlan]
+) -> dict[str, str] | None:
+    """create-template's stack-set form of each stack (stack → body), for review beside its
+    template; None without the section, or when a template cannot be made neutral (validate
+    and the AWS actions say why)."""
+    if deployment is None:
+        return None
+    try:
+        return {p.stack_name: neutral_body(p.render(), account, region) for p in plans}
+    except NotNeutral:
+        return None
 
 
 def canary(

@@ -14,6 +14,11 @@ class TemplateFile(StackSummary):
     path: str = Field(description="the file written")
     template_bucket: str | None = Field(description="TemplateURL: the bucket deploy uploads to")
     template_key: str | None = Field(description="TemplateURL: its key, by content hash")
+    stack_set_path: str | None = Field(
+        default=None,
+        description="with a `deployment` section: the file holding the template as its stack "
+        "set deploys it (the config's account and region as pseudo parameters); null otherwise",
+    )
 
 
 class TemplatesWritten(Result):
@@ -33,6 +38,8 @@ class TemplatesWritten(Result):
                     f"uploads it to s3://{t.template_bucket}/{t.template_key}"
                 )
             lines.append(line)
+            if t.stack_set_path is not None:
+                lines.append(f"wrote {t.stack_set_path} (as its stack set deploys it)")
         lines.append(f"wrote {self.manifest} (stacks in deploy order)")
         lines += [
             f"removed {path} (an earlier run of this config wrote it; this one does not)"
