@@ -118,10 +118,10 @@ def test_only_whole_tokens_are_the_literals() -> None:
         {"Mappings": {"M": {REGION: {"k": "v"}}}},
         {"Conditions": {"C": {"Fn::Equals": [{"Ref": "AWS::Region"}, REGION]}}},
         {"Resources": {"R": {"Type": "AWS::SSM::Parameter", "Properties": {
-            f"Key{ACCOUNT}": "v"}}}},
+            f"Key-{ACCOUNT}": "v"}}}},
         {"Resources": {"R": {"Type": "AWS::SSM::Parameter", "Properties": {
-            "Value": {"Ref": f"Param{ACCOUNT}"}}}}},
-        {"Resources": {"R": {"Type": "AWS::SSM::Parameter", "DependsOn": [f"R{ACCOUNT}"]}}},
+            "Value": {"Ref": REGION}}}}},
+        {"Resources": {"R": {"Type": "AWS::SSM::Parameter", "DependsOn": [REGION]}}},
         {"Outputs": {"O": {"Description": f"in {REGION}", "Value": "v"}}},
         {"Resources": {"R": {"Type": "AWS::SSM::Parameter", "Properties": {
             "Value": {"Fn::Sub": [f"{ACCOUNT}"]}}}}},
@@ -138,3 +138,35 @@ def test_documentation_is_left_as_it_is() -> None:
     given = {"Description": f"{ACCOUNT} in {REGION}", "Metadata": {"Region": REGION},
              "Resources": {}}  # fmt: skip
     assert neutral_template(given, ACCOUNT, REGION) == given
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        int(ACCOUNT),  # the account id as a number
+        {"Fn::Sub": [f"x-{ACCOUNT}", "not a map"]},
+        {"Fn::If": [REGION, "a", "b"]},  # as a condition name
+        {"Fn::GetAZs": REGION},
+        {"Fn::FindInMap": ["M", REGION, "k"]},
+        {"Fn::Sub": f"${{!{ACCOUNT}}}"},  # escaped: written as it is
+        {"Fn::Join": ["", ["1111", "2222", "3333"]]},  # made only once joined
+    ],
+    ids=["number", "sub variables", "if condition", "get azs", "find in map", "escaped",
+         "joined"],
+)  # fmt: skip
+def test_forms_no_sub_can_fix_are_refused(value: Any) -> None:
+    with pytest.raises(NotNeutral):
+        neutral_props(Value=value)
+
+
+def test_if_branches_and_joined_parts_are_made_neutral() -> None:
+    got = neutral_props(
+        If={"Fn::If": ["IsProd", f"{ACCOUNT}", "other"]},
+        Join={"Fn::Join": [":", [f"arn:aws:iam::{ACCOUNT}", "root"]]},
+        Hex=f"a{ACCOUNT}", Dashed=f"x-{ACCOUNT}-y",
+    )  # fmt: skip
+    assert got["If"] == {"Fn::If": ["IsProd", {"Fn::Sub": "${AWS::AccountId}"}, "other"]}
+    assert got["Join"] == {"Fn::Join": [":", [{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}"},
+                                              "root"]]}  # fmt: skip
+    assert got["Hex"] == f"a{ACCOUNT}"  # inside a longer token: not the account id
+    assert got["Dashed"] == {"Fn::Sub": "x-${AWS::AccountId}-y"}

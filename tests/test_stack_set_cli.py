@@ -168,6 +168,25 @@ def test_show_changes_previews_each_set_and_its_instances_and_gates_broadening(
     narrowed = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force")
     assert narrowed.code == 0, narrowed.out + narrowed.err
     assert report(workdir, stem, "deploy")["result"]["stack_sets"][0]["result"] == "updated"
+    # A new target account: the template is the same, but the new instance gets every grant
+    # of it there, from nothing: that broadens access, as a first create does.
+    other = OTHER_ACCOUNTS[0]
+    bootstrap_elsewhere(cloud.url, workdir, TECHCORP_SEC, other)
+    config.write_text(
+        narrow.replace(f'accounts: ["{ACCOUNT}"]', f'accounts: ["{ACCOUNT}", "{other}"]')
+    )
+    grows = run_sec("-con", TECHCORP_SEC, "-act", "show-changes", "--fail-on-broadening")
+    assert grows.code == 4, grows.out + grows.err
+    assert f"  {other}/us-west-2: create" in grows.out
+    assert f"security changes where instances are created ({other}/us-west-2)" in grows.out
+    (preview,) = report(workdir, stem, "show-changes")["result"]["stack_sets"]
+    assert preview["security"]["added"] == [] and preview["security"]["broadens_access"] is False
+    assert preview["security_where_created"]["broadens_access"] is True
+    refused = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force")
+    assert refused.code == 2, refused.out + refused.err
+    assert f"{name} in {other}/us-west-2 (first create): grants" in refused.err
+    grown = run_sec("-con", TECHCORP_SEC, "-act", "deploy", "--force", "--allow-broadening")
+    assert grown.code == 0, grown.out + grown.err
 
 
 OTHER_ACCOUNTS = ("444455556666", "777788889999")

@@ -152,7 +152,7 @@ class MlConfig(CommonConfig):
     deployment: DeploymentConfig | None = Field(
         default=None,
         description="Optional: deploy through a stack set to accounts or OUs x regions "
-        "(deployable today when it targets the config's own account and region only)",
+        "(self-managed; `validate` says whether one template can serve every target)",
     )
 
     @field_validator("tier", mode="before")

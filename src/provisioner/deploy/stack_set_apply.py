@@ -10,7 +10,8 @@ instances in every target account and region.
 
 Each set is read once, first, as show-changes reads it (stack_set_preview.py): in
 production a change that broadens access is refused before anything changes, unless
---allow-broadening says it may (a first create broadens from nothing), as for single stacks.
+--allow-broadening says it may, as for single stacks: a first create broadens from nothing,
+and so does each instance a set grows by.
 
 A stack's set is deployed before the next stack's, as single stacks are: a SEC tenant's
 second stack may need its first. The first set that fails stops the deploy (exit 1); an
@@ -30,7 +31,7 @@ from provisioner.deploy.progress import Poller, Say
 from provisioner.deploy.result import ActionResult
 from provisioner.deploy.stack_set_gateway import StackInstance, StackSetGateway, StackSetInfo
 from provisioner.deploy.stack_set_operations import Ran, run_operation
-from provisioner.deploy.stack_set_preview import SetPreview, preview
+from provisioner.deploy.stack_set_preview import SetPreview, gate_inputs, preview
 from provisioner.deploy.target import DeployTarget, StackTemplate
 from provisioner.exit_codes import ExitCode
 from provisioner.results.deploy import DeployResult
@@ -50,11 +51,7 @@ def deploy_stack_sets(
     sets = StackSetGateway.of(gateway, target)
     previews = [preview(sets, template, target.tags) for template in target.stacks]
     if target.production and not allow_broadening:
-        refuse_broadening(
-            target,
-            {p.name: p.access for p in previews},
-            {p.name for p in previews if p.existing is not None},
-        )
+        refuse_broadening(target, *gate_inputs(previews))
     upload_templates(gateway, target)
     done: list[StackSetEntry] = []
     for template, seen in zip(target.stacks, previews, strict=True):

@@ -6,7 +6,9 @@ it (DescribeStackSet) and the one the deploy would give it, resource by resource
 grant (cfn/security_diff.py), so nothing is made in AWS and nothing is left behind. Every
 instance gets the same template and no parameter overrides (the tool sets none), so one
 template diff and one security diff hold for every instance; what differs per instance is
-whether the deploy creates it, updates it or leaves it as it is.
+whether the deploy creates it, updates it or leaves it as it is. An instance the deploy
+creates gets every grant of the template, as a first create does: a set that only grows
+broadens access where it grows, with its template unchanged.
 """
 
 from __future__ import annotations
@@ -32,14 +34,27 @@ class SetPreview:
     existing: StackSetInfo | None
     instances: tuple[StackInstance, ...]  # as they are
     changes: tuple[ResourceChange, ...]
-    access: SecurityDiff
+    access: SecurityDiff  # the set's template against the deploy's: its instances' change
     updating: bool  # the set's template or tags differ, or an instance is not CURRENT
     # (account or "" for an OU's, region, what the deploy does there), in deploy order
     plan: tuple[tuple[str, str, InstanceAction], ...]
+    # What an instance the deploy creates gets, from nothing (None: it creates none in a set
+    # that exists; a new set's `access` is that already).
+    access_where_created: SecurityDiff | None = None
 
     @property
     def no_changes(self) -> bool:
         return all(action in ("unchanged", "untargeted") for *_, action in self.plan)
+
+    @property
+    def created_where(self) -> list[str]:
+        return [f"{a or '(its OUs)'}/{r}" for a, r, action in self.plan if action == "create"]
+
+    @property
+    def broadening_access(self) -> SecurityDiff:
+        """What the production gate and --fail-on-broadening judge: every grant where an
+        instance is created, else the instances' change."""
+        return self.access_where_created or self.access
 
 
 def preview(sets: StackSetGateway, template: StackTemplate, tags: dict[str, str]) -> SetPreview:
@@ -53,6 +68,8 @@ def preview(sets: StackSetGateway, template: StackTemplate, tags: dict[str, str]
         or existing.tags != tags
         or any(i.status != "CURRENT" for i in instances)
     )
+    plan = _instance_plan(sets, instances, updating)
+    grows = existing is not None and any(action == "create" for *_, action in plan)
     return SetPreview(
         name=name,
         existing=existing,
@@ -60,8 +77,26 @@ def preview(sets: StackSetGateway, template: StackTemplate, tags: dict[str, str]
         changes=resource_changes(old, new),
         access=security_diff(old, new),
         updating=updating,
-        plan=_instance_plan(sets, instances, updating),
+        plan=plan,
+        access_where_created=security_diff(None, new) if grows else None,
     )
+
+
+def gate_inputs(
+    previews: list[SetPreview],
+) -> tuple[dict[str, SecurityDiff], set[str]]:
+    """refuse_broadening's diffs (by the name it shows) and which of them change what is
+    live, grant by grant; the others are first creates (a new set, or new instances)."""
+    diffs: dict[str, SecurityDiff] = {}
+    live: set[str] = set()
+    for p in previews:
+        if p.access_where_created is not None:
+            diffs[f"{p.name} in {', '.join(p.created_where)}"] = p.access_where_created
+        else:
+            diffs[p.name] = p.access
+            if p.existing is not None:
+                live.add(p.name)
+    return diffs, live
 
 
 def resource_changes(old: dict[str, Any] | None, new: dict[str, Any]) -> tuple[ResourceChange, ...]:

@@ -25,7 +25,12 @@ def show_stack_set_changes(
     sets = StackSetGateway.of(gateway, target)
     previews = [_shown(preview(sets, t, target.tags), say) for t in target.stacks]
     result = ShowChangesResult(stacks=[], stack_sets=previews)
-    wide = [p.stack_set for p in previews if p.security.broadens_access]
+    wide = [
+        p.stack_set
+        for p in previews
+        if p.security.broadens_access
+        or (p.security_where_created is not None and p.security_where_created.broadens_access)
+    ]
     if fail_on_broadening and wide:
         say(
             f"access broadens in {', '.join(wide)}: exit {ExitCode.BROADENING.value} "
@@ -53,6 +58,12 @@ def _shown(seen: SetPreview, say: Say) -> StackSetPreview:
         say(line)
     if seen.access.broadening and not new:
         say(f"  {len(seen.access.broadening)} change(s) broaden access")
+    if seen.access_where_created is not None:
+        where = ", ".join(seen.created_where)
+        say(f"{name}: security changes where instances are created ({where}): every grant "
+            "of the template, from nothing")  # fmt: skip
+        for line in security_table(seen.access_where_created, new_stack=True):
+            say(line)
     say(f"{name}: instances")
     for account, region, action in seen.plan:
         say(f"  {account or '(its OUs)'}/{region}: {action}")
@@ -62,5 +73,10 @@ def _shown(seen: SetPreview, say: Say) -> StackSetPreview:
         no_changes=seen.no_changes,
         changes=[Change.of(c) for c in seen.changes],
         security=AccessChange.of(seen.access),
+        security_where_created=(
+            None
+            if seen.access_where_created is None
+            else AccessChange.of(seen.access_where_created)
+        ),
         instances=[InstancePreview(account=a, region=r, action=x) for a, r, x in seen.plan],
     )

@@ -72,7 +72,15 @@ class StackSetPreview(Entry):
         description="the set's template against the deploy's, resource by resource (stack "
         "sets have no change sets: whether a Modify replaces a resource is not known)"
     )
-    security: AccessChange
+    security: AccessChange = Field(
+        description="the set's template against the deploy's: what its instances' change "
+        "grants and removes (a new set: everything, from nothing)"
+    )
+    security_where_created: AccessChange | None = Field(
+        default=None,
+        description="an existing set the deploy grows: what each instance it creates gets, "
+        "every grant of the template, from nothing; null otherwise",
+    )
     instances: list[InstancePreview]
 
 

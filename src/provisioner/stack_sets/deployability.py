@@ -38,6 +38,7 @@ _ACCOUNT_WIDE_NAMES = {
     "AWS::IAM::Group": "GroupName",
     "AWS::IAM::User": "UserName",
     "AWS::IAM::InstanceProfile": "InstanceProfileName",
+    "AWS::CloudWatch::Dashboard": "DashboardName",  # one namespace for all of an account's regions
 }
 _S3_ARN = ":s3:::"
 
@@ -89,7 +90,8 @@ def _clashes(
             if key in properties and (name is None or REGION not in name):
                 yield (
                     f"{logical_id} ({kind}) is named {_shown(properties[key])} in every region, "
-                    f"and IAM names are global to an account: the targets' {regions} regions "
+                    f"and {_namespace(kind)} names are global to an account: the targets' "
+                    f"{regions} regions "
                     f"would clash in each account. Target one region"
                 )
         if kind == "AWS::S3::Bucket" and "BucketName" in properties:
@@ -121,6 +123,12 @@ def _clashes(
                     f"bucket, which is the config's account's. Target the config's own "
                     f"account only"
                 )
+
+
+def _namespace(kind: str) -> str:
+    """`AWS::IAM::Role` → `IAM`, `AWS::CloudWatch::Dashboard` → `CloudWatch dashboard`."""
+    service, what = kind.split("::")[1:3]
+    return service if service == "IAM" else f"{service} {what.lower()}"
 
 
 def _text(value: Json) -> str | None:

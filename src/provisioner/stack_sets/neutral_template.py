@@ -40,6 +40,9 @@ _NOT_EVALUATED = {
     "Outputs": ("Description", "Condition"),
 }  # fmt: skip
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
+# Intrinsics whose arguments are logical ids, condition names, mapping keys or a region to
+# list zones of: no Fn::Sub can stand there.
+_NAMES_ONLY = frozenset(("Ref", "Fn::GetAtt", "Condition", "Fn::GetAZs", "Fn::FindInMap"))
 
 
 class NotNeutral(ValueError):
@@ -50,7 +53,7 @@ class _Literals:
     def __init__(self, account: str, region: str) -> None:
         # Whole tokens only: an account id inside a longer number, or a region inside a
         # longer name, is something else.
-        self.account = re.compile(rf"(?<![0-9]){re.escape(account)}(?![0-9])")
+        self.account = re.compile(rf"(?<![0-9A-Za-z]){re.escape(account)}(?![0-9A-Za-z])")
         self.region = re.compile(rf"(?<![0-9a-z]){re.escape(region)}(?![0-9])")
 
     def found_in(self, text: str) -> bool:
@@ -63,6 +66,9 @@ class _Literals:
         parts: list[str] = []
         last = 0
         for placeholder in _PLACEHOLDER.finditer(template):
+            if placeholder.group().startswith("${!") and self.found_in(placeholder.group()):
+                # `${!…}` is literal text CloudFormation writes as `${…}`
+                raise NotNeutral(f"an escaped {placeholder.group()!r} names a literal")
             parts.append(self.replaced(template[last : placeholder.start()]))
             parts.append(placeholder.group())
             last = placeholder.end()
@@ -118,12 +124,25 @@ def _value(literals: _Literals, value: Json, where: str) -> Json:
     if isinstance(value, list):
         return [_value(literals, item, f"{where}[{i}]") for i, item in enumerate(value)]
     if not isinstance(value, dict):
+        literals.refuse_in(value, where)  # a number the account id is, for one
         return value
     if len(value) == 1 and "Fn::Sub" in value:
         return {"Fn::Sub": _sub(literals, value["Fn::Sub"], where)}
-    if len(value) == 1 and ("Ref" in value or "Fn::GetAtt" in value or "Condition" in value):
+    if len(value) == 1 and set(value) & _NAMES_ONLY:
         literals.refuse_in(value, where)
         return value
+    if list(value) == ["Fn::If"] and isinstance(value["Fn::If"], list) and value["Fn::If"]:
+        condition, *branches = value["Fn::If"]
+        literals.refuse_in(condition, f"{where}.Fn::If (its condition)")
+        return {"Fn::If": [condition, *(_value(literals, b, f"{where}.Fn::If") for b in branches)]}
+    if list(value) == ["Fn::Join"]:
+        # Parts may make a literal only once joined: then no part can be given its Sub.
+        joined = value["Fn::Join"]
+        if isinstance(joined, list) and len(joined) == 2 and isinstance(joined[1], list):
+            text = str(joined[0]).join(p for p in joined[1] if isinstance(p, str))
+            parts_hold = any(isinstance(p, str) and literals.found_in(p) for p in joined[1])
+            if literals.found_in(text) and not parts_hold:
+                raise NotNeutral(f"{where}: an Fn::Join makes a literal from its parts")
     out: dict[str, Json] = {}
     for key, inner in value.items():
         literals.refuse_in(key, f"{where} (a key)")
@@ -135,7 +154,9 @@ def _sub(literals: _Literals, sub: Json, where: str) -> Json:
     if isinstance(sub, str):
         return literals.replaced_outside_placeholders(sub)
     if isinstance(sub, list) and len(sub) == 2 and isinstance(sub[0], str):
-        variables = sub[1] if isinstance(sub[1], dict) else {}
+        if not isinstance(sub[1], dict):
+            raise NotNeutral(f"{where}: an Fn::Sub whose variables are not a map")
+        variables = sub[1]
         return [
             literals.replaced_outside_placeholders(sub[0]),
             {k: _value(literals, v, f"{where}.{k}") for k, v in variables.items()},
