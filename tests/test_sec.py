@@ -35,6 +35,7 @@ from provisioner.config.sec import Persona, SecConfig, SecTier
 from provisioner.config.sec_loader import load_sec_config
 from provisioner.errors import Problem
 from provisioner.naming.arn import glob_matches
+from provisioner.naming.tenant import TenantNames
 from provisioner.policy.document import split_to_fit
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.operator_seed import SEED_STATEMENTS
@@ -220,11 +221,47 @@ def test_every_persona_statement_is_scoped_to_its_team(sec_config: SecConfig) ->
 
 
 def s3_patterns(document: dict[str, Any], action: str) -> list[str]:
+    """The resources of the statements allowing `action` on the tenant's own buckets (their
+    one condition: the bucket's account is the tenant's)."""
     found = []
     for s in document["Statement"]:
-        if action in s["Action"] and "Condition" not in s:
+        own = list(s.get("Condition", {}).get("StringEquals", {})) == ["s3:ResourceAccount"]
+        if action in s["Action"] and ("Condition" not in s or own):
             found += s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
     return found
+
+
+def test_team_data_grants_hold_to_the_tenants_own_account() -> None:
+    """S3 ARNs hold no account and bucket names are global: every grant on the teams' data
+    buckets holds s3:ResourceAccount to the tenant's account, so a bucket of the same name in
+    another account is not reached, from this account or through a stack set in another."""
+    from provisioner.policy.evaluation import Request, evaluate
+
+    for config in all_sec_configs():
+        for plan in plan_stacks(config):
+            for r in plan.resources:
+                if r.type != "AWS::IAM::ManagedPolicy":
+                    continue
+                document = r.properties["PolicyDocument"]
+                for statement in document["Statement"]:
+                    if any(str(a).startswith("s3:") for a in statement["Action"]):
+                        assert statement["Condition"] == {
+                            "StringEquals": {"s3:ResourceAccount": config.account_id}
+                        }, (r.physical_name, statement["Sid"])
+    config = all_sec_configs()[0]
+    policy = next(
+        r.properties["PolicyDocument"]
+        for p in plan_stacks(config)
+        for r in p.resources
+        if r.physical_name.endswith("-ds") and r.type == "AWS::IAM::ManagedPolicy"
+    )
+    team = config.teams[0].name
+    bucket = f"arn:aws:s3:::{TenantNames.of(config).regional}-{team}--data/x.csv"
+    principal = f"arn:aws:iam::{config.account_id}:role/p"
+    for account, allowed in ((config.account_id, True), ("999988887776", False)):
+        context = {"s3:ResourceAccount": account, "aws:PrincipalArn": principal}
+        request = Request("s3:GetObject", bucket, context, principal)
+        assert evaluate(request, [policy]).allowed is allowed, account
 
 
 def test_a_team_cannot_reach_the_data_of_a_team_named_like_it() -> None:

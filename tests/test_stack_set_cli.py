@@ -266,6 +266,7 @@ deployment:
             ]
         )
         assert f":us-west-2:{account}:" in document
+        assert f'"s3:ResourceAccount": "{account}"' in document  # its own account's buckets
         for other in accounts:
             if other != account:
                 assert other not in trust + document, (account, other)

@@ -85,8 +85,9 @@ def test_a_bucket_named_but_not_created_is_refused_when_another_account_is_a_tar
     assert "every target account would point at that one bucket" in (
         why(grant_on(arn), [OTHER], [REGION]) or ""
     )
-    # A pattern matches names (the same in every account: README says what that leaves to
-    # the buckets' own policies); one the stack creates is its own; one with the account varies.
+    # A pattern matches names (the SEC grants hold s3:ResourceAccount to their account, so
+    # each account's reach its own); one the stack creates is its own; one with the account
+    # varies.
     assert why(grant_on("arn:aws:s3:::team-*/*"), [OWN, OTHER], [REGION]) is None
     assert why({**grant_on(f"arn:aws:s3:::b-{OWN}/*"), **bucket(f"b-{OWN}")},
                [OWN, OTHER], [REGION]) is None  # fmt: skip

@@ -62,6 +62,12 @@ LIST_UNSCOPED = (
 _allow = allow_statement
 
 
+def _own_buckets(names: SecNames) -> dict[str, Any]:
+    """S3 ARNs hold no account and bucket names are global: a team's bucket pattern would
+    match buckets of that name in any account. Only the tenant account's own."""
+    return {"StringEquals": {"s3:ResourceAccount": names.account}}
+
+
 def _team_tag(key: str, teams: list[str]) -> dict[str, Any]:
     value: Any = teams[0] if len(teams) == 1 else sorted(teams)
     return {"StringEquals": {f"{key}/team": value}}
@@ -100,9 +106,14 @@ def read_statements(names: SecNames, teams: list[str]) -> list[Statement]:
             "ReadTeamSageMaker", _READ_SAGEMAKER, sagemaker_any, _team_tag("aws:ResourceTag", teams)
         ),
         _allow("ListSageMaker", list(LIST_UNSCOPED), "*"),
-        _allow("ListTeamData", ["s3:GetBucketLocation", "s3:ListBucket"], buckets),
         _allow(
-            "ReadTeamData", ["s3:GetObject", "s3:GetObjectVersion"], [f"{b}/*" for b in buckets]
+            "ListTeamData", ["s3:GetBucketLocation", "s3:ListBucket"], buckets, _own_buckets(names)
+        ),
+        _allow(
+            "ReadTeamData",
+            ["s3:GetObject", "s3:GetObjectVersion"],
+            [f"{b}/*" for b in buckets],
+            _own_buckets(names),
         ),
         _allow(
             "ReadTeamReleasePipelines",
@@ -152,7 +163,12 @@ def persona_statements(names: SecNames, team: str, persona: Persona) -> list[Sta
             sagemaker_any,
             _team_tag("aws:ResourceTag", [team]),
         ),
-        _allow("WriteTeamData", ["s3:DeleteObject", "s3:PutObject"], f"{bucket}/*"),
+        _allow(
+            "WriteTeamData",
+            ["s3:DeleteObject", "s3:PutObject"],
+            f"{bucket}/*",
+            _own_buckets(names),
+        ),
         _allow(
             "PassTeamExecutionRole",
             ["iam:PassRole"],
@@ -204,8 +220,15 @@ def execution_role_statements(names: SecNames, team: str) -> list[Statement]:
     """What the team's SageMaker jobs may do: the team's data, logs, images, registry."""
     bucket = names.s3_arn(names.team_data_bucket_pattern(team))
     return [
-        _allow("TeamDataBuckets", ["s3:GetBucketLocation", "s3:ListBucket"], bucket),
-        _allow("TeamDataObjects", ["s3:GetObject", "s3:PutObject"], f"{bucket}/*"),
+        _allow(
+            "TeamDataBuckets",
+            ["s3:GetBucketLocation", "s3:ListBucket"],
+            bucket,
+            _own_buckets(names),
+        ),
+        _allow(
+            "TeamDataObjects", ["s3:GetObject", "s3:PutObject"], f"{bucket}/*", _own_buckets(names)
+        ),
         _allow(
             "JobLogs",
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
