@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, TypeVar
@@ -128,10 +127,6 @@ def tag_problems(
             f"the tool adds up to {own_per_resource} of its own, so at most {room}"
         )
     return problems
-
-
-def is_slug(value: str) -> bool:
-    return re.fullmatch(_SLUG, value) is not None
 
 
 def enum_from_text(enum: type[E], value: object) -> object:
