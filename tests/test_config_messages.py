@@ -6,6 +6,7 @@ the mutants of config/ that survived every other test."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,3 +174,14 @@ def test_exactly_2000_stack_instances_are_allowed() -> None:
                "ca-central-1", "sa-east-1", "eu-south-1", "me-south-1", "af-south-1"]  # fmt: skip
     assert len(accounts) * len(regions) == 2000
     assert problems(MlConfig, _section(accounts=accounts, regions=regions)) == []
+
+
+def test_a_refused_file_is_named_in_its_error(tmp_path: Path) -> None:
+    from provisioner.config.ml_loader import load_ml_config
+    from provisioner.errors import InputError
+
+    path = tmp_path / "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
+    path.write_text(yaml.safe_dump({**ML, "company_prefix": 5}))
+    with pytest.raises(InputError) as refused:
+        load_ml_config(path)
+    assert str(refused.value).startswith(f"{path}: company_prefix: must be text, got int 5")

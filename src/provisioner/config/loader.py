@@ -88,14 +88,12 @@ def problems_from(error: ValidationError, model: type[BaseModel]) -> list[Proble
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
             message = f"must be {expected}, got {item.get('input')!r}"
-        elif kind in ("value_error", "assertion_error"):
+        elif kind == "value_error":
             message = str(item["msg"]).removeprefix("Value error, ")
         else:
             message = str(item["msg"])
-        if kind == "value_error" and not loc:
-            field = ""
-            problems += [Problem("", part) for part in message.split("; ")]
-            continue
+        # (A model validator reports through FieldProblems, above: a config-wide problem has
+        # no field there, `_nested` keeps it so.)
         problems.append(Problem(field, message))
     return problems
 
