@@ -185,3 +185,13 @@ def test_a_refused_file_is_named_in_its_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as refused:
         load_ml_config(path)
     assert str(refused.value).startswith(f"{path}: company_prefix: must be text, got int 5")
+
+
+def test_a_config_may_be_named_yml_as_well(tmp_path: Path) -> None:
+    from provisioner.config.ml_loader import load_ml_config
+
+    stem = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
+    for suffix in (".yaml", ".yml"):
+        path = tmp_path / f"{stem}{suffix}"
+        path.write_text(yaml.safe_dump(ML))
+        assert load_ml_config(path).use_case == ML["use_case"]
