@@ -89,12 +89,26 @@ def test_a_sec_config_deploys_through_a_stack_set_and_is_deleted(
     assert all(s["Status"] == "DELETED" for s in cf.list_stack_sets()["Summaries"])
 
 
+def test_the_trust_root_is_checked_first_where_the_config_s_own_account_is_a_target(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    own_target(workdir, DEV_SEC)
+    refused = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert refused.code == 2, refused.out + refused.err
+    assert "trust root (techcorp-dev-a001-us-west-2-bootstrap-stack" in refused.err
+    assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []
+
+
 def test_production_needs_allow_broadening_for_a_stack_set(
     cloud: Any, workdir: Path, run_sec: Any, run_ml: Any
 ) -> None:
     """As for single stacks: a first create broadens from nothing, so in production it needs
     the flag; a deploy that changes nothing, or narrows, does not."""
     own_target(workdir, STARTER)
+    # The tenant's trust root and team first (checked before anything else, as alone).
+    for argv in (("-act", "bootstrap"), ("-act", "deploy")):
+        done = run_sec("-con", TECHCORP_SEC, *argv, "--force", "--allow-broadening")
+        assert done.code == 0, done.out + done.err
     refused = run_ml("-con", STARTER, "-act", "deploy", "--force")
     assert refused.code == 2
     assert "this change broadens access in production" in refused.err
@@ -102,10 +116,7 @@ def test_production_needs_allow_broadening_for_a_stack_set(
         refused.err
     )
     assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []
-    # With the tenant's trust root and team deployed, and the flag given, it deploys.
-    for argv in (("-act", "bootstrap"), ("-act", "deploy")):
-        done = run_sec("-con", TECHCORP_SEC, *argv, "--force", "--allow-broadening")
-        assert done.code == 0, done.out + done.err
+    # With the flag given, it deploys.
     deployed = run_ml("-con", STARTER, "-act", "deploy", "--force", "--allow-broadening")
     assert deployed.code == 0, deployed.out + deployed.err
     assert "techcorp-prod-a001-us-west-2-customer-churn-ml-stack: created" in deployed.out

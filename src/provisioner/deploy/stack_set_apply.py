@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from provisioner.deploy.apply import refuse_broadening
+from provisioner.deploy.apply import check_prerequisites, refuse_broadening
 from provisioner.deploy.change_sets import upload_templates
 from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Poller, Say
@@ -49,6 +49,11 @@ def deploy_stack_sets(
     """In production, a change that broadens access (a first create broadens from nothing)
     is refused before anything changes, unless allowed, as for single stacks."""
     sets = StackSetGateway.of(gateway, target)
+    if target.account_id in (sets.target.accounts or ()):
+        # The config's own account is a target: what its instance needs is checked there
+        # first, as for single stacks. Other accounts the operator cannot read; their
+        # instances fail with IAM's own reason, named.
+        check_prerequisites(gateway, target)
     previews = [preview(sets, template, target.tags) for template in target.stacks]
     if target.production and not allow_broadening:
         refuse_broadening(target, *gate_inputs(previews))
