@@ -195,3 +195,21 @@ def test_a_config_may_be_named_yml_as_well(tmp_path: Path) -> None:
         path = tmp_path / f"{stem}{suffix}"
         path.write_text(yaml.safe_dump(ML))
         assert load_ml_config(path).use_case == ML["use_case"]
+
+
+def test_a_file_named_unlike_its_contents_is_refused_saying_what_it_should_be(
+    tmp_path: Path,
+) -> None:
+    from provisioner.config.ml_loader import load_ml_config
+    from provisioner.errors import InputError
+
+    stem = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit"
+    for name in ("other.yaml", stem):  # another name; the right one without .yaml
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(ML))
+        with pytest.raises(InputError) as refused:
+            load_ml_config(path)
+        assert str(refused.value) == (
+            f"{path}: file name disagrees with its contents: expected '{stem}.yaml' (built "
+            f"from the config's fields), got '{name}'"
+        )
