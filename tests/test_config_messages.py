@@ -213,3 +213,12 @@ def test_a_file_named_unlike_its_contents_is_refused_saying_what_it_should_be(
             f"{path}: file name disagrees with its contents: expected '{stem}.yaml' (built "
             f"from the config's fields), got '{name}'"
         )
+
+
+@pytest.mark.parametrize(
+    ("tier", "got"), [(None, "nothing"), (3, "int 3"), ("huge", "'huge'")], ids=str
+)
+def test_an_enum_field_names_its_values_and_what_it_got(tier: Any, got: str) -> None:
+    assert problems(MlConfig, {**ML, "tier": tier}) == [
+        f"tier: must be one of: starter, professional, enterprise (got {got})"
+    ]
