@@ -222,3 +222,39 @@ def test_an_enum_field_names_its_values_and_what_it_got(tier: Any, got: str) -> 
     assert problems(MlConfig, {**ML, "tier": tier}) == [
         f"tier: must be one of: starter, professional, enterprise (got {got})"
     ]
+
+
+DEV_SEC: dict[str, Any] = yaml.safe_load(
+    (EXAMPLES / "techcorp-dev-a001-us-west-2-sec.yaml").read_text()
+)
+
+
+def test_trusted_accounts_refusals_word_for_word() -> None:
+    first = DEV_SEC["trusted_accounts"][0]  # reporting, 210987654321
+    other = {**first, "name": "audit", "account_id": "210987654322"}
+    cases = [
+        (
+            [first, other, {**first, "account_id": "210987654323"}],
+            "trusted_accounts[2].name: 'reporting' is already the name of trusted_accounts[0]; "
+            "names must be distinct",
+        ),
+        (
+            [first, other, {**other, "name": "third"}],
+            "trusted_accounts[2].account_id: account 210987654322 is already trusted as "
+            "'audit' (trusted_accounts[1]); give each account one entry, listing every team it "
+            "may read",
+        ),
+        (
+            [{**first, "account_id": DEV_SEC["account_id"]}],
+            f"trusted_accounts[0].account_id: {DEV_SEC['account_id']} is the tenant's own "
+            "account; cross-account roles are for other accounts",
+        ),
+        (
+            [{**first, "teams": ["zz", "nope"]}],
+            "trusted_accounts[0].teams: names unknown teams: nope, zz",
+        ),
+    ]
+    for accounts, expected in cases:
+        config = {**DEV_SEC, "tier": "medium", "template_bucket": "techcorp-dev-a001-us-west-2-templates",
+                  "trusted_accounts": accounts}  # fmt: skip
+        assert problems(SecConfig, config) == [expected]
