@@ -255,6 +255,7 @@ def test_trusted_accounts_refusals_word_for_word() -> None:
         ),
     ]
     for accounts, expected in cases:
-        config = {**DEV_SEC, "tier": "medium", "template_bucket": "techcorp-dev-a001-us-west-2-templates",
+        bucket = "techcorp-dev-a001-us-west-2-templates"
+        config = {**DEV_SEC, "tier": "medium", "template_bucket": bucket,
                   "trusted_accounts": accounts}  # fmt: skip
         assert problems(SecConfig, config) == [expected]
