@@ -21,20 +21,30 @@ STARTER = "techcorp-prod-a001-us-west-2-customer-churn-ml-codecommit.yaml"
 TECHCORP_SEC = "techcorp-prod-a001-us-west-2-sec.yaml"
 
 
-def own_target(workdir: Path, name: str) -> None:
+def target_accounts(
+    workdir: Path,
+    name: str,
+    accounts: tuple[str, ...] = (ACCOUNT,),
+    tolerance: int = 0,
+    concurrent: int | None = None,
+) -> None:
+    """The config's `deployment` section: a self-managed set over `accounts` in us-west-2."""
     config = workdir / "configs" / name
-    config.write_text(
-        config.read_text()
-        + f"""
+    listed = ", ".join(f'"{a}"' for a in accounts)
+    at_once = f"\n    max_concurrent_count: {concurrent}" if concurrent else ""
+    config.write_text(config.read_text() + f"""
 deployment:
   permission_model: self-managed
   targets:
-    accounts: ["{ACCOUNT}"]
+    accounts: [{listed}]
     regions: [us-west-2]
   operation_preferences:
-    failure_tolerance_count: 0
-"""
-    )
+    failure_tolerance_count: {tolerance}{at_once}
+""")  # fmt: skip
+
+
+def own_target(workdir: Path, name: str) -> None:
+    target_accounts(workdir, name)
 
 
 def report(workdir: Path, stem: str, action: str) -> dict[str, Any]:
@@ -229,18 +239,7 @@ def test_a_sec_tenant_deploys_to_three_accounts_each_instance_naming_its_own(
     account's roles trust that account, carry that account's boundary, and grant on that
     account's resources; none names the config's account."""
     accounts = (ACCOUNT, *OTHER_ACCOUNTS)
-    config = workdir / "configs" / DEV_SEC
-    listed = ", ".join(f'"{a}"' for a in accounts)
-    config.write_text(config.read_text() + f"""
-deployment:
-  permission_model: self-managed
-  targets:
-    accounts: [{listed}]
-    regions: [us-west-2]
-  operation_preferences:
-    failure_tolerance_count: 2
-    max_concurrent_count: 3
-""")  # fmt: skip
+    target_accounts(workdir, DEV_SEC, accounts, tolerance=2, concurrent=3)
     validated = run_sec("-con", DEV_SEC, "-act", "validate", "--output", "json")
     assert validated.code == 0, validated.err
     summary = json.loads(validated.out)["result"]["deployment"]
@@ -299,15 +298,7 @@ def test_test_deploy_runs_one_canary_then_cleans_up(
     (the config's own account and region, where the section targets them), then deleted;
     the live sets are not touched."""
     accounts = (OTHER_ACCOUNTS[0], ACCOUNT)
-    config = workdir / "configs" / DEV_SEC
-    listed = ", ".join(f'"{a}"' for a in accounts)
-    config.write_text(config.read_text() + f"""
-deployment:
-  permission_model: self-managed
-  targets:
-    accounts: [{listed}]
-    regions: [us-west-2]
-""")  # fmt: skip
+    target_accounts(workdir, DEV_SEC, accounts)
     assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
     tested = run_sec("-con", DEV_SEC, "-act", "test-deploy")
     assert tested.code == 0, tested.out + tested.err
@@ -345,18 +336,7 @@ def test_an_account_without_the_trust_root_fails_its_instance_by_name(
     region and the reason; the deploy exits 1."""
     missing = OTHER_ACCOUNTS[1]
     accounts = (ACCOUNT, missing)
-    config = workdir / "configs" / DEV_SEC
-    listed = ", ".join(f'"{a}"' for a in accounts)
-    config.write_text(config.read_text() + f"""
-deployment:
-  permission_model: self-managed
-  targets:
-    accounts: [{listed}]
-    regions: [us-west-2]
-  operation_preferences:
-    failure_tolerance_count: 1
-    max_concurrent_count: 2
-""")  # fmt: skip
+    target_accounts(workdir, DEV_SEC, accounts, tolerance=1, concurrent=2)
     assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
     deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
     assert deployed.code == 1, deployed.out + deployed.err

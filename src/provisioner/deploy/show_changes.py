@@ -161,6 +161,13 @@ def _preview(
         )
     result = ShowChangesResult(stacks=stacks)
     wide = [s.stack for s in stacks if s.security.broadens_access]
+    return gated(result, wide, say, fail_on_broadening=fail_on_broadening)
+
+
+def gated(
+    result: ShowChangesResult, wide: list[str], say: Say, *, fail_on_broadening: bool
+) -> ActionResult[ShowChangesResult]:
+    """The preview's ending: exit BROADENING when asked to and access broadens in `wide`."""
     if fail_on_broadening and wide:
         say(
             f"access broadens in {', '.join(wide)}: exit {ExitCode.BROADENING.value} "

@@ -8,10 +8,10 @@ from provisioner.deploy.gateway import AwsGateway
 from provisioner.deploy.progress import Say
 from provisioner.deploy.render import change_table, security_table
 from provisioner.deploy.result import ActionResult
+from provisioner.deploy.show_changes import gated
 from provisioner.deploy.stack_set_gateway import StackSetGateway
 from provisioner.deploy.stack_set_preview import SetPreview, preview
 from provisioner.deploy.target import DeployTarget
-from provisioner.exit_codes import ExitCode
 from provisioner.results.changes import AccessChange, Change
 from provisioner.results.show_changes import ShowChangesResult
 from provisioner.results.stack_sets import InstancePreview, StackSetPreview
@@ -31,13 +31,7 @@ def show_stack_set_changes(
         if p.security.broadens_access
         or (p.security_where_created is not None and p.security_where_created.broadens_access)
     ]
-    if fail_on_broadening and wide:
-        say(
-            f"access broadens in {', '.join(wide)}: exit {ExitCode.BROADENING.value} "
-            "(--fail-on-broadening)"
-        )
-        return ActionResult(result, ExitCode.BROADENING)
-    return ActionResult(result)
+    return gated(result, wide, say, fail_on_broadening=fail_on_broadening)
 
 
 def _shown(seen: SetPreview, say: Say) -> StackSetPreview:
