@@ -112,7 +112,10 @@ def test_a_branch_git_allows_but_a_shell_would_not() -> None:
 
 def _section(**targets: Any) -> dict[str, Any]:
     permission = targets.pop("permission_model", "self-managed")
-    return {**ML, "deployment": {"permission_model": permission, "targets": targets}}
+    section = {"permission_model": permission, "targets": targets}
+    if permission == "service-managed":
+        section["template_bucket"] = "techcorp-reviewed-templates"
+    return {**ML, "deployment": section}
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,7 @@ def _self_managed(**extra: Any) -> dict[str, Any]:
 def _service_managed(**extra: Any) -> dict[str, Any]:
     return {
         "permission_model": "service-managed",
+        "template_bucket": "techcorp-reviewed-templates",
         "targets": {"organizational_units": [OU], "regions": ["us-west-2"]},
         **extra,
     }
@@ -119,6 +120,7 @@ def test_service_managed_with_account_filter_and_delegated_admin() -> None:
     d = DeploymentConfig.model_validate(
         {
             "permission_model": "service-managed",
+            "template_bucket": "techcorp-reviewed-templates",
             "targets": {
                 "organizational_units": [OU, "r-ab12"],
                 "accounts": ACCOUNTS[:1],
@@ -374,6 +376,7 @@ deployment:
 _SERVICE_MANAGED = """
 deployment:
   permission_model: service-managed
+  template_bucket: techcorp-reviewed-templates
   targets:
     organizational_units: [ou-ab12-cdef5678]
     regions: [us-west-2]
@@ -397,16 +400,65 @@ def _add_section(workdir: Path, name: str, section: str = _SECTION) -> None:
 @pytest.mark.parametrize(
     ("action", "flags"), STACK_SET_ACTIONS, ids=[" ".join((a, *f)) for a, f in STACK_SET_ACTIONS]
 )
-def test_service_managed_stack_sets_are_refused_by_every_aws_action(
-    workdir: Path, run_ml: Any, run_sec: Any, action: str, flags: tuple[str, ...]
+def test_an_ml_use_case_to_an_ou_is_refused_by_every_aws_action(
+    workdir: Path, run_ml: Any, action: str, flags: tuple[str, ...]
 ) -> None:
-    for run, name in ((run_ml, ML), (run_sec, SEC)):
-        _add_section(workdir, name, _SERVICE_MANAGED)
-        result = run("-con", name, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
-        assert result.code == 2, result.err
-        assert "service-managed stack sets are not supported" in result.err
-        assert "no operator policy can bound" in result.err
+    """An OU's accounts are other accounts than the config's: the starter tier's artifact
+    bucket, named exactly and not created by the stack, would be the config's account's in
+    every one of them."""
+    _add_section(workdir, ML, _SERVICE_MANAGED)
+    result = run_ml("-con", ML, "-act", action, *flags, "--endpoint-url", "http://127.0.0.1:9")
+    assert result.code == 2, result.err
+    assert "which it does not create and whose name holds no account" in result.err
+    assert "Target the config's own account only" in result.err
     assert not (workdir / "reports").exists()
+
+
+def test_test_deploy_of_a_service_managed_set_is_refused(workdir: Path, run_sec: Any) -> None:
+    """Its canary's templates hold a suffix made for the run: no administrator published
+    them, and the operator policy pins none."""
+    _add_section(workdir, SEC, _SERVICE_MANAGED)
+    result = run_sec("-con", SEC, "-act", "test-deploy", "--endpoint-url", "http://127.0.0.1:9")
+    assert result.code == 2, result.err
+    assert "test-deploy is not built for service-managed stack sets" in result.err
+    assert not (workdir / "reports").exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "section", "expected"),
+    [
+        (
+            model,
+            section,
+            expected,
+        )
+        for model in (MlConfig, SecConfig)
+        for section, expected in (
+            (
+                {k: v for k, v in _service_managed().items() if k != "template_bucket"},
+                "deployment.template_bucket: required for a service-managed stack set: "
+                "CloudFormation deploys it with administrator rights in every member account, "
+                "so the operator may deploy only templates an administrator has published to "
+                "this bucket (the operator policy pins their URLs)",
+            ),
+            (
+                _self_managed(template_bucket="techcorp-reviewed-templates"),
+                "deployment.template_bucket: service-managed only: a self-managed stack set "
+                "deploys the templates the tool generates, bounded by its execution role",
+            ),
+            (
+                _service_managed(template_bucket="xn--techcorp-templates"),
+                "deployment.template_bucket: must not begin with 'xn--' (S3 reserves that prefix)",
+            ),
+        )
+    ],
+)
+def test_the_template_bucket_is_required_exactly_for_service_managed_sets(
+    model: type[MlConfig] | type[SecConfig], section: dict[str, Any], expected: str
+) -> None:
+    problems = _problems(model, section)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems
 
 
 def own_target(workdir: Path, name: str) -> None:
@@ -557,13 +609,26 @@ def test_create_policy_adds_the_stack_set_operators_policy(
             ["cloudformation:CreateStackSet"],
         )
         assert "cloudformation:RoleArn" in json.dumps(create["Condition"])
-        # Service-managed: no such policy (nothing the tool writes can bound it); a stale one
-        # of the self-managed section is removed.
+        # Service-managed: the set is created and updated only from the published templates'
+        # URLs (its proofs: test_service_managed_policy.py), under no role of the operator's.
         config = workdir / "configs" / name
         config.write_text(config.read_text().split("\ndeployment:")[0] + _SERVICE_MANAGED)
         managed = run("-con", name, "-act", action)
         assert managed.code == 0, managed.err
-        assert not written.exists()
+        document = json.loads(written.read_text())
+        create = next(
+            s for s in document["Statement"] if s["Sid"] == "CloudFormationStackSetCreate"
+        )
+        pinned = create["Condition"]["StringEquals"]["cloudformation:TemplateUrl"]
+        pinned = [pinned] if isinstance(pinned, str) else pinned
+        assert all(
+            u.startswith(
+                "https://techcorp-reviewed-templates.s3.us-west-2.amazonaws.com/templates/"
+            )
+            for u in pinned
+        ), pinned
+        assert "cloudformation:RoleArn" not in json.dumps(document)
+        assert "iam:PassRole" not in json.dumps(document)
 
 
 @pytest.mark.parametrize("model", [MlConfig], ids=["ml"])

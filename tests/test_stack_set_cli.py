@@ -350,3 +350,101 @@ def test_an_account_without_the_trust_root_fails_its_instance_by_name(
     assert (instance["account"], instance["region"], instance["status"]) == (
         missing, "us-west-2", "FAILED")  # fmt: skip
     assert f"Scope ARN: {boundary} does not exist" in instance["reason"]
+
+
+TEMPLATES = "techcorp-dev-a001-stackset-templates"
+
+
+def target_unit(workdir: Path, name: str, unit: str) -> None:
+    """The config's `deployment` section: a service-managed set over the OU `unit`, run as
+    its delegated administrator, its templates published to TEMPLATES."""
+    config = workdir / "configs" / name
+    config.write_text(config.read_text() + f"""
+deployment:
+  permission_model: service-managed
+  call_as: delegated-admin
+  template_bucket: {TEMPLATES}
+  targets:
+    organizational_units: [{unit}]
+    regions: [us-west-2]
+""")  # fmt: skip
+
+
+def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_published_templates(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """Deploy sends only the templates an administrator published (by content hash), and
+    reads each back first: unpublished or different, it refuses with nothing changed; then
+    every account of the OU gets the tenant's roles, naming its own account."""
+    from test_emulator_stack_sets import organization
+
+    unit, members = organization(cloud.url)
+    target_unit(workdir, DEV_SEC, unit)
+    stem = DEV_SEC.removesuffix(".yaml")
+    validated = run_sec("-con", DEV_SEC, "-act", "validate", "--output", "json")
+    assert validated.code == 0, validated.err
+    assert json.loads(validated.out)["result"]["deployment"]["deployable"] is True
+    written = run_sec("-con", DEV_SEC, "-act", "create-template", "--output", "json")
+    assert written.code == 0, written.err
+    forms = json.loads(written.out)["result"]["templates"]
+    publish = {Path(t["stack_set_path"]): t["stack_set_publish_to"] for t in forms}
+    assert all(to.startswith(f"s3://{TEMPLATES}/templates/") for to in publish.values())
+    s3 = cloud.client("s3")
+    s3.create_bucket(
+        Bucket=TEMPLATES, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+    cf = cloud.client("cloudformation")
+
+    def deploy() -> Any:
+        return run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+
+    refused = deploy()
+    assert refused.code == 2, refused.out + refused.err
+    first = forms[0]  # the first stack in deploy order is the first one checked
+    assert f"the template is not published at {first['stack_set_publish_to']}" in refused.err
+    assert f"aws s3 cp templates/{Path(first['stack_set_path']).name} " in refused.err
+    assert cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"] == []
+    # Something else at the key (not the reviewed template) is refused too.
+    for to in publish.values():
+        s3.put_object(Bucket=TEMPLATES, Key=to.split("/", 3)[3], Body=b'{"Resources": {}}')
+    refused = deploy()
+    assert refused.code == 2, refused.out + refused.err
+    assert "does not hold the template this config generates" in refused.err
+    assert cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"] == []
+    # The administrator publishes the reviewed files, as create-template says.
+    for path, to in publish.items():
+        s3.put_object(Bucket=TEMPLATES, Key=to.split("/", 3)[3], Body=path.read_bytes())
+    for account in members:
+        bootstrap_elsewhere(cloud.url, workdir, DEV_SEC, account)
+    deployed = deploy()
+    assert deployed.code == 0, deployed.out + deployed.err
+    for entry in report(workdir, stem, "deploy")["result"]["stack_sets"]:
+        (operation,) = entry["operations"]
+        assert sorted(i["account"] for i in operation["instances"]) == sorted(members)
+    role = "techcorp-dev-a001-role-churn-ds"
+    for account in members:
+        found = client(cloud.url, "iam", account).get_role(RoleName=role)["Role"]
+        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
+            f"arn:aws:iam::{account}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+        )
+        assert ACCOUNT not in json.dumps(found["AssumeRolePolicyDocument"])
+    # Service-managed sets (that each is made from its published URL, never a body, is
+    # recorded in test_service_managed_policy.py).
+    for described in (
+        cf.describe_stack_set(StackSetName=s["StackSetName"], CallAs="DELEGATED_ADMIN")
+        for s in cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"]
+    ):
+        assert described["StackSet"]["PermissionModel"] == "SERVICE_MANAGED"
+    status = run_sec("-con", DEV_SEC, "-act", "status")
+    assert status.code == 0, status.out + status.err
+    for account in members:
+        assert f"  {account}/us-west-2: CURRENT (SUCCEEDED)" in status.out
+    assert run_sec("-con", DEV_SEC, "-act", "detect-drift").code == 0
+    canary = run_sec("-con", DEV_SEC, "-act", "test-deploy")
+    assert canary.code == 2
+    assert "test-deploy is not built for service-managed stack sets" in canary.err
+    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err
+    for account in members:
+        iam = client(cloud.url, "iam", account)
+        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]

@@ -94,10 +94,24 @@ def test_a_bucket_named_but_not_created_is_refused_when_another_account_is_a_tar
     assert why(grant_on(f"arn:aws:s3:::own-{OWN}/*"), [OWN, OTHER], [REGION]) is None
 
 
-def test_service_managed_sets_are_refused() -> None:
-    targets = {"organizational_units": ["ou-ab12-cdef5678"], "regions": [REGION]}
+def _to_an_ou(resources: dict[str, Any], accounts: list[str] | None = None) -> str | None:
+    targets: dict[str, Any] = {"organizational_units": ["ou-ab12-cdef5678"], "regions": [REGION]}
+    if accounts is not None:
+        targets |= {"accounts": accounts, "account_filter": "intersection"}
     service = DeploymentConfig.model_validate(
-        {"permission_model": "service-managed", "targets": targets}
+        {"permission_model": "service-managed", "template_bucket": "reviewed", "targets": targets}
     )
-    refused = not_deployable_because(service, OWN, REGION, {})
-    assert "no operator policy can bound" in (refused or "")
+    return not_deployable_because(service, OWN, REGION, {"s": {"Resources": resources}})
+
+
+def test_an_ous_accounts_count_as_several_none_of_them_the_configs() -> None:
+    """Organizations alone knows an OU's accounts, and StackSets never deploys to the
+    management account: even narrowed to one listed account, a bucket name without the
+    account would clash, and a bucket named exactly would be another account's."""
+    assert _to_an_ou(role("fixed")) is None  # one region: one role per account
+    for accounts in (None, [OWN]):
+        clash = _to_an_ou(bucket(f"fixed-{REGION}"), accounts) or ""
+        assert "holds no account, and S3 bucket names are global" in clash
+        elsewhere = _to_an_ou(grant_on("arn:aws:s3:::shared/*"), accounts) or ""
+        assert "which it does not create and whose name holds no account" in elsewhere
+    assert _to_an_ou(bucket(f"b-{OWN}-{REGION}")) is None

@@ -3,7 +3,6 @@ policy (split if it must be), the report, listing resources; each returns its ty
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,11 +19,12 @@ from provisioner.results.policies import PoliciesWritten, PolicyFile, SplitPolic
 from provisioner.results.report_files import ReportWritten
 from provisioner.results.resources import PlannedResource, ResourceList
 from provisioner.results.templates import TemplateFile, TemplatesWritten
+from provisioner.stack_sets.published import content_key
 
 
 def template_key(body: str) -> str:
     """Where a template over the TemplateBody limit goes in the template bucket."""
-    return f"templates/{hashlib.sha256(body.encode('utf-8')).hexdigest()}.json"
+    return content_key(body)
 
 
 def write_templates(
@@ -33,9 +33,11 @@ def write_templates(
     plans: Sequence[StackPlan],
     template_bucket: str | None,
     stack_set_forms: Mapping[str, str] | None = None,
+    publish_bucket: str | None = None,
 ) -> TemplatesWritten:
     """Each stack's template and the manifest; with `stack_set_forms` (stack → body, for a
-    config with a `deployment` section) each one's stack-set form beside it too."""
+    config with a `deployment` section) each one's stack-set form beside it too, and with
+    `publish_bucket` (a service-managed section's) where an administrator publishes it."""
     files = {}
     manifest = []
     for order, plan in enumerate(plans, 1):
@@ -55,7 +57,10 @@ def write_templates(
             entry["template_key"] = template_key(body)
         if stack_set_forms is not None and plan.stack_name in stack_set_forms:
             entry["stack_set_template"] = stack_set_template_path(plan.stack_name)
-            files[inv.path(str(entry["stack_set_template"]))] = stack_set_forms[plan.stack_name]
+            form = stack_set_forms[plan.stack_name]
+            files[inv.path(str(entry["stack_set_template"]))] = form
+            if publish_bucket is not None:
+                entry["stack_set_publish_to"] = f"s3://{publish_bucket}/{content_key(form)}"
         manifest.append(entry)
     manifest_rel = manifest_path(config_stem)
     files[inv.path(manifest_rel)] = json.dumps({"stacks": manifest}, indent=2) + "\n"
@@ -70,6 +75,7 @@ def write_templates(
                 "path": str(inv.path(str(entry["template"]))),
                 "template_bucket": entry.get("template_bucket"),
                 "template_key": entry.get("template_key"),
+                "stack_set_publish_to": entry.get("stack_set_publish_to"),
                 "stack_set_path": (
                     str(inv.path(str(entry["stack_set_template"])))
                     if "stack_set_template" in entry

@@ -114,20 +114,27 @@ def create_template(inv: Invocation) -> TemplatesWritten:
     plan = _load_and_plan(inv)
     config = plan.config
     forms = stack_set_forms(config.deployment, config.account_id, config.region, [plan.live])
-    return write_templates(inv, config_file_stem(config), [plan.live], None, forms)
+    publish = config.deployment.template_bucket if config.deployment else None
+    return write_templates(inv, config_file_stem(config), [plan.live], None, forms, publish)
 
 
 def create_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants (policy/variants.py)."""
-    config = _load_and_plan(inv).config
+    plan = _load_and_plan(inv)
+    config = plan.config
     stem = config_file_stem(config)
     policies = {
         variant_file_stem(stem, variant): policy
         for variant, policy in operator_policies(config).items()
     }
-    from provisioner.stack_sets.subjects import ml_subject
+    from provisioner.stack_sets.subjects import ml_subject, service_managed_subject
 
-    policies |= stack_set_policies(stem, config.deployment, lambda: ml_subject(config))
+    policies |= stack_set_policies(
+        stem,
+        config.deployment,
+        lambda: ml_subject(config),
+        lambda: service_managed_subject(config, {plan.live.stack_name: plan.live.render()}),
+    )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
 

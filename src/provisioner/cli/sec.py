@@ -90,12 +90,14 @@ def create_template(inv: Invocation) -> TemplatesWritten:
     config = plan.config
     forms = stack_set_forms(config.deployment, config.account_id, config.region, plan.stacks)
     stem = config_file_stem(config)
-    return write_templates(inv, stem, plan.stacks, config.template_bucket, forms)
+    publish = config.deployment.template_bucket if config.deployment else None
+    return write_templates(inv, stem, plan.stacks, config.template_bucket, forms, publish)
 
 
 def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     """The operator's policy in its four variants, and the bootstrap administrator's."""
-    config = _load_and_plan(inv).config
+    plan = _load_and_plan(inv)
+    config = plan.config
     stem = config_file_stem(config)
     policies = {
         variant_file_stem(stem, variant): policy
@@ -103,9 +105,14 @@ def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     }
     tenant = TenantNames.of(config)
     policies[f"{tenant.config_stem}-iam-policy"] = bootstrap_policy(tenant, config.is_prod)
-    from provisioner.stack_sets.subjects import sec_subject
+    from provisioner.stack_sets.subjects import sec_subject, service_managed_subject
 
-    policies |= stack_set_policies(stem, config.deployment, lambda: sec_subject(config))
+    policies |= stack_set_policies(
+        stem,
+        config.deployment,
+        lambda: sec_subject(config),
+        lambda: service_managed_subject(config, {p.stack_name: p.render() for p in plan.stacks}),
+    )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
 

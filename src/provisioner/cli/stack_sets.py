@@ -22,14 +22,17 @@ from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
 from provisioner.cfn.template import StackPlan
 from provisioner.cli.invocation import Invocation
 from provisioner.cli.local_actions import template_key
+from provisioner.cli.manifest import stack_set_template_path
 from provisioner.config.deployment import DeploymentConfig, OperationPreferences, PermissionModel
 from provisioner.deploy.stack_set_target import StackSetTarget
-from provisioner.deploy.target import StackTemplate
+from provisioner.deploy.target import PublishedAt, StackTemplate
 from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.neutral_template import NotNeutral, neutral_body
+from provisioner.stack_sets.published import content_key
 from provisioner.stack_sets.roles import StackSetSubject
+from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
 STACK_SET_ACTIONS = ("show-changes", "deploy", "test-deploy", "status", "detect-drift", "delete")
 
@@ -74,8 +77,6 @@ def stack_set_deployment(
     refused (the module's docstring)."""
     if deployment is None:
         return None
-    if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        refuse_undeployable(inv, deployment, account, region, stacks)
     if inv.action not in STACK_SET_ACTIONS:
         raise _refuse(
             inv,
@@ -84,6 +85,8 @@ def stack_set_deployment(
             "in the config's own account instead",
         )
     refuse_undeployable(inv, deployment, account, region, stacks)
+    if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
+        return _service_managed(inv, deployment, account, region, stacks)
     made = subject()
     admin = made.partition.iam_arn(
         made.administration_account, f"role/{made.names.administration_role}"
@@ -102,6 +105,57 @@ def stack_set_deployment(
     )
     neutral = tuple(_neutral(inv, s, account, region, template_bucket) for s in stacks)
     return StackSetDeployment(target, neutral)
+
+
+def _service_managed(
+    inv: Invocation,
+    deployment: DeploymentConfig,
+    account: str,
+    region: str,
+    stacks: tuple[StackTemplate, ...],
+) -> StackSetDeployment:
+    """Each stack deployed by the URL of its published neutral template (published.py),
+    which deploy reads back and compares before anything changes."""
+    if inv.action == "test-deploy":
+        raise _refuse(
+            inv,
+            "test-deploy is not built for service-managed stack sets: the canary's templates "
+            "hold a suffix made for the run, so an administrator cannot publish them, nor the "
+            "operator policy pin them, ahead of it. Test the stacks in the config's own "
+            "account without the section, or through a self-managed one",
+        )
+    bucket = deployment.template_bucket
+    if bucket is None:  # validation requires it for service-managed
+        raise _refuse(inv, "template_bucket is required for a service-managed stack set")
+    auto = deployment.auto_deployment_or_default
+    call_as = deployment.call_as_or_default
+    filtered = deployment.targets.account_filter
+    target = StackSetTarget(
+        permission_model="SERVICE_MANAGED",
+        regions=tuple(deployment.region_order),
+        accounts=tuple(deployment.targets.accounts) if deployment.targets.accounts else None,
+        organizational_units=tuple(deployment.targets.organizational_units or ()),
+        account_filter=None if filtered is None else filtered.api,
+        call_as=None if call_as is None else call_as.api,
+        auto_deployment=(
+            None if auto is None else (auto.enabled, auto.retain_stacks_on_account_removal)
+        ),
+        preferences=api_preferences(deployment.operation_preferences, deployment.region_order),
+    )
+    published = []
+    for stack in stacks:
+        body = neutral_body(stack.body, account, region)
+        key = content_key(body)
+        how = (
+            f"an administrator reviews and publishes it: `aws s3 cp "
+            f"{stack_set_template_path(stack.stack_name)} s3://{bucket}/{key} --content-type "
+            "application/json` (create-template writes that file), and applies the stack-set "
+            "operator policy create-policy writes, which pins its URL"
+        )
+        published.append(
+            StackTemplate(stack.stack_name, body, published=PublishedAt(bucket, key, how))
+        )
+    return StackSetDeployment(target, tuple(published))
 
 
 def stack_set_forms(
@@ -185,13 +239,20 @@ def stack_set_policy_stem(stem: str) -> str:
 
 
 def stack_set_policies(
-    stem: str, deployment: DeploymentConfig | None, subject: Callable[[], StackSetSubject]
+    stem: str,
+    deployment: DeploymentConfig | None,
+    subject: Callable[[], StackSetSubject],
+    service_managed: Callable[[], ServiceManagedSubject],
 ) -> dict[str, PolicyDocument]:
-    """create-policy's extra file for a self-managed stack set: the operator's policy for
-    deploy, status, detect-drift and delete through it (stack_sets/operator_policy.py). None for a
-    service-managed one, whose delegated administrator no policy of the tool's can bound."""
-    if deployment is None or deployment.permission_model is not PermissionModel.SELF_MANAGED:
+    """create-policy's extra file for a stack set: the operator's policy for deploy, status,
+    detect-drift and delete through it (stack_sets/operator_policy.py for a self-managed set,
+    service_managed_policy.py for a service-managed one, pinned to its published templates)."""
+    if deployment is None:
         return {}
+    if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
+        from provisioner.stack_sets.service_managed_policy import service_managed_operator_policy
+
+        return {stack_set_policy_stem(stem): service_managed_operator_policy(service_managed())}
     from provisioner.stack_sets.operator_policy import stack_set_operator_policy
 
     return {stack_set_policy_stem(stem): stack_set_operator_policy(subject())}

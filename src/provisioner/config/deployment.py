@@ -27,6 +27,7 @@ from pydantic import BeforeValidator, Field, StringConstraints, field_validator,
 
 from provisioner.config.common import (
     AccountId,
+    BucketName,
     FieldProblems,
     Region,
     StrictModel,
@@ -228,6 +229,12 @@ class DeploymentConfig(StrictModel):
         default=None, description="service-managed only: self | delegated-admin (default self)"
     )
     operation_preferences: OperationPreferences = Field(default_factory=OperationPreferences)
+    template_bucket: BucketName | None = Field(
+        default=None,
+        description="service-managed only, and required there: the bucket an administrator "
+        "publishes the reviewed stack-set templates to (templates/{sha256}.json), which the "
+        "operator may read but not write",
+    )
 
     @field_validator("permission_model", mode="before")
     @classmethod
@@ -252,6 +259,14 @@ class DeploymentConfig(StrictModel):
                             "its administration and execution roles",
                         )
                     )
+            if self.template_bucket is not None:
+                problems.append(
+                    Problem(
+                        "template_bucket",
+                        "service-managed only: a self-managed stack set deploys the templates "
+                        "the tool generates, bounded by its execution role",
+                    )
+                )
         problems += self._order_problems()
         if problems:
             raise FieldProblems(problems)
@@ -278,6 +293,16 @@ class DeploymentConfig(StrictModel):
                     Problem("targets.account_filter", "service-managed only (it filters OUs)")
                 )
         else:
+            if self.template_bucket is None:
+                problems.append(
+                    Problem(
+                        "template_bucket",
+                        "required for a service-managed stack set: CloudFormation deploys it "
+                        "with administrator rights in every member account, so the operator "
+                        "may deploy only templates an administrator has published to this "
+                        "bucket (the operator policy pins their URLs)",
+                    )
+                )
             if t.organizational_units is None:
                 problems.append(
                     Problem(

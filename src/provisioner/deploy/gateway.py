@@ -55,6 +55,7 @@ from provisioner.errors import InputError
 from provisioner.fleet.budget import THROTTLING_CODES, WAITING_OPERATIONS, ApiBudget
 from provisioner.fleet.shared_reads import SharedReads
 from provisioner.partition import partition_of
+from provisioner.stack_sets.published import template_url
 
 if TYPE_CHECKING:  # the stubs (types-boto3) are a test dependency: annotations only
     from botocore.client import BaseClient
@@ -623,11 +624,42 @@ class AwsGateway:
                     ) from exc
                 raise
             self._uploaded.add((bucket, key))
+        return self._template_url(bucket, key)
+
+    def published_template_url(self, bucket: str, key: str, body: str, how: str) -> str:
+        """The URL of a template an administrator published at `key` (a service-managed stack
+        set's): read back once per run and compared with `body`, so a missing object, or one
+        that is not the reviewed template, is refused (InputError, `how` says how to publish it)
+        before any stack set changes."""
+        if (bucket, key) not in self._uploaded:
+            s3 = self.client("s3")
+            where = f"s3://{bucket}/{key}"
+            try:
+                found = self._call(
+                    f"GetObject {where}",
+                    lambda: s3.get_object(Bucket=bucket, Key=key)["Body"].read(),
+                )
+            except AwsFailure as exc:
+                if ": NoSuchKey:" in str(exc) or ": NoSuchBucket:" in str(exc):
+                    raise InputError(
+                        "deployment.template_bucket",
+                        f"the template is not published at {where}; {how}",
+                    ) from exc
+                raise
+            if found != body.encode("utf-8"):
+                raise InputError(
+                    "deployment.template_bucket",
+                    f"{where} does not hold the template this config generates (its content "
+                    f"differs); {how}",
+                )
+            self._uploaded.add((bucket, key))
+        return self._template_url(bucket, key)
+
+    def _template_url(self, bucket: str, key: str) -> str:
         if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
             base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
             return f"{base}/{bucket}/{key}"
-        host = partition_of(self.region).regional_service("s3", self.region)
-        return f"https://{bucket}.{host}/{key}"
+        return template_url(partition_of(self.region), self.region, bucket, key)
 
     # -- SSM: the stack outputs mirrored as parameters ---------------------------------------
     def parameters_under(self, path: str) -> dict[str, str]:

@@ -58,6 +58,8 @@ def deploy_stack_sets(
     if target.production and not allow_broadening:
         refuse_broadening(target, *gate_inputs(previews))
     upload_templates(gateway, target)
+    for template in target.stacks:  # every published one checked before any set changes
+        _url(gateway, template)
     done: list[StackSetEntry] = []
     for template, seen in zip(target.stacks, previews, strict=True):
         entry = _deploy_one(sets, target, template, seen, say, poller)
@@ -76,6 +78,10 @@ def _result(done: list[StackSetEntry]) -> DeployResult:
 
 
 def _url(gateway: AwsGateway, template: StackTemplate) -> str | None:
+    """The TemplateURL to deploy `template` by; None to send its body (once per run each)."""
+    if template.published is not None:
+        at = template.published
+        return gateway.published_template_url(at.bucket, at.key, template.body, at.how)
     if template.upload_to is None:
         return None
     return gateway.upload_template(*template.upload_to, template.body)

@@ -16,11 +16,23 @@ from provisioner.deploy.stack_set_target import StackSetTarget
 
 
 @dataclass(frozen=True)
+class PublishedAt:
+    """Where an administrator publishes a template the operator may deploy but not write (a
+    service-managed stack set's), and how, for the refusal when it is not there."""
+
+    bucket: str
+    key: str
+    how: str
+
+
+@dataclass(frozen=True)
 class StackTemplate:
     stack_name: str
     body: str
     # (bucket, key) when the body is over CloudFormation's TemplateBody limit: upload, deploy by URL
     upload_to: tuple[str, str] | None = None
+    # Deployed by URL from there, never uploaded by the deploy; read back and compared first.
+    published: PublishedAt | None = None
 
     @cached_property
     def document(self) -> dict[str, Any]:

@@ -19,6 +19,12 @@ class TemplateFile(StackSummary):
         description="with a `deployment` section: the file holding the template as its stack "
         "set deploys it (the config's account and region as pseudo parameters); null otherwise",
     )
+    stack_set_publish_to: str | None = Field(
+        default=None,
+        description="a service-managed section's: the S3 URI an administrator publishes the "
+        "stack-set form to (key by content hash), the only template the operator policy lets "
+        "deploy use; null otherwise",
+    )
 
 
 class TemplatesWritten(Result):
@@ -40,6 +46,11 @@ class TemplatesWritten(Result):
             lines.append(line)
             if t.stack_set_path is not None:
                 lines.append(f"wrote {t.stack_set_path} (as its stack set deploys it)")
+            if t.stack_set_path is not None and t.stack_set_publish_to is not None:
+                lines.append(
+                    f"  an administrator publishes it after review: aws s3 cp "
+                    f"{t.stack_set_path} {t.stack_set_publish_to} --content-type application/json"
+                )
         lines.append(f"wrote {self.manifest} (stacks in deploy order)")
         lines += [
             f"removed {path} (an earlier run of this config wrote it; this one does not)"

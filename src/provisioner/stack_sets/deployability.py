@@ -5,10 +5,8 @@ A stack set deploys one template everywhere: the neutral form of each stack's te
 (neutral_template.py), which names each instance's own account and region. What that cannot
 make right is refused, naming the stack and the resource:
 
-- service-managed stack sets: their delegated administrator deploys with the StackSets
-  service-linked role in every member account, which no operator policy the tool writes can
-  bound;
-- names that would be the same in two instances where AWS allows one: an IAM name in two
+- names that would be the same in two instances where AWS allows one (a service-managed set's
+  OUs count as several accounts, none of them the config's): an IAM name in two
   regions of one account (IAM is global to the account: the tool's IAM names hold no
   region), an S3 bucket name in two accounts or regions (bucket names are global);
 - a bucket named exactly, not created by the stack, in a set with a target account other
@@ -51,22 +49,20 @@ def not_deployable_because(
 ) -> str | None:
     """Why the stacks (name → template as rendered for the config) cannot go to the
     deployment's targets through stack sets; None when they can."""
+    listed = deployment.targets.accounts or []
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        return (
-            "service-managed stack sets are not supported: their delegated administrator "
-            "deploys with the StackSets service-linked role in every member account, which no "
-            "operator policy can bound; use permission_model: self-managed, with the roles "
-            "--action create-stackset-roles writes"
-        )
-    accounts = deployment.targets.accounts or []
+        # An OU's accounts only Organizations knows: any number, never the management
+        # account (StackSets does not deploy there), so always other accounts.
+        accounts, elsewhere = 2, True
+    else:
+        accounts, elsewhere = len(listed), any(a != account for a in listed)
     regions = len(deployment.targets.regions)
-    elsewhere = any(a != account for a in accounts)
     for stack, template in templates.items():
         try:
             neutral = neutral_template(template, account, region)
         except NotNeutral as error:
             return f"{stack}: {error}, so one template cannot serve every target"
-        problems = list(_clashes(neutral, len(accounts), regions, elsewhere))
+        problems = list(_clashes(neutral, accounts, regions, elsewhere))
         if problems:
             more = f" (and {len(problems) - 1} more like it)" if len(problems) > 1 else ""
             return f"{stack}: {problems[0]}{more}"

@@ -1,15 +1,21 @@
-"""Each tool's config as a stack-set subject (roles.py): its stacks, its role names, and its
-operator policy's scope moved to a target account and region."""
+"""Each tool's config as a stack-set subject: for a self-managed set (roles.py) its stacks, its
+role names, and its operator policy's scope moved to a target account and region; for a
+service-managed one (service_managed_policy.py) its stacks' published templates."""
 
 from __future__ import annotations
 
-from provisioner.config.deployment import DeploymentConfig, PermissionModel
+from collections.abc import Mapping
+
+from provisioner.config.deployment import CallAs, DeploymentConfig, PermissionModel
 from provisioner.config.ml import MlConfig
 from provisioner.config.sec import SecConfig
 from provisioner.partition import partition_of
 from provisioner.policy.variants import OperatorScope
 from provisioner.stack_sets.names import StackSetRoleNames, test_stack_pattern
+from provisioner.stack_sets.neutral_template import neutral_body
+from provisioner.stack_sets.published import published_templates
 from provisioner.stack_sets.roles import StackSetRolesProblem, StackSetSubject
+from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
 
 def _self_managed(deployment: DeploymentConfig | None) -> DeploymentConfig:
@@ -90,4 +96,47 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
         ),
         operator_scope=scope,
         template_bucket=config.template_bucket,
+    )
+
+
+def service_managed_subject(
+    config: MlConfig | SecConfig, live_bodies: Mapping[str, str]
+) -> ServiceManagedSubject:
+    """The service-managed operator policy's subject for `config`, whose stacks' templates
+    (stack → body as rendered for the config) are published in their neutral form."""
+    deployment = config.deployment
+    if (
+        deployment is None
+        or deployment.permission_model is not PermissionModel.SERVICE_MANAGED
+        or deployment.template_bucket is None  # validation requires it for service-managed
+    ):
+        raise StackSetRolesProblem("has no service-managed `deployment` section")
+    if isinstance(config, MlConfig):
+        from provisioner.ml.operator_policy import operator_scope as ml_scope
+
+        def scope() -> OperatorScope:
+            return ml_scope(config)
+    else:
+        from provisioner.sec.operator_policy import operator_scope as sec_scope
+
+        def scope() -> OperatorScope:
+            return sec_scope(config)
+
+    partition = partition_of(config.region)
+    neutral = {
+        stack: neutral_body(body, config.account_id, config.region)
+        for stack, body in live_bodies.items()
+    }
+    return ServiceManagedSubject(
+        partition=partition,
+        account=config.account_id,
+        home_region=config.region,
+        delegated_admin=deployment.call_as_or_default is CallAs.DELEGATED_ADMIN,
+        organizational_units=tuple(deployment.targets.organizational_units or ()),
+        accounts=tuple(deployment.targets.accounts or ()),
+        regions=tuple(deployment.region_order),
+        published=published_templates(
+            neutral, partition, config.region, deployment.template_bucket
+        ),
+        operator_scope=scope,
     )
