@@ -299,7 +299,7 @@ REFUSALS = [
         "an unknown field",
         _self_managed(rollout="fast"),
         ["deployment.rollout: unknown field; allowed fields here: auto_deployment, call_as, "
-         "operation_preferences, permission_model, targets"],
+         "canary_account, operation_preferences, permission_model, targets, template_bucket"],
     ),
     (
         "no targets",
@@ -414,14 +414,25 @@ def test_an_ml_use_case_to_an_ou_is_refused_by_every_aws_action(
     assert not (workdir / "reports").exists()
 
 
-def test_test_deploy_of_a_service_managed_set_is_refused(workdir: Path, run_sec: Any) -> None:
-    """Its canary's templates hold a suffix made for the run: no administrator published
-    them, and the operator policy pins none."""
+def test_test_deploy_of_a_service_managed_set_needs_a_canary_account(
+    workdir: Path, run_sec: Any
+) -> None:
+    """The tool cannot list an OU's accounts: the canary's is named, or nothing runs."""
     _add_section(workdir, SEC, _SERVICE_MANAGED)
     result = run_sec("-con", SEC, "-act", "test-deploy", "--endpoint-url", "http://127.0.0.1:9")
     assert result.code == 2, result.err
-    assert "test-deploy is not built for service-managed stack sets" in result.err
+    assert "test-deploy of a service-managed stack set needs deployment.canary_account" in (
+        result.err
+    )
     assert not (workdir / "reports").exists()
+
+
+def test_a_self_managed_canary_account_is_one_of_the_targets() -> None:
+    assert _problems(MlConfig, _self_managed(canary_account=ACCOUNTS[1])) == []
+    assert _problems(MlConfig, _self_managed(canary_account="123412341234")) == [
+        "deployment.canary_account: 123412341234 is not one of targets.accounts: the canary "
+        "is one of the set's own targets"
+    ]
 
 
 @pytest.mark.parametrize(

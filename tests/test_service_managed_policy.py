@@ -24,6 +24,7 @@ import pytest
 from conftest import all_ml_configs, all_sec_configs, govcloud_ml_configs, partition_sec_configs
 from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
+from provisioner.cli.stack_sets import canary_forms, published_test_suffix
 from provisioner.config.deployment import DeploymentConfig
 from provisioner.config.ml import MlConfig
 from provisioner.deploy.gateway import AwsGateway
@@ -33,6 +34,7 @@ from provisioner.deploy.stack_set_drift import detect_stack_set_drift
 from provisioner.deploy.stack_set_status import stack_set_status
 from provisioner.deploy.target import PublishedAt
 from provisioner.exit_codes import ExitCode
+from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, split_to_fit
 from provisioner.policy.evaluation import Request, evaluate
@@ -41,8 +43,8 @@ from provisioner.stack_sets.service_managed_policy import (
     service_managed_operator_policy,
 )
 from provisioner.stack_sets.subjects import service_managed_subject
+from test_emulator_stack_sets import organization
 from test_escalation import CHECKS, _policy_versions, _reported, _role_writes
-from test_stack_set_engine import organization
 from test_stack_set_engine import target as engine_target
 from test_stack_set_operator_policy import SET_ID, Call
 from test_stackset_roles import _plans, _regions
@@ -52,6 +54,7 @@ FILTERED = ("111100001111",)
 OTHER_UNIT = "ou-ab12-99998888"
 OTHER_ACCOUNT = "999900009999"
 MANAGEMENT = "555500005555"  # the organization's management account: not in any config
+CANARY = "222200002222"  # an account of the OUs
 BUCKET = "acme-reviewed-stackset-templates"
 
 
@@ -61,6 +64,7 @@ def _service_managed(config: Any, delegated: bool) -> Any:
             "permission_model": "service-managed",
             "call_as": "delegated-admin" if delegated else "self",
             "template_bucket": BUCKET,
+            "canary_account": CANARY,
             "targets": {
                 "organizational_units": list(UNITS),
                 "accounts": list(FILTERED),
@@ -87,8 +91,26 @@ IDS = [
 ]
 
 
+def _canary_plans(config: Any) -> list[Any]:
+    """The stacks' test-deploy form under the suffix of the published live templates."""
+    suffix = published_test_suffix(
+        config.deployment, config.account_id, config.region, _plans(config)
+    )
+    assert suffix is not None and TEST_SUFFIX_PATTERN.match(suffix)
+    return _plans(config, suffix)
+
+
+_SUBJECTS: dict[int, ServiceManagedSubject] = {}
+
+
 def _subject(config: Any) -> ServiceManagedSubject:
-    return service_managed_subject(config, {p.stack_name: p.render() for p in _plans(config)})
+    """Made once per case (planning the canary's form is the slow part)."""
+    if id(config) not in _SUBJECTS:
+        live = _plans(config)
+        forms = canary_forms(config.account_id, config.region, live, _canary_plans(config))
+        made = service_managed_subject(config, {p.stack_name: p.render() for p in live}, forms)
+        _SUBJECTS[id(config)] = made
+    return _SUBJECTS[id(config)]
 
 
 # -- the requests ------------------------------------------------------------------------------
@@ -144,7 +166,8 @@ def _on_instances(
 
 def _url(config: Any, stack: str) -> str:
     """The URL deploy sends: the published key's, virtual-hosted at the config's region."""
-    published = _subject(config).published[stack]
+    subject = _subject(config)
+    published = {**subject.published, **subject.canary}[stack]
     suffix = TenantNames.of(config).partition.dns_suffix
     assert published.key.startswith("templates/") and len(published.key) == 10 + 64 + 5
     return f"https://{BUCKET}.s3.{config.region}.{suffix}/{published.key}"
@@ -185,7 +208,28 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
             *(_on_set(a, where, stack) for a in follow),
             _on_set("DeleteStackSet", where, stack),
         ]
-    return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete}
+    # test-deploy: the canary's sets from their own published templates, on the canary
+    # account (the OUs narrowed to it) in the config's region, then deleted.
+    canary = dict(targets=(*UNITS, CANARY), regions=(config.region,))
+    test = []
+    for stack in [p.stack_name for p in _canary_plans(config)]:
+        key = _subject(config).canary[stack].key
+        test += [
+            Call("s3:GetObject", (f"arn:{where.p.name}:s3:::{BUCKET}/{key}",), {}),
+            _on_set("DescribeStackSet", where, stack),
+            Call(
+                "cloudformation:CreateStackSet",
+                ("*",),
+                {"cloudformation:TemplateUrl": _url(config, stack)},
+            ),
+            _on_instances("CreateStackInstances", config, where, stack, **canary),
+            *(_on_set(a, where, stack) for a in follow),
+            _on_set("ListStackInstances", where, stack),
+            _on_instances("DeleteStackInstances", config, where, stack, **canary),
+            _on_set("DeleteStackSet", where, stack),
+        ]
+    return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete,
+            "test-deploy": test}  # fmt: skip
 
 
 def _principal(config: Any) -> str:
@@ -335,6 +379,18 @@ def _refusals(config: Any) -> Iterator[tuple[str, Call]]:
             "instances in another region",
             _on_instances(action, config, here, stacks[0], regions=(other_region,)),
         )
+    test_stack = _canary_plans(config)[0].stack_name
+    yield (
+        "the canary's set updated",
+        _on_instances("UpdateStackSet", config, here, test_stack,
+                      extra={"cloudformation:TemplateUrl": _url(config, test_stack)}),
+    )  # fmt: skip
+    yield (
+        "a canary of another suffix",
+        Call("cloudformation:CreateStackSet", ("*",),
+             {"cloudformation:TemplateUrl": _url(config, test_stack).replace("/templates/",
+                                                                             "/templates/0")}),
+    )  # fmt: skip
     yield "a stack set named like it", _on_set("DeleteStackSet", here, f"{stacks[0]}-x")
     yield "another config's stack set", _on_set("DeleteStackSet", here, "acme-dev-t001-other-stack")
     if config.deployment.call_as != "delegated-admin":

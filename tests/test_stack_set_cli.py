@@ -355,15 +355,17 @@ def test_an_account_without_the_trust_root_fails_its_instance_by_name(
 TEMPLATES = "techcorp-dev-a001-stackset-templates"
 
 
-def target_unit(workdir: Path, name: str, unit: str) -> None:
+def target_unit(workdir: Path, name: str, unit: str, canary: str) -> None:
     """The config's `deployment` section: a service-managed set over the OU `unit`, run as
-    its delegated administrator, its templates published to TEMPLATES."""
+    its delegated administrator, its templates published to TEMPLATES, its test-deploy
+    canary in the account `canary`."""
     config = workdir / "configs" / name
     config.write_text(config.read_text() + f"""
 deployment:
   permission_model: service-managed
   call_as: delegated-admin
   template_bucket: {TEMPLATES}
+  canary_account: "{canary}"
   targets:
     organizational_units: [{unit}]
     regions: [us-west-2]
@@ -379,7 +381,7 @@ def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_publis
     from test_emulator_stack_sets import organization
 
     unit, members = organization(cloud.url)
-    target_unit(workdir, DEV_SEC, unit)
+    target_unit(workdir, DEV_SEC, unit, members[1])
     stem = DEV_SEC.removesuffix(".yaml")
     validated = run_sec("-con", DEV_SEC, "-act", "validate", "--output", "json")
     assert validated.code == 0, validated.err
@@ -388,7 +390,10 @@ def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_publis
     assert written.code == 0, written.err
     forms = json.loads(written.out)["result"]["templates"]
     publish = {Path(t["stack_set_path"]): t["stack_set_publish_to"] for t in forms}
-    assert all(to.startswith(f"s3://{TEMPLATES}/templates/") for to in publish.values())
+    canaries = {Path(t["canary_stack_set_path"]): t["canary_publish_to"] for t in forms}
+    for to in (*publish.values(), *canaries.values()):
+        assert to.startswith(f"s3://{TEMPLATES}/templates/") and to.endswith(".json")
+    assert len(set(publish.values()) | set(canaries.values())) == 2 * len(forms)
     s3 = cloud.client("s3")
     s3.create_bucket(
         Bucket=TEMPLATES, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
@@ -440,9 +445,26 @@ def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_publis
     for account in members:
         assert f"  {account}/us-west-2: CURRENT (SUCCEEDED)" in status.out
     assert run_sec("-con", DEV_SEC, "-act", "detect-drift").code == 0
-    canary = run_sec("-con", DEV_SEC, "-act", "test-deploy")
-    assert canary.code == 2
-    assert "test-deploy is not built for service-managed stack sets" in canary.err
+    # test-deploy: its canary's forms are published too, then it runs on the canary only.
+    unpublished = run_sec("-con", DEV_SEC, "-act", "test-deploy")
+    assert unpublished.code == 2, unpublished.out + unpublished.err
+    assert "the template is not published at s3://" in unpublished.err
+    for path, to in canaries.items():
+        s3.put_object(Bucket=TEMPLATES, Key=to.split("/", 3)[3], Body=path.read_bytes())
+    live = {s["StackSetName"] for s in cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"]}
+    tested = run_sec("-con", DEV_SEC, "-act", "test-deploy")
+    assert tested.code == 0, tested.out + tested.err
+    result = report(workdir, stem, "test-deploy")["result"]
+    assert result["canary"] == [f"{members[1]}/us-west-2"]
+    suffix = result["suffix"]
+    # The suffix is the published templates': the one their file names hold.
+    assert all(f"-{suffix}-" in p.name for p in canaries)
+    for made in result["deploy"]["stack_sets"]:
+        (operation,) = made["operations"]
+        assert [i["account"] for i in operation["instances"]] == [members[1]]
+    assert [s["result"] for s in result["cleanup"]["stack_sets"]] == ["deleted"] * len(forms)
+    after = cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"]
+    assert {s["StackSetName"] for s in after if s["Status"] == "ACTIVE"} == live
     deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
     assert deleted.code == 0, deleted.out + deleted.err
     for account in members:

@@ -292,8 +292,9 @@ def aws_action_specs(load: TargetLoader) -> tuple[ActionSpec, ...]:
     def test_deploy(inv: Invocation) -> Outcome:
         from provisioner.deploy.test_deploy import test_deploy as run
 
-        suffix = "t" + secrets.token_hex(2)
-        target = load(inv, suffix)
+        given = "t" + secrets.token_hex(2)
+        target = load(inv, given)
+        suffix = target.test_suffix or given  # a service-managed canary's is its templates'
         if target.stack_set is not None:
             from provisioner.deploy.stack_set_test_deploy import test_deploy_stack_sets
 

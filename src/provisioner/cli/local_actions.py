@@ -10,7 +10,12 @@ from pathlib import Path
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
 from provisioner.cfn.template import StackPlan
 from provisioner.cli.invocation import Invocation
-from provisioner.cli.manifest import manifest_path, stack_set_template_path, stale_templates
+from provisioner.cli.manifest import (
+    MANIFEST_PATHS,
+    manifest_path,
+    stack_set_template_path,
+    stale_templates,
+)
 from provisioner.cli.outputs import stale_outputs, write_all
 from provisioner.policy.document import PolicyDocument, split_to_fit
 from provisioner.policy.files import POLICY_DIRECTORY, policy_files
@@ -34,10 +39,12 @@ def write_templates(
     template_bucket: str | None,
     stack_set_forms: Mapping[str, str] | None = None,
     publish_bucket: str | None = None,
+    canary_forms: Mapping[str, tuple[str, str]] | None = None,
 ) -> TemplatesWritten:
     """Each stack's template and the manifest; with `stack_set_forms` (stack → body, for a
     config with a `deployment` section) each one's stack-set form beside it too, and with
-    `publish_bucket` (a service-managed section's) where an administrator publishes it."""
+    `publish_bucket` (a service-managed section's) where an administrator publishes it, and
+    its test-deploy canary's form (`canary_forms`: stack → (test stack, body)) with it."""
     files = {}
     manifest = []
     for order, plan in enumerate(plans, 1):
@@ -61,11 +68,16 @@ def write_templates(
             files[inv.path(str(entry["stack_set_template"]))] = form
             if publish_bucket is not None:
                 entry["stack_set_publish_to"] = f"s3://{publish_bucket}/{content_key(form)}"
+                if canary_forms is not None and plan.stack_name in canary_forms:
+                    test_stack, test_form = canary_forms[plan.stack_name]
+                    entry["canary_stack_set_template"] = stack_set_template_path(test_stack)
+                    files[inv.path(str(entry["canary_stack_set_template"]))] = test_form
+                    entry["canary_publish_to"] = f"s3://{publish_bucket}/{content_key(test_form)}"
         manifest.append(entry)
     manifest_rel = manifest_path(config_stem)
     files[inv.path(manifest_rel)] = json.dumps({"stacks": manifest}, indent=2) + "\n"
     # What an earlier run of this config wrote and this one does not goes in the same step.
-    written = {str(e[k]) for e in manifest for k in ("template", "stack_set_template") if k in e}
+    written = {str(e[k]) for e in manifest for k in MANIFEST_PATHS if k in e}
     stale = stale_templates(inv.cwd, config_stem, written)
     write_all(files, remove=stale)
     templates = [
@@ -76,6 +88,12 @@ def write_templates(
                 "template_bucket": entry.get("template_bucket"),
                 "template_key": entry.get("template_key"),
                 "stack_set_publish_to": entry.get("stack_set_publish_to"),
+                "canary_publish_to": entry.get("canary_publish_to"),
+                "canary_stack_set_path": (
+                    str(inv.path(str(entry["canary_stack_set_template"])))
+                    if "canary_stack_set_template" in entry
+                    else None
+                ),
                 "stack_set_path": (
                     str(inv.path(str(entry["stack_set_template"])))
                     if "stack_set_template" in entry

@@ -23,8 +23,9 @@ _LEGACY_MANIFEST = "{stem}-manifest.json"
 _TEMPLATE_PATH = re.compile(rf"^{TEMPLATE_DIRECTORY}/[A-Za-z0-9][A-Za-z0-9.-]*-stack(-set)?\.json$")
 
 
-# The manifest entry's fields that name a file it wrote.
-_PATHS = ("template", "stack_set_template")
+# The manifest entry's fields that name a file it wrote: the stack's template, its stack set's
+# form, and (a service-managed set's) its test-deploy canary's stack-set form.
+MANIFEST_PATHS = ("template", "stack_set_template", "canary_stack_set_template")
 
 
 def stack_set_template_path(stack: str) -> str:
@@ -46,7 +47,7 @@ def _templates_named(manifest: Path) -> set[str]:
     can be known of the run that wrote it, and nothing is removed on its word)."""
     try:
         stacks = json.loads(manifest.read_text(encoding="utf-8"))["stacks"]
-        named = {str(entry[key]) for entry in stacks for key in _PATHS if key in entry}
+        named = {str(entry[key]) for entry in stacks for key in MANIFEST_PATHS if key in entry}
     except (OSError, ValueError, KeyError, TypeError):
         return set()
     return {rel for rel in named if _TEMPLATE_PATH.match(rel)}

@@ -17,6 +17,8 @@ from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
+    canary_forms,
+    published_test_suffix,
     stack_set_deployment,
     stack_set_forms,
     stack_set_policies,
@@ -115,7 +117,19 @@ def create_template(inv: Invocation) -> TemplatesWritten:
     config = plan.config
     forms = stack_set_forms(config.deployment, config.account_id, config.region, [plan.live])
     publish = config.deployment.template_bucket if config.deployment else None
-    return write_templates(inv, config_file_stem(config), [plan.live], None, forms, publish)
+    return write_templates(
+        inv, config_file_stem(config), [plan.live], None, forms, publish, _canaries(plan)
+    )
+
+
+def _canaries(plan: MlPlan) -> dict[str, tuple[str, str]] | None:
+    """A service-managed set's canary form (live stack → test stack and its neutral body)."""
+    config = plan.config
+    account, region = config.account_id, config.region
+    suffix = published_test_suffix(config.deployment, account, region, [plan.live])
+    if suffix is None:
+        return None
+    return canary_forms(account, region, [plan.live], [plan_stack(config, suffix)])
 
 
 def create_policy(inv: Invocation) -> PoliciesWritten:
@@ -133,7 +147,9 @@ def create_policy(inv: Invocation) -> PoliciesWritten:
         stem,
         config.deployment,
         lambda: ml_subject(config),
-        lambda: service_managed_subject(config, {plan.live.stack_name: plan.live.render()}),
+        lambda: service_managed_subject(
+            config, {plan.live.stack_name: plan.live.render()}, _canaries(plan) or {}
+        ),
     )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
@@ -173,6 +189,13 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     from provisioner.stack_sets.subjects import ml_subject
 
+    if suffix is not None:  # a service-managed canary's is its published templates'
+        suffix = (
+            published_test_suffix(
+                config.deployment, config.account_id, config.region, [checked.live]
+            )
+            or suffix
+        )
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     stack = checked.live if suffix is None else plan_stack(config, suffix)
     stacks = (StackTemplate(stack.stack_name, stack.render()),)
@@ -192,6 +215,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         foreign_children=None if suffix else TEST_SUFFIX_PATTERN.pattern.strip("^$"),
         prerequisites=_tenant_prerequisites(config),
         stack_set=None if via is None else via.target,
+        test_suffix=suffix,
     )
 
 

@@ -20,6 +20,8 @@ from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
     bootstrap_targets,
+    canary_forms,
+    published_test_suffix,
     stack_set_deployment,
     stack_set_forms,
     stack_set_policies,
@@ -91,7 +93,19 @@ def create_template(inv: Invocation) -> TemplatesWritten:
     forms = stack_set_forms(config.deployment, config.account_id, config.region, plan.stacks)
     stem = config_file_stem(config)
     publish = config.deployment.template_bucket if config.deployment else None
-    return write_templates(inv, stem, plan.stacks, config.template_bucket, forms, publish)
+    return write_templates(
+        inv, stem, plan.stacks, config.template_bucket, forms, publish, _canaries(plan)
+    )
+
+
+def _canaries(plan: SecPlan) -> dict[str, tuple[str, str]] | None:
+    """A service-managed set's canary forms (live stack → test stack and its neutral body)."""
+    config = plan.config
+    account, region = config.account_id, config.region
+    suffix = published_test_suffix(config.deployment, account, region, plan.stacks)
+    if suffix is None:
+        return None
+    return canary_forms(account, region, plan.stacks, plan_stacks(config, suffix))
 
 
 def export_iam_policy(inv: Invocation) -> PoliciesWritten:
@@ -111,7 +125,9 @@ def export_iam_policy(inv: Invocation) -> PoliciesWritten:
         stem,
         config.deployment,
         lambda: sec_subject(config),
-        lambda: service_managed_subject(config, {p.stack_name: p.render() for p in plan.stacks}),
+        lambda: service_managed_subject(
+            config, {p.stack_name: p.render() for p in plan.stacks}, _canaries(plan) or {}
+        ),
     )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
@@ -143,6 +159,13 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     from provisioner.stack_sets.subjects import sec_subject
 
     stacks = []
+    if suffix is not None:  # a service-managed canary's is its published templates'
+        suffix = (
+            published_test_suffix(
+                config.deployment, config.account_id, config.region, checked.stacks
+            )
+            or suffix
+        )
     # A test-deploy's own suffix gives its own names: that form is planned for it alone.
     for plan in checked.stacks if suffix is None else plan_stacks(config, suffix):
         body = plan.render()
@@ -168,6 +191,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         foreign_children=None if suffix else f"{TEST_SUFFIX_PATTERN.pattern.strip('^$')}|bootstrap",
         prerequisites=(_trust_root(inv, config),),
         stack_set=None if via is None else via.target,
+        test_suffix=suffix,
     )
 
 

@@ -15,7 +15,7 @@ turns that section into for the engine (deploy/stack_set_target.py), and what it
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
@@ -30,7 +30,7 @@ from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because
 from provisioner.stack_sets.neutral_template import NotNeutral, neutral_body
-from provisioner.stack_sets.published import content_key
+from provisioner.stack_sets.published import canary_suffix, content_key
 from provisioner.stack_sets.roles import StackSetSubject
 from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
@@ -94,7 +94,7 @@ def stack_set_deployment(
     accounts = tuple(deployment.targets.accounts or ())
     regions = tuple(deployment.region_order)
     if inv.action == "test-deploy":
-        accounts, regions = canary(accounts, regions, account, region)
+        accounts, regions = canary(accounts, regions, account, region, deployment.canary_account)
     target = StackSetTarget(
         permission_model="SELF_MANAGED",
         regions=regions,
@@ -116,14 +116,6 @@ def _service_managed(
 ) -> StackSetDeployment:
     """Each stack deployed by the URL of its published neutral template (published.py),
     which deploy reads back and compares before anything changes."""
-    if inv.action == "test-deploy":
-        raise _refuse(
-            inv,
-            "test-deploy is not built for service-managed stack sets: the canary's templates "
-            "hold a suffix made for the run, so an administrator cannot publish them, nor the "
-            "operator policy pin them, ahead of it. Test the stacks in the config's own "
-            "account without the section, or through a self-managed one",
-        )
     bucket = deployment.template_bucket
     if bucket is None:  # validation requires it for service-managed
         raise _refuse(inv, "template_bucket is required for a service-managed stack set")
@@ -142,6 +134,25 @@ def _service_managed(
         ),
         preferences=api_preferences(deployment.operation_preferences, deployment.region_order),
     )
+    if inv.action == "test-deploy":
+        if deployment.canary_account is None:
+            raise _refuse(
+                inv,
+                "test-deploy of a service-managed stack set needs deployment.canary_account: "
+                "the one account of the OUs its canary deploys to (the tool cannot list an "
+                "OU's accounts)",
+            )
+        # The OUs narrowed to the canary alone, in one region, and never deployed to accounts
+        # that join the OUs later.
+        (canary_region,) = canary((), target.regions, account, region)[1]
+        target = replace(
+            target,
+            regions=(canary_region,),
+            accounts=(deployment.canary_account,),
+            account_filter="INTERSECTION",
+            auto_deployment=(False, False),
+            preferences=api_preferences(deployment.operation_preferences, [canary_region]),
+        )
     published = []
     for stack in stacks:
         body = neutral_body(stack.body, account, region)
@@ -156,6 +167,28 @@ def _service_managed(
             StackTemplate(stack.stack_name, body, published=PublishedAt(bucket, key, how))
         )
     return StackSetDeployment(target, tuple(published))
+
+
+def published_test_suffix(
+    deployment: DeploymentConfig | None, account: str, region: str, live: Sequence[StackPlan]
+) -> str | None:
+    """A service-managed set's test-deploy suffix: derived from its live templates, so that the
+    canary's templates can be published and pinned ahead of the run (published.py); None for
+    any other config (test-deploy makes one for the run)."""
+    if deployment is None or deployment.permission_model is not PermissionModel.SERVICE_MANAGED:
+        return None
+    return canary_suffix(neutral_body(p.render(), account, region) for p in live)
+
+
+def canary_forms(
+    account: str, region: str, live: Sequence[StackPlan], test: Sequence[StackPlan]
+) -> dict[str, tuple[str, str]]:
+    """create-template's canary forms of a service-managed set: live stack → (its test-deploy
+    stack, that stack's neutral body), for an administrator to publish with the live ones."""
+    return {
+        mine.stack_name: (theirs.stack_name, neutral_body(theirs.render(), account, region))
+        for mine, theirs in zip(live, test, strict=True)
+    }
 
 
 def stack_set_forms(
@@ -173,14 +206,20 @@ def stack_set_forms(
 
 
 def canary(
-    accounts: tuple[str, ...], regions: tuple[str, ...], account: str, region: str
+    accounts: tuple[str, ...],
+    regions: tuple[str, ...],
+    account: str,
+    region: str,
+    chosen: str | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """test-deploy's one target: the config's own account and region where the section
-    targets them, else the first account and the first region of the deploy order."""
-    return (
-        (account,) if account in accounts else accounts[:1],
-        (region,) if region in regions else regions[:1],
-    )
+    """test-deploy's one target: the section's canary_account (`chosen`), else the config's
+    own account where the section targets it, else its first; the config's own region where
+    the section targets it, else the first region of the deploy order."""
+    if chosen is not None:
+        picked: tuple[str, ...] = (chosen,)
+    else:
+        picked = (account,) if account in accounts else accounts[:1]
+    return picked, (region,) if region in regions else regions[:1]
 
 
 def _neutral(

@@ -229,6 +229,12 @@ class DeploymentConfig(StrictModel):
         default=None, description="service-managed only: self | delegated-admin (default self)"
     )
     operation_preferences: OperationPreferences = Field(default_factory=OperationPreferences)
+    canary_account: AccountId | None = Field(
+        default=None,
+        description="the account test-deploy deploys its canary to: self-managed, one of "
+        "targets.accounts (default: the config's own where targeted, else the first); "
+        "service-managed, an account of the OUs (required for test-deploy there)",
+    )
     template_bucket: BucketName | None = Field(
         default=None,
         description="service-managed only, and required there: the bucket an administrator "
@@ -268,6 +274,19 @@ class DeploymentConfig(StrictModel):
                     )
                 )
         problems += self._order_problems()
+        listed = self.targets.accounts or []
+        if (
+            self.permission_model is PermissionModel.SELF_MANAGED
+            and self.canary_account is not None
+            and self.canary_account not in listed
+        ):
+            problems.append(
+                Problem(
+                    "canary_account",
+                    f"{self.canary_account} is not one of targets.accounts: the canary is one "
+                    "of the set's own targets",
+                )
+            )
         if problems:
             raise FieldProblems(problems)
         return self

@@ -75,6 +75,9 @@ class DeployTarget:
     prerequisites: tuple[Prerequisite, ...] = ()
     # Set when the config deploys its stacks through stack sets (its `deployment` section).
     stack_set: StackSetTarget | None = None
+    # A test-deploy's suffix where the target chose it (a service-managed set's canary, whose
+    # templates are published ahead of the run); None: the run's own.
+    test_suffix: str | None = None
 
     def own_parameters(self, found: Mapping[str, str]) -> dict[str, str]:
         """Of the parameters found under `ssm_path`, those of this target."""

@@ -25,6 +25,15 @@ class TemplateFile(StackSummary):
         "stack-set form to (key by content hash), the only template the operator policy lets "
         "deploy use; null otherwise",
     )
+    canary_stack_set_path: str | None = Field(
+        default=None,
+        description="a service-managed section's: the file holding the stack-set form of the "
+        "stack's test-deploy canary (its suffix derived from the live templates); null "
+        "otherwise",
+    )
+    canary_publish_to: str | None = Field(
+        default=None, description="where an administrator publishes that canary form"
+    )
 
 
 class TemplatesWritten(Result):
@@ -47,13 +56,23 @@ class TemplatesWritten(Result):
             if t.stack_set_path is not None:
                 lines.append(f"wrote {t.stack_set_path} (as its stack set deploys it)")
             if t.stack_set_path is not None and t.stack_set_publish_to is not None:
+                lines.append(_publish(t.stack_set_path, t.stack_set_publish_to))
+            if t.canary_stack_set_path is not None and t.canary_publish_to is not None:
                 lines.append(
-                    f"  an administrator publishes it after review: aws s3 cp "
-                    f"{t.stack_set_path} {t.stack_set_publish_to} --content-type application/json"
+                    f"wrote {t.canary_stack_set_path} (its test-deploy canary, as its stack set "
+                    "deploys it)"
                 )
+                lines.append(_publish(t.canary_stack_set_path, t.canary_publish_to))
         lines.append(f"wrote {self.manifest} (stacks in deploy order)")
         lines += [
             f"removed {path} (an earlier run of this config wrote it; this one does not)"
             for path in self.removed
         ]
         return lines
+
+
+def _publish(path: str, to: str) -> str:
+    return (
+        f"  an administrator publishes it after review: aws s3 cp {path} {to} "
+        "--content-type application/json"
+    )

@@ -11,12 +11,16 @@ and not write; the operator policy allows those two calls only with exactly thos
 (stack_sets/service_managed_policy.py), and deploy sends exactly them. A template that
 changes has a new hash, so it needs a new operator policy, and an administrator's review,
 before any operator can deploy it.
+
+test-deploy's canary needs its templates published the same way, so its suffix cannot be made
+for the run: it is derived from the live templates (`canary_suffix`), the same for every run of
+one reviewed set of templates, and its forms are published beside the live ones.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from provisioner.partition import Partition
@@ -34,6 +38,15 @@ def template_url(partition: Partition, region: str, bucket: str, key: str) -> st
     """The URL deploy sends as TemplateURL on AWS: virtual-hosted style, at the bucket's
     regional endpoint (the operator policy compares it character for character)."""
     return f"https://{bucket}.{partition.regional_service('s3', region)}/{key}"
+
+
+def canary_suffix(live_bodies: Iterable[str]) -> str:
+    """test-deploy's suffix for a service-managed set (naming/ml.py TEST_SUFFIX_PATTERN: `t`
+    and 4 hex digits), from the live templates it tests: one per reviewed version."""
+    digest = hashlib.sha256()
+    for body in live_bodies:
+        digest.update(hashlib.sha256(body.encode("utf-8")).digest())
+    return f"t{digest.hexdigest()[:4]}"
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ A delegated administrator's stack sets live in the management account (CloudForm
 there, which a delegated administrator's calls cannot leave (CloudFormation takes them only
 for its own organization's management account).
 
-Not built: test-deploy (its canary's names hold a random suffix, so its templates cannot be
-published ahead of the run) and auto-deployed accounts' review (an account that joins an OU
-gets the set's current template without a run of the tool, which is what auto-deployment
-means).
+test-deploy's canary sets (their suffix derived from the live templates, published.py) are
+created from their own published templates, on the canary account only; they are never
+updated (one suffix, one template), so no UpdateStackSet is allowed on them.
+
+Not reviewed by a run of the tool: an account that joins an OU later gets the set's current
+template from CloudFormation (which is what auto-deployment means).
 """
 
 from __future__ import annotations
@@ -55,12 +57,22 @@ class ServiceManagedSubject:
     accounts: tuple[str, ...]  # the account filter's, if any
     regions: tuple[str, ...]
     published: Mapping[str, PublishedTemplate]  # stack → its published template, in order
+    # test-deploy's: its stacks (under the suffix published.canary_suffix derives) → their
+    # published templates, and the one account its canary deploys to (None: no test-deploy).
+    canary: Mapping[str, PublishedTemplate]
+    canary_account: str | None
     # The operator's scope for the config (its trust root, whether it is production).
     operator_scope: Callable[[], OperatorScope]
 
     @property
     def stacks(self) -> tuple[str, ...]:
         return tuple(self.published)
+
+    @property
+    def all_published(self) -> tuple[PublishedTemplate, ...]:
+        """The live stacks' templates, and the canary's where test-deploy can run."""
+        canary = tuple(self.canary.values()) if self.canary_account is not None else ()
+        return (*self.published.values(), *canary)
 
 
 def service_managed_operator_policy(subject: ServiceManagedSubject) -> PolicyDocument:
@@ -75,19 +87,21 @@ def service_managed_operator_policy(subject: ServiceManagedSubject) -> PolicyDoc
     # `stackset-target/{stack set id}/{OU or account}`, its region as `*` as for self-managed
     # sets (operator_policy.py). Any set's: every call naming a target names its set too, and
     # the set's own ARN is the config's alone; so the policy stays within IAM's size.
+    canary = (subject.canary_account,) if subject.canary_account is not None else ()
     targets = tuple(
         p.arn("cloudformation", "*", owner, f"stackset-target/*/{t}")
-        for t in (*subject.organizational_units, *subject.accounts)
+        for t in dict.fromkeys((*subject.organizational_units, *subject.accounts, *canary))
     )
+    sets = tuple(stack_set(t.stack) for t in subject.all_published)
 
     in_regions = {"ForAllValues:StringEqualsIgnoreCase": {TARGET_REGION: list(subject.regions)}}
     any_type = p.arn("cloudformation", "*", "*", "type/resource/*")
-    urls = [t.url for t in subject.published.values()]
+    urls = [t.url for t in subject.all_published]
     statements = [
         Statement(
             "CloudFormationStackSetManagement",
             tuple(a for a in STACK_SET_ACTIONS if a != "cloudformation:UpdateStackSet"),
-            tuple(stack_set(s) for s in subject.stacks),
+            sets,
             in_regions,
         ),
         Statement(
@@ -119,7 +133,7 @@ def service_managed_operator_policy(subject: ServiceManagedSubject) -> PolicyDoc
         Statement(
             "S3PublishedTemplates",
             ("s3:GetObject",),
-            tuple(p.s3_arn(f"{t.bucket}/{t.key}") for t in subject.published.values()),
+            tuple(p.s3_arn(f"{t.bucket}/{t.key}") for t in subject.all_published),
         )
     )
     scope = subject.operator_scope()

@@ -100,10 +100,13 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
 
 
 def service_managed_subject(
-    config: MlConfig | SecConfig, live_bodies: Mapping[str, str]
+    config: MlConfig | SecConfig,
+    live_bodies: Mapping[str, str],
+    canary_forms: Mapping[str, tuple[str, str]],
 ) -> ServiceManagedSubject:
     """The service-managed operator policy's subject for `config`, whose stacks' templates
-    (stack → body as rendered for the config) are published in their neutral form."""
+    (stack → body as rendered for the config) are published in their neutral form, with
+    their test-deploy canary's (stack → its test stack and that one's neutral body)."""
     deployment = config.deployment
     if (
         deployment is None
@@ -138,5 +141,9 @@ def service_managed_subject(
         published=published_templates(
             neutral, partition, config.region, deployment.template_bucket
         ),
+        canary=published_templates(
+            dict(canary_forms.values()), partition, config.region, deployment.template_bucket
+        ),
+        canary_account=deployment.canary_account,
         operator_scope=scope,
     )
