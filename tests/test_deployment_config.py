@@ -632,6 +632,7 @@ def test_create_policy_adds_the_stack_set_operators_policy(
         )
         pinned = create["Condition"]["StringEquals"]["cloudformation:TemplateUrl"]
         pinned = [pinned] if isinstance(pinned, str) else pinned
+        assert pinned
         assert all(
             u.startswith(
                 "https://techcorp-reviewed-templates.s3.us-west-2.amazonaws.com/templates/"

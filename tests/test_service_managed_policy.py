@@ -45,6 +45,7 @@ from provisioner.stack_sets.service_managed_policy import (
 from provisioner.stack_sets.subjects import service_managed_subject
 from test_emulator_stack_sets import organization
 from test_escalation import CHECKS, _policy_versions, _reported, _role_writes
+from test_stack_set_engine import ADMIN
 from test_stack_set_engine import target as engine_target
 from test_stack_set_operator_policy import SET_ID, Call
 from test_stackset_roles import _plans, _regions
@@ -173,6 +174,12 @@ def _url(config: Any, stack: str) -> str:
     return f"https://{BUCKET}.s3.{config.region}.{suffix}/{published.key}"
 
 
+def _read(config: Any, key: str, owner: str | None = None) -> Call:
+    """A GetObject of a published template, in a bucket of the config's account (or `owner`)."""
+    arn = f"arn:{TenantNames.of(config).partition.name}:s3:::{BUCKET}/{key}"
+    return Call("s3:GetObject", (arn,), {"s3:ResourceAccount": owner or config.account_id})
+
+
 def engine_calls(config: Any) -> dict[str, list[Call]]:
     """Every call of a deploy (create, then update and grow), a status, a drift check and a
     delete, for each of the config's stacks, as deploy/stack_set_gateway.py makes them."""
@@ -186,7 +193,7 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
         pinned = {"cloudformation:TemplateUrl": _url(config, stack)}
         key = _subject(config).published[stack].key
         deploy += [
-            Call("s3:GetObject", (f"arn:{where.p.name}:s3:::{BUCKET}/{key}",), {}),
+            _read(config, key),
             _on_set("DescribeStackSet", where, stack),
             Call("cloudformation:CreateStackSet", ("*",), pinned),
             _on_set("ListStackInstances", where, stack),
@@ -210,12 +217,12 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
         ]
     # test-deploy: the canary's sets from their own published templates, on the canary
     # account (the OUs narrowed to it) in the config's region, then deleted.
-    canary = dict(targets=(*UNITS, CANARY), regions=(config.region,))
+    canary: dict[str, Any] = {"targets": (*UNITS, CANARY), "regions": (config.region,)}
     test = []
     for stack in [p.stack_name for p in _canary_plans(config)]:
         key = _subject(config).canary[stack].key
         test += [
-            Call("s3:GetObject", (f"arn:{where.p.name}:s3:::{BUCKET}/{key}",), {}),
+            _read(config, key),
             _on_set("DescribeStackSet", where, stack),
             Call(
                 "cloudformation:CreateStackSet",
@@ -276,7 +283,11 @@ def test_the_proven_calls_are_the_engines_and_send_only_published_urls(emulator:
     def managed(value: str) -> Any:
         given = engine_target(value)
         stacks = tuple(
-            type(s)(s.stack_name, s.body, published=PublishedAt(BUCKET, f"templates/{value}", "?"))
+            type(s)(
+                s.stack_name,
+                s.body,
+                published=PublishedAt(BUCKET, f"templates/{value}", "?", owner=ADMIN),
+            )
             for s in given.stacks
         )
         for s in stacks:
@@ -308,6 +319,19 @@ def test_the_proven_calls_are_the_engines_and_send_only_published_urls(emulator:
         )
         assert params["CallAs"] == "DELEGATED_ADMIN"
     assert not any(name == "s3:PutObject" for name, _ in made)  # the operator never writes
+    reads = [p for name, p in made if name == "s3:GetObject"]
+    assert reads and all(p["ExpectedBucketOwner"] == ADMIN for p in reads)
+
+
+@pytest.mark.parametrize("config", CASES[:3], ids=IDS[:3])
+def test_on_aws_deploy_sends_the_url_the_policy_pins(config: Any) -> None:
+    """Without an endpoint override the gateway builds each TemplateURL as published.py
+    does, character for character: the form the policy's StringEquals compares."""
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
+    gateway = AwsGateway(session, config.region)
+    for published in _subject(config).all_published:
+        assert gateway.template_url_of(published.bucket, published.key) == published.url
+        assert published.url == _url(config, published.stack)
 
 
 # -- sufficient ---------------------------------------------------------------------------------
@@ -379,6 +403,11 @@ def _refusals(config: Any) -> Iterator[tuple[str, Call]]:
             "instances in another region",
             _on_instances(action, config, here, stacks[0], regions=(other_region,)),
         )
+        yield (
+            "instances naming no region",
+            Call(f"cloudformation:{action}",
+                 _on_instances(action, config, here, stacks[0]).resources, {}),
+        )  # fmt: skip
     test_stack = _canary_plans(config)[0].stack_name
     yield (
         "the canary's set updated",
@@ -403,6 +432,7 @@ def _refusals(config: Any) -> Iterator[tuple[str, Call]]:
         _on_set("DescribeStackSet", Where(config, region=other_region), stacks[0]),
     )
     key = subject.published[stacks[0]].key
+    yield "a published key in another account's bucket", _read(config, key, OTHER_ACCOUNT)
     for action in ("s3:PutObject", "s3:DeleteObject"):
         yield (
             "a write to the published templates",
@@ -443,6 +473,7 @@ def test_the_scope_checks_notice_a_loose_policy() -> None:
         "instances in another region",
         "another config's stack set",
         "another object of the bucket",
+        "a published key in another account's bucket",
     } <= wrongly
 
 

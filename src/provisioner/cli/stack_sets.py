@@ -164,7 +164,9 @@ def _service_managed(
             "operator policy create-policy writes, which pins its URL"
         )
         published.append(
-            StackTemplate(stack.stack_name, body, published=PublishedAt(bucket, key, how))
+            StackTemplate(
+                stack.stack_name, body, published=PublishedAt(bucket, key, how, owner=account)
+            )
         )
     return StackSetDeployment(target, tuple(published))
 

@@ -100,6 +100,10 @@ ChangeSetKind = Literal["CREATE", "UPDATE", "IMPORT"]
 _REQUEST_ID_HEADERS = ("x-amzn-requestid", "x-amz-request-id", "x-amz-id-2")
 
 
+# S3's answers to a GetObject of a template that is not published where deploy reads it.
+_UNPUBLISHED_CODES = ("NoSuchKey", "NoSuchBucket", "AccessDenied", "403")
+
+
 class _NotAws(Exception):
     def __init__(self, status: int, content_type: str) -> None:
         self.status = status
@@ -624,26 +628,32 @@ class AwsGateway:
                     ) from exc
                 raise
             self._uploaded.add((bucket, key))
-        return self._template_url(bucket, key)
+        return self.template_url_of(bucket, key)
 
-    def published_template_url(self, bucket: str, key: str, body: str, how: str) -> str:
+    def published_template_url(self, bucket: str, key: str, body: str, how: str, owner: str) -> str:
         """The URL of a template an administrator published at `key` (a service-managed stack
-        set's): read back once per run and compared with `body`, so a missing object, or one
-        that is not the reviewed template, is refused (InputError, `how` says how to publish it)
-        before any stack set changes."""
+        set's), in a bucket of the account `owner`: read back once per run and compared with
+        `body`, so a missing object, one in a bucket of another account, or one that is not the
+        reviewed template, is refused (InputError, `how` says how to publish it) before any
+        stack set changes."""
         if (bucket, key) not in self._uploaded:
             s3 = self.client("s3")
             where = f"s3://{bucket}/{key}"
             try:
                 found = self._call(
                     f"GetObject {where}",
-                    lambda: s3.get_object(Bucket=bucket, Key=key)["Body"].read(),
+                    lambda: s3.get_object(Bucket=bucket, Key=key, ExpectedBucketOwner=owner)[
+                        "Body"
+                    ].read(),
                 )
             except AwsFailure as exc:
-                if ": NoSuchKey:" in str(exc) or ": NoSuchBucket:" in str(exc):
+                # Without s3:ListBucket, S3 answers a missing key with AccessDenied; a bucket
+                # of another account (ExpectedBucketOwner) gets it too.
+                if any(f": {code}:" in str(exc) for code in _UNPUBLISHED_CODES):
                     raise InputError(
                         "deployment.template_bucket",
-                        f"the template is not published at {where}; {how}",
+                        f"the template is not published at {where}, or not readable there by "
+                        f"these credentials in a bucket of account {owner}; {how}",
                     ) from exc
                 raise
             if found != body.encode("utf-8"):
@@ -653,9 +663,11 @@ class AwsGateway:
                     f"differs); {how}",
                 )
             self._uploaded.add((bucket, key))
-        return self._template_url(bucket, key)
+        return self.template_url_of(bucket, key)
 
-    def _template_url(self, bucket: str, key: str) -> str:
+    def template_url_of(self, bucket: str, key: str) -> str:
+        """The TemplateURL of an object: path style at the emulator, else virtual-hosted at
+        the region's S3 endpoint, as the service-managed operator policy pins it."""
         if self.endpoint_url:  # path style; the emulator wants `localhost`, not 127.0.0.1
             base = self.endpoint_url.rstrip("/").replace("://127.0.0.1", "://localhost")
             return f"{base}/{bucket}/{key}"

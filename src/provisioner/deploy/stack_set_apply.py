@@ -81,7 +81,7 @@ def _url(gateway: AwsGateway, template: StackTemplate) -> str | None:
     """The TemplateURL to deploy `template` by; None to send its body (once per run each)."""
     if template.published is not None:
         at = template.published
-        return gateway.published_template_url(at.bucket, at.key, template.body, at.how)
+        return gateway.published_template_url(at.bucket, at.key, template.body, at.how, at.owner)
     if template.upload_to is None:
         return None
     return gateway.upload_template(*template.upload_to, template.body)

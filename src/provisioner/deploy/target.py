@@ -23,6 +23,7 @@ class PublishedAt:
     bucket: str
     key: str
     how: str
+    owner: str  # the account the bucket must belong to (the config's): read with that expectation
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ CloudFormation deploys a service-managed set's instances with the StackSets serv
 role of each member account, which holds administrator rights there. No policy of the tool's
 reaches that role, so what is bounded is what the operator submits (published.py):
 
-- a stack set is created or updated only with the TemplateURL of a template an administrator
-  published, each set with its own (`cloudformation:TemplateUrl`, StringEquals: a request
-  with a TemplateBody carries no such key and is refused); so the service-linked roles only
+- a stack set is created only with the TemplateURL of a template an administrator published,
+  and updated only with its own (`cloudformation:TemplateUrl`, StringEquals: a request with a
+  TemplateBody carries no such key and is refused); so the service-linked roles only
   ever deploy templates the tool generated and an administrator published, whose grants the
   tool's proofs cover;
 - the config's stack sets only (`stackset/{stack}:*`), instances only in the config's OUs and
   listed accounts (`stackset-target`) and regions (`cloudformation:TargetRegion`);
-- the published templates are read, never written: the operator holds no s3:PutObject.
+- the published templates are read, never written (no s3:PutObject), and only from a bucket of
+  the config's account (`s3:ResourceAccount`).
 
 A delegated administrator's stack sets live in the management account (CloudFormation's
 `CallAs` documentation), whose id the config does not hold: their ARNs name any account
@@ -25,8 +26,12 @@ test-deploy's canary sets (their suffix derived from the live templates, publish
 created from their own published templates, on the canary account only; they are never
 updated (one suffix, one template), so no UpdateStackSet is allowed on them.
 
-Not reviewed by a run of the tool: an account that joins an OU later gets the set's current
-template from CloudFormation (which is what auto-deployment means).
+What IAM cannot hold (docs/operator-policy.md): CreateStackSet has no resource, so a set of
+one of the config's names may be created from any of the config's published templates; no
+instance action names the template, so a set spreads what it holds until it is updated or
+deleted; no condition key holds the account filter, so the OUs are the bound. And an account
+that joins an OU later gets the set's current template from CloudFormation, without a run of
+the tool (which is what auto-deployment means).
 """
 
 from __future__ import annotations
@@ -108,7 +113,8 @@ def service_managed_operator_policy(subject: ServiceManagedSubject) -> PolicyDoc
             "CloudFormationStackSetTargets",
             ("cloudformation:CreateStackInstances", "cloudformation:DeleteStackInstances"),
             (*targets, any_type),
-            in_regions,
+            # These always name their regions: one that names none is refused.
+            {**in_regions, "Null": {TARGET_REGION: "false"}},
         ),
         # IAM defines no resource for CreateStackSet: what it deploys is bounded by its URL.
         Statement(
@@ -129,11 +135,13 @@ def service_managed_operator_policy(subject: ServiceManagedSubject) -> PolicyDoc
         )
     statements.append(
         # Deploy reads each back to compare it with the reviewed one; CloudFormation reads a
-        # TemplateURL with the caller's credentials.
+        # TemplateURL with the caller's credentials. Only from the config's account's bucket:
+        # a bucket of that name anyone else holds (a typo, a deleted bucket taken) is refused.
         Statement(
             "S3PublishedTemplates",
             ("s3:GetObject",),
             tuple(p.s3_arn(f"{t.bucket}/{t.key}") for t in subject.all_published),
+            {"StringEquals": {"s3:ResourceAccount": subject.account}},
         )
     )
     scope = subject.operator_scope()
