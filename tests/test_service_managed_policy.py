@@ -24,7 +24,7 @@ import pytest
 from conftest import all_ml_configs, all_sec_configs, govcloud_ml_configs, partition_sec_configs
 from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
-from provisioner.cli.stack_sets import canary_forms, published_test_suffix
+from provisioner.cli.stack_sets import canary_forms, published_test_suffix, stack_set_forms
 from provisioner.config.deployment import DeploymentConfig
 from provisioner.config.ml import MlConfig
 from provisioner.deploy.gateway import AwsGateway
@@ -70,7 +70,9 @@ def _service_managed(config: Any, delegated: bool) -> Any:
                 "organizational_units": list(UNITS),
                 "accounts": list(FILTERED),
                 "account_filter": "union",
-                "regions": _regions(config),
+                # An ML use case's set has one region (its policies name its own stack's
+                # resources: stack_sets/spanning_template.py); a SEC tenant's spans two.
+                "regions": [config.region] if isinstance(config, MlConfig) else _regions(config),
             },
         }
     )
@@ -92,6 +94,11 @@ IDS = [
 ]
 
 
+def _regional(config: Any) -> Any:
+    """The stacks as planned for the config moved to another region."""
+    return lambda region: [p.render() for p in _plans(config.model_copy(update={"region": region}))]
+
+
 def _canary_plans(config: Any) -> list[Any]:
     """The stacks' test-deploy form under the suffix of the published live templates."""
     suffix = published_test_suffix(
@@ -108,9 +115,12 @@ def _subject(config: Any) -> ServiceManagedSubject:
     """Made once per case (planning the canary's form is the slow part)."""
     if id(config) not in _SUBJECTS:
         live = _plans(config)
-        forms = canary_forms(config.account_id, config.region, live, _canary_plans(config))
-        made = service_managed_subject(config, {p.stack_name: p.render() for p in live}, forms)
-        _SUBJECTS[id(config)] = made
+        canaries = canary_forms(config.account_id, config.region, live, _canary_plans(config))
+        bodies = stack_set_forms(
+            config.deployment, config.account_id, config.region, live, _regional(config)
+        )
+        assert bodies is not None, "the cases' sections are deployable"
+        _SUBJECTS[id(config)] = service_managed_subject(config, bodies, canaries)
     return _SUBJECTS[id(config)]
 
 

@@ -27,8 +27,9 @@ def target_accounts(
     accounts: tuple[str, ...] = (ACCOUNT,),
     tolerance: int = 0,
     concurrent: int | None = None,
+    regions: tuple[str, ...] = ("us-west-2",),
 ) -> None:
-    """The config's `deployment` section: a self-managed set over `accounts` in us-west-2."""
+    """The config's `deployment` section: a self-managed set over `accounts` in `regions`."""
     config = workdir / "configs" / name
     listed = ", ".join(f'"{a}"' for a in accounts)
     at_once = f"\n    max_concurrent_count: {concurrent}" if concurrent else ""
@@ -37,7 +38,7 @@ deployment:
   permission_model: self-managed
   targets:
     accounts: [{listed}]
-    regions: [us-west-2]
+    regions: [{", ".join(regions)}]
   operation_preferences:
     failure_tolerance_count: {tolerance}{at_once}
 """)  # fmt: skip
@@ -468,5 +469,65 @@ def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_publis
     deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
     assert deleted.code == 0, deleted.out + deleted.err
     for account in members:
+        iam = client(cloud.url, "iam", account)
+        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
+def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """IAM is global to an account: each account's roles are made once, by its instance in the
+    config's region, and grant in both target regions; every instance, in both regions, makes
+    the tenant's SSM parameters naming those roles (stack_sets/spanning_template.py)."""
+    accounts = (ACCOUNT, *OTHER_ACCOUNTS)
+    regions = ("us-west-2", "us-east-1")
+    target_accounts(workdir, DEV_SEC, accounts, tolerance=2, concurrent=3, regions=regions)
+    validated = run_sec("-con", DEV_SEC, "-act", "validate", "--output", "json")
+    assert validated.code == 0, validated.err
+    summary = json.loads(validated.out)["result"]["deployment"]
+    assert summary["deployable"] is True, summary
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    for account in OTHER_ACCOUNTS:
+        bootstrap_elsewhere(cloud.url, workdir, DEV_SEC, account)
+    deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert deployed.code == 0, deployed.out + deployed.err
+    stem = DEV_SEC.removesuffix(".yaml")
+    for entry in report(workdir, stem, "deploy")["result"]["stack_sets"]:
+        (operation,) = entry["operations"]
+        assert sorted((i["account"], i["region"]) for i in operation["instances"]) == sorted(
+            (a, r) for a in accounts for r in regions
+        )
+        assert {i["status"] for i in operation["instances"]} == {"SUCCEEDED"}
+    role = "techcorp-dev-a001-role-churn-ds"
+    policy = "techcorp-dev-a001-policy-churn-ds"
+    for account in accounts:
+        iam = client(cloud.url, "iam", account)
+        found = iam.get_role(RoleName=role)["Role"]
+        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
+            f"arn:aws:iam::{account}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+        )
+        arn = f"arn:aws:iam::{account}:policy/{policy}"
+        version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        document = json.dumps(
+            iam.get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+        )
+        for region in regions:  # one role, granting in each target region
+            assert f"arn:aws:sagemaker:{region}:{account}:" in document, (account, region)
+        for other in accounts:
+            if other != account:
+                assert other not in document
+        for region in regions:  # the tenant's parameters in every region name that one role
+            ssm = client(cloud.url, "ssm", account, region)
+            name = f"/security/techcorp-dev-a001-{region}/churn/data-scientist-role-arn"
+            value = ssm.get_parameter(Name=name)["Parameter"]["Value"]
+            assert value == f"arn:aws:iam::{account}:role/{role}", (account, region)
+    status = run_sec("-con", DEV_SEC, "-act", "status")
+    assert status.code == 0, status.out + status.err
+    for account in accounts:
+        for region in regions:
+            assert f"  {account}/{region}: CURRENT (SUCCEEDED)" in status.out
+    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err
+    for account in accounts:
         iam = client(cloud.url, "iam", account)
         assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]

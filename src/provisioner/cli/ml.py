@@ -17,7 +17,10 @@ from provisioner.cli.outputs import write_all
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
+    Regional,
     canary_forms,
+    planned_templates_of,
+    published_forms,
     published_test_suffix,
     stack_set_deployment,
     stack_set_forms,
@@ -45,6 +48,7 @@ from provisioner.results.seed_code import SeedCodeWritten
 from provisioner.results.stack_set_roles import StackSetRolesWritten
 from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import MlValidation, TeamCheck
+from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
 PROG = "ml-provisioner"
 DESCRIPTION = "Provision one ML use case's infrastructure on AWS from a YAML config."
@@ -79,7 +83,7 @@ def validate(inv: Invocation) -> MlValidation:
             config.deployment,
             config.account_id,
             config.region,
-            {plan.live.stack_name: plan.live.to_cfn()},
+            planned_templates_of(config.deployment, config.region, [plan.live], _regional(config)),
         ),
     )
 
@@ -115,11 +119,25 @@ def _check_against_sec(inv: Invocation, config: MlConfig) -> None:
 def create_template(inv: Invocation) -> TemplatesWritten:
     plan = _load_and_plan(inv)
     config = plan.config
-    forms = stack_set_forms(config.deployment, config.account_id, config.region, [plan.live])
+    forms = stack_set_forms(
+        config.deployment, config.account_id, config.region, [plan.live], _regional(config)
+    )
     publish = config.deployment.template_bucket if config.deployment else None
     return write_templates(
         inv, config_file_stem(config), [plan.live], None, forms, publish, _canaries(plan)
     )
+
+
+def _service_managed_subject(inv: Invocation, plan: MlPlan) -> ServiceManagedSubject:
+    """The service-managed stack-set operator policy's subject: the set templates and the
+    canary's forms it pins."""
+    from provisioner.stack_sets.subjects import service_managed_subject
+
+    config = plan.config
+    forms = stack_set_forms(
+        config.deployment, config.account_id, config.region, [plan.live], _regional(config)
+    )
+    return service_managed_subject(config, published_forms(inv, forms), _canaries(plan) or {})
 
 
 def _canaries(plan: MlPlan) -> dict[str, tuple[str, str]] | None:
@@ -141,15 +159,13 @@ def create_policy(inv: Invocation) -> PoliciesWritten:
         variant_file_stem(stem, variant): policy
         for variant, policy in operator_policies(config).items()
     }
-    from provisioner.stack_sets.subjects import ml_subject, service_managed_subject
+    from provisioner.stack_sets.subjects import ml_subject
 
     policies |= stack_set_policies(
         stem,
         config.deployment,
         lambda: ml_subject(config),
-        lambda: service_managed_subject(
-            config, {plan.live.stack_name: plan.live.render()}, _canaries(plan) or {}
-        ),
+        lambda: _service_managed_subject(inv, plan),
     )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
@@ -201,7 +217,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
     stacks = (StackTemplate(stack.stack_name, stack.render()),)
     via = stack_set_deployment(
         inv, config.deployment, lambda: ml_subject(config), config.account_id, config.region,
-        stacks,
+        stacks, _regional(config, suffix),
     )  # fmt: skip
     names = MlNames(config, suffix)
     return DeployTarget(
@@ -217,6 +233,15 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         stack_set=None if via is None else via.target,
         test_suffix=suffix,
     )
+
+
+def _regional(config: MlConfig, suffix: str | None = None) -> Regional:
+    """The stack (in the form for `suffix`) as planned for the config moved to a region."""
+
+    def bodies(region: str) -> list[str]:
+        return [plan_stack(config.model_copy(update={"region": region}), suffix).render()]
+
+    return bodies
 
 
 def _tenant_prerequisites(config: MlConfig) -> tuple[Prerequisite, ...]:

@@ -19,8 +19,11 @@ from provisioner.cli.local_actions import (
 from provisioner.cli.shell import actions_of, make_main
 from provisioner.cli.stack_set_roles import write_stack_set_roles
 from provisioner.cli.stack_sets import (
+    Regional,
     bootstrap_targets,
     canary_forms,
+    planned_templates_of,
+    published_forms,
     published_test_suffix,
     stack_set_deployment,
     stack_set_forms,
@@ -50,6 +53,7 @@ from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
 from provisioner.sec.plan_checks import SecPlan, checked_plan
+from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
 PROG = "sec-provisioner"
 DESCRIPTION = "Provision the IAM groups, roles and policies of a tenant's ML teams."
@@ -82,7 +86,7 @@ def validate(inv: Invocation) -> SecValidation:
             config.deployment,
             config.account_id,
             config.region,
-            {p.stack_name: p.to_cfn() for p in plan.stacks},
+            planned_templates_of(config.deployment, config.region, plan.stacks, _regional(config)),
         ),
     )
 
@@ -90,12 +94,26 @@ def validate(inv: Invocation) -> SecValidation:
 def create_template(inv: Invocation) -> TemplatesWritten:
     plan = _load_and_plan(inv)
     config = plan.config
-    forms = stack_set_forms(config.deployment, config.account_id, config.region, plan.stacks)
+    forms = stack_set_forms(
+        config.deployment, config.account_id, config.region, plan.stacks, _regional(config)
+    )
     stem = config_file_stem(config)
     publish = config.deployment.template_bucket if config.deployment else None
     return write_templates(
         inv, stem, plan.stacks, config.template_bucket, forms, publish, _canaries(plan)
     )
+
+
+def _service_managed_subject(inv: Invocation, plan: SecPlan) -> ServiceManagedSubject:
+    """The service-managed stack-set operator policy's subject: the set templates and the
+    canary's forms it pins."""
+    from provisioner.stack_sets.subjects import service_managed_subject
+
+    config = plan.config
+    forms = stack_set_forms(
+        config.deployment, config.account_id, config.region, plan.stacks, _regional(config)
+    )
+    return service_managed_subject(config, published_forms(inv, forms), _canaries(plan) or {})
 
 
 def _canaries(plan: SecPlan) -> dict[str, tuple[str, str]] | None:
@@ -119,15 +137,13 @@ def export_iam_policy(inv: Invocation) -> PoliciesWritten:
     }
     tenant = TenantNames.of(config)
     policies[f"{tenant.config_stem}-iam-policy"] = bootstrap_policy(tenant, config.is_prod)
-    from provisioner.stack_sets.subjects import sec_subject, service_managed_subject
+    from provisioner.stack_sets.subjects import sec_subject
 
     policies |= stack_set_policies(
         stem,
         config.deployment,
         lambda: sec_subject(config),
-        lambda: service_managed_subject(
-            config, {p.stack_name: p.render() for p in plan.stacks}, _canaries(plan) or {}
-        ),
+        lambda: _service_managed_subject(inv, plan),
     )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)
@@ -177,7 +193,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         stacks.append(StackTemplate(plan.stack_name, body, upload))
     via = stack_set_deployment(
         inv, config.deployment, lambda: sec_subject(config), config.account_id, config.region,
-        tuple(stacks), config.template_bucket,
+        tuple(stacks), _regional(config, suffix), config.template_bucket,
     )  # fmt: skip
     return DeployTarget(
         tool=PROG,
@@ -193,6 +209,16 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         stack_set=None if via is None else via.target,
         test_suffix=suffix,
     )
+
+
+def _regional(config: SecConfig, suffix: str | None = None) -> Regional:
+    """The stacks (in the form for `suffix`) as planned for the config moved to a region."""
+
+    def bodies(region: str) -> list[str]:
+        moved = config.model_copy(update={"region": region})
+        return [p.render() for p in plan_stacks(moved, suffix)]
+
+    return bodies
 
 
 def _trust_root(inv: Invocation, config: SecConfig) -> Prerequisite:
@@ -213,7 +239,10 @@ def _bootstrap_target(inv: Invocation, suffix: str | None) -> DeployTarget:
     config = checked.config
     tenant = TenantNames.of(config)
     plan = checked.bootstrap
-    bootstrap_targets(inv, config.deployment, config.account_id, config.region, checked.stacks)
+    bootstrap_targets(
+        inv, config.deployment, config.account_id, config.region, checked.stacks,
+        _regional(config),
+    )  # fmt: skip
     return DeployTarget(
         tool=PROG,
         config_stem=tenant.config_stem,

@@ -14,12 +14,13 @@ turns that section into for the engine (deploy/stack_set_target.py), and what it
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from provisioner.aws_limits import TEMPLATE_BODY_MAX_BYTES
-from provisioner.cfn.template import StackPlan
+from provisioner.cfn.template import StackPlan, render_json
 from provisioner.cli.invocation import Invocation
 from provisioner.cli.local_actions import template_key
 from provisioner.cli.manifest import stack_set_template_path
@@ -28,11 +29,12 @@ from provisioner.deploy.stack_set_target import StackSetTarget
 from provisioner.deploy.target import PublishedAt, StackTemplate
 from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
-from provisioner.stack_sets.deployability import not_deployable_because
+from provisioner.stack_sets.deployability import not_deployable_because, planned_regions
 from provisioner.stack_sets.neutral_template import NotNeutral, neutral_body
 from provisioner.stack_sets.published import canary_suffix, content_key
 from provisioner.stack_sets.roles import StackSetSubject
 from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
+from provisioner.stack_sets.spanning_template import NotSpanning, set_template
 
 STACK_SET_ACTIONS = ("show-changes", "deploy", "test-deploy", "status", "detect-drift", "delete")
 
@@ -41,15 +43,64 @@ def _refuse(inv: Invocation, why: str) -> InputError:
     return InputError(f"{inv.config}: deployment", f"{why} (nothing was done)")
 
 
+# The bodies of the stacks given beside it (same order, same form) as planned for the config
+# moved to another region: what a set spanning several regions is made of.
+Regional = Callable[[str], Sequence[str]]
+
+
+def planned_templates(
+    deployment: DeploymentConfig,
+    region: str,
+    stacks: Sequence[StackTemplate],
+    regional: Regional,
+) -> dict[str, list[dict[str, Any]]]:
+    """Each stack (name → its template in each of deployability.planned_regions)."""
+    others = [regional(r) for r in planned_regions(deployment, region)[1:]]
+    return {
+        s.stack_name: [s.document, *(json.loads(bodies[i]) for bodies in others)]
+        for i, s in enumerate(stacks)
+    }
+
+
+def planned_templates_of(
+    deployment: DeploymentConfig | None,
+    region: str,
+    plans: Sequence[StackPlan],
+    regional: Regional,
+) -> dict[str, list[dict[str, Any]]]:
+    """planned_templates of the plans, for validate's summary; nothing without the section."""
+    if deployment is None:
+        return {}
+    stacks = [StackTemplate(p.stack_name, p.render()) for p in plans]
+    return planned_templates(deployment, region, stacks, regional)
+
+
+def set_bodies(
+    deployment: DeploymentConfig,
+    account: str,
+    region: str,
+    stacks: Sequence[StackTemplate],
+    regional: Regional,
+) -> dict[str, str]:
+    """Each stack's template as its stack set deploys it everywhere (stack → body): neutral,
+    spanning when the set has several regions (NotNeutral, NotSpanning when it cannot be)."""
+    planned = planned_templates(deployment, region, stacks, regional)
+    return {
+        stack: render_json(set_template(templates, account, region))
+        for stack, templates in planned.items()
+    }
+
+
 def refuse_undeployable(
     inv: Invocation,
     deployment: DeploymentConfig,
     account: str,
     region: str,
     stacks: tuple[StackTemplate, ...],
+    regional: Regional,
 ) -> None:
     """InputError (exit 2) for a section the AWS actions cannot deploy today, saying why."""
-    templates = {s.stack_name: s.document for s in stacks}
+    templates = planned_templates(deployment, region, stacks, regional)
     why = not_deployable_because(deployment, account, region, templates)
     if why is not None:
         raise _refuse(inv, why)
@@ -71,10 +122,11 @@ def stack_set_deployment(
     account: str,
     region: str,
     stacks: tuple[StackTemplate, ...],
+    regional: Regional,
     template_bucket: str | None = None,
 ) -> StackSetDeployment | None:
     """None for a config without a `deployment` section; InputError (exit 2) for what is
-    refused (the module's docstring)."""
+    refused (the module's docstring). `regional`: `stacks` as planned in another region."""
     if deployment is None:
         return None
     if inv.action not in STACK_SET_ACTIONS:
@@ -84,9 +136,15 @@ def stack_set_deployment(
             f"{', '.join(STACK_SET_ACTIONS)} are. Remove `deployment` to work on the stacks "
             "in the config's own account instead",
         )
-    refuse_undeployable(inv, deployment, account, region, stacks)
+    refuse_undeployable(inv, deployment, account, region, stacks, regional)
+    # test-deploy's canary is one region: its sets need no spanning template.
+    bodies = (
+        {s.stack_name: neutral_body(s.body, account, region) for s in stacks}
+        if inv.action == "test-deploy"
+        else set_bodies(deployment, account, region, stacks, regional)
+    )
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
-        return _service_managed(inv, deployment, account, region, stacks)
+        return _service_managed(inv, deployment, account, region, stacks, bodies)
     made = subject()
     admin = made.partition.iam_arn(
         made.administration_account, f"role/{made.names.administration_role}"
@@ -103,7 +161,9 @@ def stack_set_deployment(
         administration_role_arn=admin,
         execution_role_name=made.names.execution_role,
     )
-    neutral = tuple(_neutral(inv, s, account, region, template_bucket) for s in stacks)
+    neutral = tuple(
+        _neutral(inv, s.stack_name, bodies[s.stack_name], template_bucket) for s in stacks
+    )
     return StackSetDeployment(target, neutral)
 
 
@@ -113,6 +173,7 @@ def _service_managed(
     account: str,
     region: str,
     stacks: tuple[StackTemplate, ...],
+    bodies: dict[str, str],
 ) -> StackSetDeployment:
     """Each stack deployed by the URL of its published neutral template (published.py),
     which deploy reads back and compares before anything changes."""
@@ -155,7 +216,7 @@ def _service_managed(
         )
     published = []
     for stack in stacks:
-        body = neutral_body(stack.body, account, region)
+        body = bodies[stack.stack_name]
         key = content_key(body)
         how = (
             f"an administrator reviews and publishes it: `aws s3 cp "
@@ -194,17 +255,34 @@ def canary_forms(
 
 
 def stack_set_forms(
-    deployment: DeploymentConfig | None, account: str, region: str, plans: Sequence[StackPlan]
+    deployment: DeploymentConfig | None,
+    account: str,
+    region: str,
+    plans: Sequence[StackPlan],
+    regional: Regional,
 ) -> dict[str, str] | None:
     """create-template's stack-set form of each stack (stack → body), for review beside its
-    template; None without the section, or when a template cannot be made neutral (validate
-    and the AWS actions say why)."""
+    template; None without the section, or when one template cannot serve every target
+    (validate and the AWS actions say why)."""
     if deployment is None:
         return None
+    stacks = [StackTemplate(p.stack_name, p.render()) for p in plans]
     try:
-        return {p.stack_name: neutral_body(p.render(), account, region) for p in plans}
-    except NotNeutral:
+        return set_bodies(deployment, account, region, stacks, regional)
+    except (NotNeutral, NotSpanning):
         return None
+
+
+def published_forms(inv: Invocation, forms: dict[str, str] | None) -> dict[str, str]:
+    """The set templates a service-managed operator policy pins; InputError (exit 2) when the
+    stacks cannot be one template for every target (validate says why)."""
+    if forms is None:
+        raise _refuse(
+            inv,
+            "one template cannot serve every target of the section, so there is no stack-set "
+            "operator policy to write; --action validate says why",
+        )
+    return forms
 
 
 def canary(
@@ -224,22 +302,19 @@ def canary(
     return picked, (region,) if region in regions else regions[:1]
 
 
-def _neutral(
-    inv: Invocation, stack: StackTemplate, account: str, region: str, bucket: str | None
-) -> StackTemplate:
-    """The stack's template as its stack set deploys it; uploaded, as single stacks are,
-    when its body is over CloudFormation's TemplateBody limit."""
-    body = neutral_body(stack.body, account, region)
+def _neutral(inv: Invocation, stack: str, body: str, bucket: str | None) -> StackTemplate:
+    """The stack's template as its stack set deploys it (`body`); uploaded, as single stacks
+    are, when it is over CloudFormation's TemplateBody limit."""
     if len(body.encode()) <= TEMPLATE_BODY_MAX_BYTES:
-        return StackTemplate(stack.stack_name, body)
+        return StackTemplate(stack, body)
     if bucket is None:
         raise _refuse(
             inv,
-            f"{stack.stack_name}'s template for its stack set is {len(body.encode()):,} bytes, "
+            f"{stack}'s template for its stack set is {len(body.encode()):,} bytes, "
             f"over CloudFormation's {TEMPLATE_BODY_MAX_BYTES:,}-byte TemplateBody, and the "
             "config has no template_bucket to upload it to",
         )
-    return StackTemplate(stack.stack_name, body, (bucket, template_key(body)))
+    return StackTemplate(stack, body, (bucket, template_key(body)))
 
 
 def api_preferences(given: OperationPreferences, region_order: list[str]) -> dict[str, Any]:
@@ -266,13 +341,14 @@ def bootstrap_targets(
     account: str,
     region: str,
     stacks: Sequence[StackPlan],
+    regional: Regional,
 ) -> None:
     """bootstrap deploys the trust root to the config's own account and region, as without
     the section; refused (exit 2) when the section is one the config's stacks cannot be
     deployed to, as the AWS actions refuse it."""
     if deployment is not None:
         templates = tuple(StackTemplate(s.stack_name, s.render()) for s in stacks)
-        refuse_undeployable(inv, deployment, account, region, templates)
+        refuse_undeployable(inv, deployment, account, region, templates, regional)
 
 
 def stack_set_policy_stem(stem: str) -> str:

@@ -6,9 +6,12 @@ A stack set deploys one template everywhere: the neutral form of each stack's te
 make right is refused, naming the stack and the resource:
 
 - names that would be the same in two instances where AWS allows one (a service-managed set's
-  OUs count as several accounts, none of them the config's): an IAM name in two
-  regions of one account (IAM is global to the account: the tool's IAM names hold no
-  region), an S3 bucket name in two accounts or regions (bucket names are global);
+  OUs count as several accounts, none of them the config's): an IAM name in two regions of
+  one account that the set's template does not make in the config's region only
+  (spanning_template.py), a CloudWatch dashboard's, an S3 bucket name in two accounts or
+  regions (bucket names are global);
+- a set over several regions without the config's, when the stack makes IAM resources (they
+  are made there);
 - a bucket named exactly, not created by the stack, in a set with a target account other
   than the config's: that account's instance would point at the one bucket of that name,
   another account's (the config's, where the stack alone would have used it);
@@ -17,16 +20,12 @@ make right is refused, naming the stack and the resource:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from provisioner.config.deployment import DeploymentConfig, PermissionModel
-from provisioner.stack_sets.neutral_template import (
-    ACCOUNT_ID,
-    REGION,
-    NotNeutral,
-    neutral_template,
-)
+from provisioner.stack_sets.neutral_template import ACCOUNT_ID, REGION, NotNeutral
+from provisioner.stack_sets.spanning_template import NotSpanning, is_home_only, set_template
 
 Json = Any
 # Resource types whose name is unique within an account, in every region at once.
@@ -41,14 +40,28 @@ _ACCOUNT_WIDE_NAMES = {
 _S3_ARN = ":s3:::"
 
 
+def spans_regions(deployment: DeploymentConfig) -> bool:
+    """Whether the set's template spans several regions (spanning_template.py)."""
+    return len(deployment.targets.regions) > 1
+
+
+def planned_regions(deployment: DeploymentConfig, region: str) -> list[str]:
+    """The regions a stack's set template is planned for: the config's, then (when it spans
+    several) every other target region, in deploy order."""
+    if not spans_regions(deployment):
+        return [region]
+    return [region, *(r for r in deployment.region_order if r != region)]
+
+
 def not_deployable_because(
     deployment: DeploymentConfig,
     account: str,
     region: str,
-    templates: Mapping[str, dict[str, Json]],
+    templates: Mapping[str, Sequence[dict[str, Json]]],
 ) -> str | None:
-    """Why the stacks (name → template as rendered for the config) cannot go to the
-    deployment's targets through stack sets; None when they can."""
+    """Why the stacks (name → its template as rendered for the config in each of
+    `planned_regions`) cannot go to the deployment's targets through stack sets; None when
+    they can."""
     listed = deployment.targets.accounts or []
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
         # An OU's accounts only Organizations knows: any number, never the management
@@ -57,11 +70,18 @@ def not_deployable_because(
     else:
         accounts, elsewhere = len(listed), any(a != account for a in listed)
     regions = len(deployment.targets.regions)
-    for stack, template in templates.items():
+    for stack, planned in templates.items():
         try:
-            neutral = neutral_template(template, account, region)
-        except NotNeutral as error:
+            neutral = set_template(planned, account, region)
+        except (NotNeutral, NotSpanning) as error:
             return f"{stack}: {error}, so one template cannot serve every target"
+        home_only = [k for k, r in neutral.get("Resources", {}).items() if is_home_only(r)]
+        if home_only and region not in deployment.targets.regions:
+            return (
+                f"{stack}: its IAM resources ({home_only[0]}…) are made in the config's region "
+                f"only, {region}, and the targets span several regions without it: add "
+                f"{region} to targets.regions"
+            )
         problems = list(_clashes(neutral, accounts, regions, elsewhere))
         if problems:
             more = f" (and {len(problems) - 1} more like it)" if len(problems) > 1 else ""
@@ -80,7 +100,7 @@ def _clashes(
     for logical_id, resource in sorted(resources.items()):
         kind = resource.get("Type", "")
         properties = resource.get("Properties", {})
-        if kind in _ACCOUNT_WIDE_NAMES and regions > 1:
+        if kind in _ACCOUNT_WIDE_NAMES and regions > 1 and not is_home_only(resource):
             key = _ACCOUNT_WIDE_NAMES[kind]
             name = _text(properties.get(key))
             if key in properties and (name is None or REGION not in name):

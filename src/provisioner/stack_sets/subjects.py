@@ -12,7 +12,6 @@ from provisioner.config.sec import SecConfig
 from provisioner.partition import partition_of
 from provisioner.policy.variants import OperatorScope
 from provisioner.stack_sets.names import StackSetRoleNames, test_stack_pattern
-from provisioner.stack_sets.neutral_template import neutral_body
 from provisioner.stack_sets.published import published_templates
 from provisioner.stack_sets.roles import StackSetRolesProblem, StackSetSubject
 from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
@@ -101,12 +100,12 @@ def sec_subject(config: SecConfig) -> StackSetSubject:
 
 def service_managed_subject(
     config: MlConfig | SecConfig,
-    live_bodies: Mapping[str, str],
+    set_bodies: Mapping[str, str],
     canary_forms: Mapping[str, tuple[str, str]],
 ) -> ServiceManagedSubject:
-    """The service-managed operator policy's subject for `config`, whose stacks' templates
-    (stack → body as rendered for the config) are published in their neutral form, with
-    their test-deploy canary's (stack → its test stack and that one's neutral body)."""
+    """The service-managed operator policy's subject for `config`, whose stacks' set templates
+    (stack → body as its stack set deploys it) are published, with their test-deploy
+    canary's (stack → its test stack and that one's neutral body)."""
     deployment = config.deployment
     if (
         deployment is None
@@ -126,10 +125,6 @@ def service_managed_subject(
             return sec_scope(config)
 
     partition = partition_of(config.region)
-    neutral = {
-        stack: neutral_body(body, config.account_id, config.region)
-        for stack, body in live_bodies.items()
-    }
     return ServiceManagedSubject(
         partition=partition,
         account=config.account_id,
@@ -139,7 +134,7 @@ def service_managed_subject(
         accounts=tuple(deployment.targets.accounts or ()),
         regions=tuple(deployment.region_order),
         published=published_templates(
-            neutral, partition, config.region, deployment.template_bucket
+            set_bodies, partition, config.region, deployment.template_bucket
         ),
         canary=published_templates(
             dict(canary_forms.values()), partition, config.region, deployment.template_bucket
