@@ -502,11 +502,22 @@ def _two_regions(workdir: Path, name: str) -> None:
                                                  "regions: [us-west-2, eu-west-1]"))  # fmt: skip
 
 
-def test_bootstrap_refuses_a_section_one_template_cannot_serve(workdir: Path, run_sec: Any) -> None:
+def test_bootstrap_refuses_a_section_one_template_cannot_serve(
+    workdir: Path, run_sec: Any, run_ml: Any
+) -> None:
+    """bootstrap is SEC's; an ML use case's stack refuses the same way in every action (below),
+    and a SEC tenant whose own region is not a target cannot make its IAM anywhere."""
     _two_regions(workdir, SEC)
+    config = workdir / "configs" / SEC
+    config.write_text(
+        config.read_text().replace("[us-west-2, eu-west-1]", "[us-east-1, eu-west-1]")
+    )
     result = run_sec("-con", SEC, "-act", "bootstrap", "--force")
     assert result.code == 2
-    assert "IAM names are global to an account" in result.err
+    assert (
+        "its IAM resources (ChurnDsGroup…) are made in the config's region only, us-west-2, and "
+        "the targets span several regions without it: add us-west-2 to targets.regions"
+    ) in result.err
 
 
 MEDIUM = "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml"
@@ -533,15 +544,20 @@ def test_targets_one_template_cannot_serve_are_refused(
         r"create",
         result.err,
     ), result.err
-    # IAM names hold no region: two regions of one account would clash.
-    _two_regions(workdir, SEC)
-    result = run_sec("-con", SEC, "-act", action, *flags, *endpoint)
+    # Over two regions, IAM is made in the config's region only: a policy that names its own
+    # stack's regional resources (the pipeline's repository) would reach that region's alone.
+    _two_regions(workdir, MEDIUM)
+    result = run_ml("-con", MEDIUM, "-act", action, *flags, *endpoint)
     assert result.code == 2, result.err
     assert re.search(
-        r"ChurnDsGroup \(AWS::IAM::Group\) is named 'techcorp-prod-a001-group-"
-        r"(t[0-9a-f]{4}-)?churn-ds' in every region, and IAM names are global to an account",
+        r"edge-prod-b001-us-west-2-fraud-detection-realtime-ml(-t[0-9a-f]{4})?-stack: "
+        r"PipelinePolicy's policy refers to Repository of its own stack, which each region's "
+        r"instance makes",
         result.err,
     ), result.err
+    (workdir / "configs" / MEDIUM).write_text(
+        (workdir / "configs" / MEDIUM).read_text().split("\ndeployment:")[0]
+    )
     # A bucket it creates, named without an account, in two accounts.
     account = re.search(r'account_id: "(\d{12})"', (workdir / "configs" / MEDIUM).read_text())
     assert account is not None

@@ -382,7 +382,10 @@ SEC = "techcorp-prod-a001-us-west-2-sec.yaml"
 
 def _with_deployment(workdir: Path, name: str, model: str, where: str) -> None:
     path = workdir / "configs" / name
-    path.write_text(path.read_text() + _DEPLOYMENT.format(model=model, where=where))
+    section = _DEPLOYMENT.format(model=model, where=where)
+    if model == "service-managed":  # required there
+        section += "  template_bucket: techcorp-reviewed-templates\n"
+    path.write_text(path.read_text() + section)
 
 
 def test_cli_writes_both_templates(workdir: Path, run_ml: Any, run_sec: Any) -> None:
