@@ -486,12 +486,21 @@ def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
     assert validated.code == 0, validated.err
     summary = json.loads(validated.out)["result"]["deployment"]
     assert summary["deployable"] is True, summary
+    stem = DEV_SEC.removesuffix(".yaml")
+    preview = run_sec("-con", DEV_SEC, "-act", "show-changes")
+    assert preview.code == 0, preview.out + preview.err
+    for account in accounts:
+        for region in regions:
+            assert f"  {account}/{region}: create" in preview.out
+    # The grants of the set's one template: the roles' in both regions, made once.
+    grants = json.dumps(report(workdir, stem, "show-changes")["result"]["stack_sets"])
+    assert "arn:aws:sagemaker:us-east-1:${AWS::AccountId}:" in grants  # the second region's
+    assert "arn:aws:sagemaker:${AWS::Region}:${AWS::AccountId}:" in grants  # the config's
     assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
     for account in OTHER_ACCOUNTS:
         bootstrap_elsewhere(cloud.url, workdir, DEV_SEC, account)
     deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
     assert deployed.code == 0, deployed.out + deployed.err
-    stem = DEV_SEC.removesuffix(".yaml")
     for entry in report(workdir, stem, "deploy")["result"]["stack_sets"]:
         (operation,) = entry["operations"]
         assert sorted((i["account"], i["region"]) for i in operation["instances"]) == sorted(
@@ -526,6 +535,11 @@ def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
     for account in accounts:
         for region in regions:
             assert f"  {account}/{region}: CURRENT (SUCCEEDED)" in status.out
+    again = run_sec("-con", DEV_SEC, "-act", "show-changes")
+    assert again.code == 0, again.out + again.err
+    assert "no changes" in again.out
+    drift = run_sec("-con", DEV_SEC, "-act", "detect-drift")
+    assert drift.code == 0, drift.out + drift.err
     deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
     assert deleted.code == 0, deleted.out + deleted.err
     for account in accounts:
