@@ -205,3 +205,35 @@ def test_a_dependency_on_iam_is_refused_and_a_stack_without_iam_is_left_as_it_is
         conditioned(template, "us-west-2")
     del template["Resources"]["Role"], template["Resources"]["Param"]["DependsOn"]
     assert conditioned(template, "us-west-2") == template
+
+
+@pytest.mark.parametrize(("name", "config", "second"), CASES, ids=[c[0] for c in CASES])
+def test_the_boundary_the_roles_carry_covers_every_region_they_act_in(
+    name: str, config: Any, second: str
+) -> None:
+    """The roles are made in the config's region and carry its trust root's SEC boundary: for
+    a config spanning two regions that boundary is the union of both regions' (no more), so
+    each region's role policies lie within it; the config's region's alone would cut the
+    second region's grants off."""
+    from provisioner.bootstrap.boundaries import boundary
+    from provisioner.naming.tenant import SEC_BOUNDARY, TenantNames
+    from test_boundaries import _outside
+
+    here = TenantNames.of(config)
+    moved = config.model_copy(update={"region": second})
+    there = TenantNames.of(moved)
+    spanning = boundary(here, SEC_BOUNDARY, (there,))
+    alone = [boundary(t, SEC_BOUNDARY) for t in (here, there)]
+    assert {(s.sid, r) for s in spanning.statements for r in s.resources} == {
+        (s.sid, r) for b in alone for s in b.statements for r in s.resources
+    }
+    assert [(s.sid, s.actions, s.condition) for s in spanning.statements] == [
+        (s.sid, s.actions, s.condition) for s in alone[0].statements
+    ]
+    for plans, names in ((plan_stacks(config), here), (plan_stacks(moved), there)):
+        for plan in plans:
+            assert _outside(plan, spanning.to_json(), names) == [], (name, plan.stack_name)
+    cut = [
+        found for plan in plan_stacks(moved) for found in _outside(plan, alone[0].to_json(), there)
+    ]
+    assert cut, "the config's region's boundary alone does not reach the second region"

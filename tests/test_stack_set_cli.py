@@ -221,10 +221,11 @@ def bootstrap_elsewhere(url: str, workdir: Path, name: str, account: str) -> Non
     from provisioner.bootstrap.plan import plan_bootstrap
     from provisioner.config.sec_loader import load_sec_config
     from provisioner.naming.tenant import TenantNames
+    from provisioner.sec.plan_checks import spanned_tenants
 
     config = load_sec_config(workdir / "configs" / name)
-    there = TenantNames.of(config.model_copy(update={"account_id": account}))
-    plan = plan_bootstrap(there)
+    moved = config.model_copy(update={"account_id": account})
+    plan = plan_bootstrap(TenantNames.of(moved), spanned_tenants(moved))
     cf = client(url, "cloudformation", account)
     cf.create_stack(StackName=plan.stack_name, TemplateBody=plan.render(),
                     Capabilities=["CAPABILITY_NAMED_IAM"])  # fmt: skip
@@ -512,9 +513,15 @@ def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
     for account in accounts:
         iam = client(cloud.url, "iam", account)
         found = iam.get_role(RoleName=role)["Role"]
-        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
-            f"arn:aws:iam::{account}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+        bound = f"arn:aws:iam::{account}:policy/techcorp-dev-a001-us-west-2-sec-boundary"
+        assert found["PermissionsBoundary"]["PermissionsBoundaryArn"] == bound
+        # The boundary it carries, the config's region's, lets it act in both regions.
+        version = iam.get_policy(PolicyArn=bound)["Policy"]["DefaultVersionId"]
+        ceiling = json.dumps(
+            iam.get_policy_version(PolicyArn=bound, VersionId=version)["PolicyVersion"]["Document"]
         )
+        for region in regions:
+            assert f"arn:aws:sagemaker:{region}:{account}:*" in ceiling, (account, region)
         arn = f"arn:aws:iam::{account}:policy/{policy}"
         version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
         document = json.dumps(

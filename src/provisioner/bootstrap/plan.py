@@ -1,16 +1,20 @@
 """The bootstrap stack: a tenant's two permission boundaries and their published ARNs.
 
 An administrator deploys it once per tenant and region (`sec-provisioner --action bootstrap`).
+For a SEC config whose stack set spans several regions, its SEC boundary covers them all: the
+tenant's roles are made once, in the config's region, and act in each.
 Neither tool's operator policy may change it: both deny every write to this stack, to the
 boundary policies and to the parameters under `/security/{tenant}-{region}/bootstrap/`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from provisioner.bootstrap.boundaries import boundary
 from provisioner.cfn.tags import MANAGED_BY, tag_map
 from provisioner.cfn.template import Output, PlannedResource, StackPlan
-from provisioner.naming.tenant import BOUNDARY_KINDS, TenantNames
+from provisioner.naming.tenant import BOUNDARY_KINDS, SEC_BOUNDARY, TenantNames
 
 GENERATOR = "sec-provisioner bootstrap"
 _PURPOSE = {
@@ -32,7 +36,10 @@ def bootstrap_tags(t: TenantNames) -> dict[str, str]:
     }
 
 
-def plan_bootstrap(t: TenantNames) -> StackPlan:
+def plan_bootstrap(t: TenantNames, spanned: Sequence[TenantNames] = ()) -> StackPlan:
+    """The trust root of `t`'s tenant and region; `spanned`, the tenant's names in the other
+    regions a SEC stack set spans, whose roles are made in `t`'s region and carry its SEC
+    boundary (stack_sets/spanning_template.py): that boundary then covers them too."""
     resources: list[PlannedResource] = []
     outputs: list[Output] = []
     for kind in BOUNDARY_KINDS:
@@ -45,7 +52,9 @@ def plan_bootstrap(t: TenantNames) -> StackPlan:
                 properties={
                     "ManagedPolicyName": name,
                     "Description": f"Permission boundary of {_PURPOSE[kind]}",
-                    "PolicyDocument": boundary(t, kind).to_json(),
+                    "PolicyDocument": boundary(
+                        t, kind, spanned if kind == SEC_BOUNDARY else ()
+                    ).to_json(),
                 },
                 physical_name=name,
                 arn=t.boundary_arn(kind),

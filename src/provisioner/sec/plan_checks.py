@@ -21,6 +21,7 @@ from provisioner.naming.sec import name_problems
 from provisioner.naming.tenant import TenantNames
 from provisioner.region_services import availability_problems, target_region_problems
 from provisioner.sec.plan import duplicate_name_problems, plan_stacks_by_part
+from provisioner.stack_sets.deployability import spans_regions
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,19 @@ def plan_tenant_iam(config: SecConfig) -> SecPlan:
         config=config,
         stacks=tuple(by_part.values()),
         parts=tuple(by_part),
-        bootstrap=plan_bootstrap(TenantNames.of(config)),
+        bootstrap=plan_bootstrap(TenantNames.of(config), spanned_tenants(config)),
+    )
+
+
+def spanned_tenants(config: SecConfig) -> tuple[TenantNames, ...]:
+    """The tenant's names in the other regions its stack set spans, if it spans several."""
+    deployment = config.deployment
+    if deployment is None or not spans_regions(deployment):
+        return ()
+    return tuple(
+        TenantNames.of(config.model_copy(update={"region": r}))
+        for r in deployment.region_order
+        if r != config.region
     )
 
 
