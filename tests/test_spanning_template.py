@@ -43,12 +43,14 @@ def _cases() -> list[tuple[str, Any, str]]:
 CASES = _cases()
 
 
-def _planned(config: Any, second: str) -> list[list[dict[str, Any]]]:
-    """Per stack: its template as planned for the config, then for it moved to `second`."""
+def _planned(config: Any, second: str) -> list[dict[str, dict[str, Any]]]:
+    """Per stack: region → its template as planned for the config, and for it moved to
+    `second`."""
     home = plan_stacks(config)
     there = plan_stacks(config.model_copy(update={"region": second}))
     return [
-        [json.loads(a.render()), json.loads(b.render())] for a, b in zip(home, there, strict=True)
+        {config.region: json.loads(a.render()), second: json.loads(b.render())}
+        for a, b in zip(home, there, strict=True)
     ]
 
 
@@ -89,8 +91,9 @@ def test_iam_is_made_once_and_grants_what_each_regions_plan_grants(
         # Resolved where IAM is made (the config's account and region), its grants are the
         # union of the two regions' plans, statement by statement: no more, no less.
         own = resolved(made, config.account_id, config.region)
-        assert _atoms(own) == _atoms(planned[0]) | _atoms(planned[1])
-        assert _atoms(planned[1]) - _atoms(planned[0]), "the second region adds grants"
+        mine, theirs = planned[config.region], planned[second]
+        assert _atoms(own) == _atoms(mine) | _atoms(theirs)
+        assert _atoms(theirs) - _atoms(mine), "the second region adds grants"
         body = json.dumps(made)
         for region in (config.region, second):
             assert cfn_lint(body, region) == [], (name, region)
@@ -122,8 +125,8 @@ def _grant(resource: Any, **extra: Any) -> dict[str, Any]:
 BUCKET = {"Type": "AWS::S3::Bucket"}
 
 
-def _two(home: dict[str, Any], other: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"Resources": home}, {"Resources": other}]
+def _two(home: dict[str, Any], other: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {"us-west-2": {"Resources": home}, "eu-west-1": {"Resources": other}}
 
 
 def test_resources_are_merged_where_only_they_differ() -> None:
@@ -155,9 +158,25 @@ def test_resources_are_merged_where_only_they_differ() -> None:
         ({"P": _role(_grant("a"))}, {"Q": _role(_grant("a"))}, "its resources differ"),
         ({"P": _role(_grant(["x" * 70] * 100))}, {"P": _role(_grant(["y" * 70] * 100))},
          "over IAM's 6,144: target fewer regions"),
+        ({"P": _role(_grant("a"))},
+         {"P": _role({**_grant("a"), "Sid": "T"})},
+         "P's statement T is not in every region's plan"),
+        ({"P": _role(_grant("a"))}, {"P": _role(_grant("a"), Description="other")},
+         "P differs between us-west-2 and eu-west-1 in more than the region's name"),
+        ({"Q": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "us-west-2"}}},
+         {"Q": {"Type": "AWS::SSM::Parameter", "Properties": {"Value": "other"}}},
+         "Q differs between us-west-2 and eu-west-1 in more than the region's name"),
+        ({"U": {"Type": "AWS::IAM::Policy", "Properties": {}}},
+         {"U": {"Type": "AWS::IAM::Policy", "Properties": {}}},
+         "U is an IAM resource type the spanning form does not know"),
+        ({"P": _role(_grant("a")), "Bucket": BUCKET},
+         {"P": _role(_grant({"Fn::Sub": "${Bucket.Arn}"})), "Bucket": BUCKET},
+         "P's policy refers to Bucket of its own stack"),
     ],
     ids=["condition differs", "GetAtt of a regional resource", "Sub of a regional resource",
-         "other resources", "over size"],
+         "other resources", "over size", "a statement of another region only",
+         "an IAM property differs", "another resource differs", "an unknown IAM type",
+         "a regional reference merged in"],
 )  # fmt: skip
 def test_what_would_grant_other_than_each_regions_plan_is_refused(
     home: dict[str, Any], other: dict[str, Any], why: str
@@ -173,6 +192,7 @@ ROLE = {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "r", "AssumeRolePol
     ("reference", "why"),
     [
         ({"Fn::GetAtt": ["Role", "RoleId"]}, "reads Role.RoleId, which exists in the home"),
+        ({"Fn::Sub": "${Role.Arn}"}, "Param refers to Role in an Fn::Sub"),
         ({"Ref": "Role"}, None),
         ({"Fn::GetAtt": ["Role", "Arn"]}, None),
     ],

@@ -552,3 +552,25 @@ def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
     for account in accounts:
         iam = client(cloud.url, "iam", account)
         assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
+def test_a_trust_root_made_before_the_set_spanned_a_region_is_refused_by_name(
+    cloud: Any, workdir: Path, run_sec: Any
+) -> None:
+    """The roles made in the config's region carry its trust root's SEC boundary: bootstrapped
+    for one region, it would cut a second region's grants off, so deploy refuses until an
+    administrator runs bootstrap again with the spanning config."""
+    target_accounts(workdir, DEV_SEC)
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    config = workdir / "configs" / DEV_SEC
+    config.write_text(config.read_text().replace("regions: [us-west-2]",
+                                                 "regions: [us-west-2, us-east-1]"))  # fmt: skip
+    refused = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert refused.code == 2, refused.out + refused.err
+    assert "has a SEC boundary that does not reach us-east-1, a region of the stack set" in (
+        refused.err
+    )
+    assert cloud.client("cloudformation").list_stack_sets()["Summaries"] == []
+    assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
+    deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
+    assert deployed.code == 0, deployed.out + deployed.err

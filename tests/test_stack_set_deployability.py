@@ -24,7 +24,7 @@ def section(accounts: list[str], regions: list[str]) -> DeploymentConfig:
 
 def why(resources: dict[str, Any], accounts: list[str], regions: list[str]) -> str | None:
     return not_deployable_because(
-        section(accounts, regions), OWN, REGION, {"s": [{"Resources": resources}]}
+        section(accounts, regions), OWN, REGION, {"s": {REGION: {"Resources": resources}}}
     )
 
 
@@ -101,7 +101,7 @@ def _to_an_ou(resources: dict[str, Any], accounts: list[str] | None = None) -> s
     service = DeploymentConfig.model_validate(
         {"permission_model": "service-managed", "template_bucket": "reviewed", "targets": targets}
     )
-    return not_deployable_because(service, OWN, REGION, {"s": [{"Resources": resources}]})
+    return not_deployable_because(service, OWN, REGION, {"s": {REGION: {"Resources": resources}}})
 
 
 def test_an_ous_accounts_count_as_several_none_of_them_the_configs() -> None:

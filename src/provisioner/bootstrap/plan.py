@@ -23,6 +23,11 @@ _PURPOSE = {
 }
 
 
+def _camel(region: str) -> str:
+    """`us-east-1` → `UsEast1`, for a logical id."""
+    return "".join(part.capitalize() for part in region.split("-"))
+
+
 def _logical(kind: str, what: str) -> str:
     return f"{kind.capitalize()}Boundary{what}"
 
@@ -82,6 +87,27 @@ def plan_bootstrap(t: TenantNames, spanned: Sequence[TenantNames] = ()) -> Stack
             )
         )
         outputs.append(Output(_logical(kind, "Arn"), t.boundary_arn(kind), f"The {kind} boundary"))
+    for other in spanned:
+        # Deploy reads these to know the boundary was made for the set's regions: a trust
+        # root bootstrapped before a region was added would cut that region's grants off.
+        reach = f"{t.boundary_reach_path(other.region)}/covered"
+        resources.append(
+            PlannedResource(
+                logical_id=f"SecBoundaryReaches{_camel(other.region)}Parameter",
+                type="AWS::SSM::Parameter",
+                properties={
+                    "Name": reach,
+                    "Type": "String",
+                    "Value": other.region,
+                    "Description": f"The SEC boundary reaches {other.region} too",
+                    "Tags": tag_map(bootstrap_tags(t)),
+                },
+                physical_name=reach,
+                arn=t.ssm_arn(reach),
+                depends_on=(_logical(SEC_BOUNDARY, "Policy"),),
+                description=f"the SEC boundary reaches {other.region}",
+            )
+        )
     return StackPlan(
         stack_name=t.bootstrap_stack,
         description=f"{t.regional}: the tenant's permission boundaries (bootstrap)",

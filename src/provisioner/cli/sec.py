@@ -52,7 +52,7 @@ from provisioner.results.templates import TemplatesWritten
 from provisioner.results.validate import SecValidation
 from provisioner.sec.operator_policy import operator_policies, operator_policy
 from provisioner.sec.plan import plan_stacks
-from provisioner.sec.plan_checks import SecPlan, checked_plan
+from provisioner.sec.plan_checks import SecPlan, checked_plan, spanned_tenants
 from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
 
 PROG = "sec-provisioner"
@@ -205,7 +205,7 @@ def _target(inv: Invocation, suffix: str | None) -> DeployTarget:
         account_id=config.account_id,
         # Live targets leave alone the test-deploys' parameters and the bootstrap's.
         foreign_children=None if suffix else f"{TEST_SUFFIX_PATTERN.pattern.strip('^$')}|bootstrap",
-        prerequisites=(_trust_root(inv, config),),
+        prerequisites=(_trust_root(inv, config), *_boundary_reach(inv, config)),
         stack_set=None if via is None else via.target,
         test_suffix=suffix,
     )
@@ -219,6 +219,23 @@ def _regional(config: SecConfig, suffix: str | None = None) -> Regional:
         return [p.render() for p in plan_stacks(moved, suffix)]
 
     return bodies
+
+
+def _boundary_reach(inv: Invocation, config: SecConfig) -> tuple[Prerequisite, ...]:
+    """A set over several regions makes the roles in the config's region, carrying its trust
+    root's SEC boundary: that boundary must have been made for the set's regions."""
+    tenant = TenantNames.of(config)
+    return tuple(
+        Prerequisite(
+            tenant.boundary_reach_path(other.region),
+            f"the tenant's trust root ({tenant.bootstrap_stack}) has a SEC boundary that does "
+            f"not reach {other.region}, a region of the stack set: the roles would be cut off "
+            f"there. An administrator runs bootstrap again with this config: sec-provisioner "
+            f"--config {inv.config} --action bootstrap --force"
+            + (" --allow-broadening" if config.is_prod else ""),
+        )
+        for other in spanned_tenants(config)
+    )
 
 
 def _trust_root(inv: Invocation, config: SecConfig) -> Prerequisite:

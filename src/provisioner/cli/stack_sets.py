@@ -53,11 +53,15 @@ def planned_templates(
     region: str,
     stacks: Sequence[StackTemplate],
     regional: Regional,
-) -> dict[str, list[dict[str, Any]]]:
-    """Each stack (name → its template in each of deployability.planned_regions)."""
-    others = [regional(r) for r in planned_regions(deployment, region)[1:]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each stack (name → region → its template there, for each of
+    deployability.planned_regions)."""
+    others = {r: regional(r) for r in planned_regions(deployment, region)[1:]}
     return {
-        s.stack_name: [s.document, *(json.loads(bodies[i]) for bodies in others)]
+        s.stack_name: {
+            region: s.document,
+            **{r: json.loads(bodies[i]) for r, bodies in others.items()},
+        }
         for i, s in enumerate(stacks)
     }
 
@@ -67,7 +71,7 @@ def planned_templates_of(
     region: str,
     plans: Sequence[StackPlan],
     regional: Regional,
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, dict[str, dict[str, Any]]]:
     """planned_templates of the plans, for validate's summary; nothing without the section."""
     if deployment is None:
         return {}

@@ -108,6 +108,11 @@ class TenantNames:
     def boundary_parameter(self, kind: str) -> str:
         return f"{self.bootstrap_path}/{kind}-boundary-arn"
 
+    def boundary_reach_path(self, region: str) -> str:
+        """Where the trust root says its SEC boundary reaches `region` too (a SEC stack set
+        spanning it): deploy checks it is there."""
+        return f"{self.bootstrap_path}/sec-boundary-reaches/{region}"
+
     def team_path(self, team: str) -> str:
         """Where sec-provisioner publishes a team's role ARNs."""
         return f"{self.security_root}/{team}"

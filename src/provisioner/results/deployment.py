@@ -3,7 +3,7 @@ deploy it today (stack_sets/deployability.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
@@ -32,7 +32,7 @@ class DeploymentSummary(Entry):
         deployment: DeploymentConfig,
         account: str,
         region: str,
-        templates: Mapping[str, Sequence[dict[str, Any]]],
+        templates: Mapping[str, Mapping[str, dict[str, Any]]],
     ) -> DeploymentSummary:
         t = deployment.targets
         why = not_deployable_because(deployment, account, region, templates)
@@ -69,7 +69,7 @@ def summary_of(
     deployment: DeploymentConfig | None,
     account: str,
     region: str,
-    templates: Mapping[str, Sequence[dict[str, Any]]],
+    templates: Mapping[str, Mapping[str, dict[str, Any]]],
 ) -> DeploymentSummary | None:
     """The section's summary; `templates`, the stacks as rendered for the config in each of
     deployability.planned_regions (name → templates), decide whether one template each can

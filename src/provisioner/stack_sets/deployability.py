@@ -20,7 +20,7 @@ make right is refused, naming the stack and the resource:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from provisioner.config.deployment import DeploymentConfig, PermissionModel
@@ -57,11 +57,11 @@ def not_deployable_because(
     deployment: DeploymentConfig,
     account: str,
     region: str,
-    templates: Mapping[str, Sequence[dict[str, Json]]],
+    templates: Mapping[str, Mapping[str, dict[str, Json]]],
 ) -> str | None:
-    """Why the stacks (name → its template as rendered for the config in each of
-    `planned_regions`) cannot go to the deployment's targets through stack sets; None when
-    they can."""
+    """Why the stacks (name → region → its template as rendered for the config there, for
+    each of `planned_regions`) cannot go to the deployment's targets through stack sets; None
+    when they can."""
     listed = deployment.targets.accounts or []
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
         # An OU's accounts only Organizations knows: any number, never the management

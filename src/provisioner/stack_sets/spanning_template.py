@@ -8,16 +8,22 @@ resource in every target region:
 
 - each IAM resource gets the condition `ProvisionerIamHomeRegion` (`AWS::Region` is the
   config's region) and its properties as planned for the home region (its permissions
-  boundary is the home region's trust root), except its policy documents, which are the
-  union of those planned for each target region: the statements of the same Sid in every
-  region's plan, whose resources are merged where their actions and conditions are the same.
-  A statement that differs in anything but its resources is refused (`NotSpanning`): merging
-  it could allow combinations no region's plan allows;
+  boundary is the home region's trust root: the one property allowed to differ between the
+  regions' plans), except its policy documents, which are the union of those planned for
+  each target region: every statement of the home region's plan, with the resources of the
+  same Sid's statement in each other region's merged in where they differ in nothing else. A
+  statement of another region's plan that the home region's lacks, or that differs in
+  anything but its resources, is refused (`NotSpanning`): merging it could allow
+  combinations no region's plan allows. An IAM policy that refers to a resource of its own
+  stack is refused too (each region's instance makes its own; the home region's IAM would
+  reach that region's alone), as is an IAM resource type the tool does not know;
 - every other resource keeps its home-region form, made neutral (neutral_template.py) so
-  that each instance's names its own region. Its references to the IAM resources, which do
-  not exist in the other regions' instances, become the names or ARNs they resolve to
-  (`Ref` of a role is its name, `Fn::GetAtt … Arn` its ARN), built from the resource's
-  literal name; any other reference to them is refused.
+  that each instance's names its own region; it must be what each other region's plan makes
+  with the region's name changed, else it is refused. Its references to the IAM resources,
+  which do not exist in the other regions' instances, become the names or ARNs they resolve
+  to (`Ref` of a role is its name, `Fn::GetAtt … Arn` its ARN), built from the resource's
+  literal name; any other reference to them (another attribute, an `Fn::Sub` placeholder, a
+  DependsOn) is refused.
 
 So what each region's plan grants is granted by the home region's IAM resources, and nothing
 else: the union is proven by the per-region plans' own proofs (tests/test_spanning_template.py
@@ -29,7 +35,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
@@ -57,21 +63,40 @@ def is_home_only(resource: Mapping[str, Json]) -> bool:
     return resource.get("Condition") == HOME_CONDITION
 
 
-def spanning_template(planned: Sequence[dict[str, Json]], home_region: str) -> dict[str, Json]:
-    """The template as planned for each target region (the home region's first) as one:
-    IAM resources from the home region's plan with the union of every region's policy
-    documents, not yet neutral, nor yet conditioned (`conditioned` does that after
-    neutral_template has run, which would refuse the condition's literal region)."""
-    home, *others = planned
+def spanning_template(planned: Mapping[str, dict[str, Json]], home_region: str) -> dict[str, Json]:
+    """The template as planned for each target region (region → template, the home region's
+    among them) as one: IAM resources from the home region's plan with the union of every
+    region's policy documents, not yet neutral, nor yet conditioned (`conditioned` does that
+    after neutral_template has run, which would refuse the condition's literal region)."""
+    home = planned[home_region]
+    regions = [r for r in planned if r != home_region]
+    others = [planned[r] for r in regions]
     made = copy.deepcopy(home)
     resources: dict[str, Json] = made.get("Resources", {})
     for other in others:
         if set(other.get("Resources", {})) != set(resources):
             raise NotSpanning("its resources differ between the target regions")
+    unknown = sorted(
+        k for k, r in resources.items()
+        if str(r.get("Type", "")).startswith("AWS::IAM::") and r["Type"] not in _IAM
+    )  # fmt: skip
+    if unknown:
+        raise NotSpanning(f"{unknown[0]} is an IAM resource type the spanning form does not know")
     iam = {k for k, r in resources.items() if r.get("Type") in _IAM}
     for logical_id, resource in resources.items():
-        if resource.get("Type") not in _IAM:
+        for other, region in zip(others, regions, strict=True):
+            theirs = other["Resources"][logical_id]
+            if _moved(_apart_from_grants(resource), home_region, region) != _apart_from_grants(
+                theirs
+            ):
+                raise NotSpanning(
+                    f"{logical_id} differs between {home_region} and {region} in more than "
+                    "the region's name" + (" and its policies" if logical_id in iam else "")
+                )
+        if logical_id not in iam:
             continue
+        for other in others:
+            _merge_documents(logical_id, resource, other["Resources"][logical_id])
         for document in _documents(resource):
             regional = sorted(_references(document) - iam)
             if regional:
@@ -80,8 +105,6 @@ def spanning_template(planned: Sequence[dict[str, Json]], home_region: str) -> d
                     "region's instance makes: made in the config's region only, it would reach "
                     "that region's alone"
                 )
-        for other in others:
-            _merge_documents(logical_id, resource, other["Resources"][logical_id])
         for document in _documents(resource):
             size = len(json.dumps(document, separators=(",", ":")))
             if size > MANAGED_POLICY_MAX_CHARS:
@@ -115,9 +138,43 @@ def conditioned(neutral: dict[str, Json], home_region: str) -> dict[str, Json]:
         if set(_as_list(resource.get("DependsOn"))) & set(iam):
             raise NotSpanning(f"{logical_id} depends on an IAM resource")
         resource["Properties"] = _resolved(resource.get("Properties", {}), iam, logical_id)
+        _refuse_placeholders(resource["Properties"], iam, logical_id)
     if "Outputs" in made:
         made["Outputs"] = _resolved(made["Outputs"], iam, "an output")
+        _refuse_placeholders(made["Outputs"], iam, "an output")
     return made
+
+
+def _refuse_placeholders(value: Json, iam: Mapping[str, Json], where: str) -> None:
+    """An `Fn::Sub` placeholder of an IAM resource (`${Role}`, `${Role.Arn}`) is left where
+    the resource exists in the home region's instance only."""
+    left = sorted(_references(value) & set(iam))
+    if left:
+        raise NotSpanning(
+            f"{where} refers to {left[0]} in an Fn::Sub, which exists in the home region's "
+            "instance only"
+        )
+
+
+def _apart_from_grants(resource: Mapping[str, Json]) -> Json:
+    """An IAM resource without what may differ between the regions' plans (its policy
+    documents, merged, and its boundary, the home region's); any other resource whole."""
+    if resource.get("Type") not in _IAM:
+        return resource
+    properties = dict(resource.get("Properties", {}))
+    properties.pop("PermissionsBoundary", None)
+    properties.pop("PolicyDocument", None)
+    if "Policies" in properties:
+        properties["Policies"] = [
+            {k: v for k, v in p.items() if k != "PolicyDocument"} for p in properties["Policies"]
+        ]
+    return {**resource, "Properties": properties}
+
+
+def _moved(value: Json, home_region: str, region: str) -> Json:
+    """`value` with the home region's name, as a whole token, made `region`'s."""
+    pattern = re.compile(rf"(?<![0-9a-z]){re.escape(home_region)}(?![0-9])")
+    return json.loads(pattern.sub(region, json.dumps(value)))
 
 
 def _documents(resource: Mapping[str, Json]) -> Iterator[dict[str, Json]]:
@@ -238,14 +295,14 @@ def _arn(logical_id: str, resource: Mapping[str, Json]) -> dict[str, str]:
 
 
 def set_template(
-    planned: Sequence[dict[str, Json]], account: str, home_region: str
+    planned: Mapping[str, dict[str, Json]], account: str, home_region: str
 ) -> dict[str, Json]:
     """The template a stack set deploys everywhere, from the stack as planned for the config
-    (`planned[0]`) and, when the set spans several regions, as planned for each other target
-    region: neutral (neutral_template.py), and spanning when there are several."""
+    (region → template: the config's own, and when the set spans several regions each other
+    target region's): neutral (neutral_template.py), and spanning when there are several."""
     from provisioner.stack_sets.neutral_template import neutral_template
 
     if len(planned) == 1:
-        return neutral_template(planned[0], account, home_region)
+        return neutral_template(planned[home_region], account, home_region)
     spanning = spanning_template(planned, home_region)
     return conditioned(neutral_template(spanning, account, home_region), home_region)
