@@ -7,6 +7,7 @@ that broadens access needs --allow-broadening."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -574,3 +575,52 @@ def test_a_trust_root_made_before_the_set_spanned_a_region_is_refused_by_name(
     assert run_sec("-con", DEV_SEC, "-act", "bootstrap", "--force").code == 0
     deployed = run_sec("-con", DEV_SEC, "-act", "deploy", "--force")
     assert deployed.code == 0, deployed.out + deployed.err
+
+
+EDGE_ML = "edge-prod-b001-us-west-2-fraud-detection-realtime-ml-codecommit.yaml"
+EDGE_SEC = "edge-prod-b001-us-west-2-sec.yaml"
+
+
+def test_an_ml_use_case_deploys_to_an_ou_each_account_with_its_own_bucket(
+    cloud: Any, workdir: Path, run_ml: Any
+) -> None:
+    """Service-managed, as delegated administrator, from published templates: every account
+    of the OU gets the use case's pipeline, and its own artifacts bucket, named with its
+    account (S3 names are global); none names the config's account."""
+    from test_emulator_stack_sets import organization
+
+    unit, members = organization(cloud.url)
+    # A shorter use case: `{ml_name}-{account id}` must fit S3's 63 characters.
+    source = (workdir / "configs" / EDGE_ML).read_text()
+    name = "edge-prod-b001-us-west-2-fraud-realtime-ml-codecommit.yaml"
+    (workdir / "configs" / name).write_text(
+        source.replace("use_case: fraud-detection", "use_case: fraud")
+    )
+    target_unit(workdir, name, unit, members[0])
+    account = re.search(r'account_id: "(\d{12})"', source)
+    assert account is not None
+    written = run_ml("-con", name, "-act", "create-template", "--output", "json")
+    assert written.code == 0, written.out + written.err
+    forms = json.loads(written.out)["result"]["templates"]
+    s3 = cloud.client("s3")
+    s3.create_bucket(
+        Bucket=TEMPLATES, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+    for t in forms:
+        key = t["stack_set_publish_to"].split("/", 3)[3]
+        s3.put_object(Bucket=TEMPLATES, Key=key, Body=Path(t["stack_set_path"]).read_bytes())
+    for member in members:
+        bootstrap_elsewhere(cloud.url, workdir, EDGE_SEC, member)
+    deployed = run_ml("-con", name, "-act", "deploy", "--force", "--allow-broadening")
+    assert deployed.code == 0, deployed.out + deployed.err
+    (entry,) = report(workdir, name.removesuffix(".yaml"), "deploy")["result"]["stack_sets"]
+    (operation,) = entry["operations"]
+    assert sorted(i["account"] for i in operation["instances"]) == sorted(members)
+    for member in members:
+        buckets = [b["Name"] for b in client(cloud.url, "s3", member).list_buckets()["Buckets"]]
+        assert f"edge-prod-b001-us-west-2-fraud-realtime-ml-{member}" in buckets, buckets
+        assert not [b for b in buckets if account.group(1) in b]
+    status = run_ml("-con", name, "-act", "status")
+    assert status.code == 0, status.out + status.err
+    deleted = run_ml("-con", name, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err

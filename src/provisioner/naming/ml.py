@@ -4,7 +4,9 @@
 test-deploy, which stay inside the operator policy's scope: `{ml_name}-{suffix}-...` for names
 scoped by `{ml_name}-*`, `{short}-{suffix}-...` for IAM, `/ml/{ml_name}/{suffix}/...` for SSM
 and logs, and `{ml_name}-{suffix}` for the bucket (its live name `{ml_name}-artifacts` leaves
-no room for a suffix inside S3's 63 characters).
+no room for a suffix inside S3's 63 characters). A config whose `deployment` section reaches
+other accounts than its own names the bucket `{ml_name}-{account id}`: S3 names are global,
+and each account's instance of the stack set makes its own.
 """
 
 from __future__ import annotations
@@ -120,7 +122,14 @@ class MlNames:
 
     @property
     def artifacts_bucket(self) -> str:
-        return f"{self.ml_name}-{self.suffix}" if self.suffix else f"{self.ml_name}-artifacts"
+        if self.suffix:
+            return f"{self.ml_name}-{self.suffix}"
+        deployment = self.config.deployment
+        if deployment is not None and deployment.reaches_other_accounts(self.account):
+            # S3 names are global: through a stack set reaching other accounts, each
+            # account's instance has its own (the account id is ${AWS::AccountId} there).
+            return f"{self.ml_name}-{self.account}"
+        return f"{self.ml_name}-artifacts"
 
     def events_rule(self, purpose: str) -> str:
         return f"{self.base}-{purpose}"
