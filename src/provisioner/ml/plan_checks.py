@@ -60,10 +60,22 @@ def names_in_test_form(plan: MlPlan) -> list[NamedThing]:
 def name_problems(plan: MlPlan) -> list[Problem]:
     """Live names over their AWS limits; only if those fit, the test-deploy form's."""
     problems = [p for thing in live_names(plan) for p in thing.problems()]
+    bucket = MlNames(plan.config).artifacts_bucket
     if problems:
-        return [Problem("", p) for p in problems]
+        return [Problem("", p + _why_bucket_holds_the_account(plan, bucket, p)) for p in problems]
     test = [p for thing in names_in_test_form(plan) for p in thing.problems()]
     return [Problem("", f"{p} (test-deploy form)") for p in test]
+
+
+def _why_bucket_holds_the_account(plan: MlPlan, bucket: str, problem: str) -> str:
+    config = plan.config
+    if repr(bucket) not in problem or not bucket.endswith(f"-{config.account_id}"):
+        return ""
+    return (
+        " (the deployment section reaches accounts other than the config's, so the artifacts "
+        "bucket is named {ml_name}-{account id}, one per account: shorten use_case or "
+        "workload)"
+    )
 
 
 def target_name_problems(plan: MlPlan) -> list[Problem]:
