@@ -37,7 +37,6 @@ from provisioner.exit_codes import ExitCode
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
 from provisioner.policy.document import PolicyDocument, split_to_fit
-from provisioner.policy.evaluation import Request, evaluate
 from provisioner.stack_sets.service_managed_policy import (
     ServiceManagedSubject,
     service_managed_operator_policy,
@@ -47,7 +46,7 @@ from test_emulator_stack_sets import organization
 from test_escalation import CHECKS, _policy_versions, _reported, _role_writes
 from test_stack_set_engine import ADMIN
 from test_stack_set_engine import target as engine_target
-from test_stack_set_operator_policy import SET_ID, Call
+from test_stack_set_operator_policy import Call, SetArns, allowed, denied_resources
 from test_stackset_roles import _plans, _regions
 
 UNITS = ("ou-ab12-11112222", "ou-ab12-33334444")
@@ -125,7 +124,7 @@ def _subject(config: Any) -> ServiceManagedSubject:
 
 
 # -- the requests ------------------------------------------------------------------------------
-class Where:
+class Where(SetArns):
     """The ARNs of one config's service-managed stack sets."""
 
     def __init__(self, config: Any, *, account: str | None = None, region: str | None = None):
@@ -134,26 +133,6 @@ class Where:
         delegated = config.deployment.call_as == "delegated-admin"
         self.account = account or (MANAGEMENT if delegated else config.account_id)
         self.region = region or config.region
-
-    def stack_set(self, stack: str) -> str:
-        return self.p.arn("cloudformation", self.region, self.account, f"stackset/{stack}:{SET_ID}")
-
-    def targets(self, stack: str, targets: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(
-            self.p.arn(
-                "cloudformation", self.region, self.account, f"stackset-target/{stack}:{SET_ID}/{t}"
-            )
-            for t in targets
-        )
-
-    def types(self, config: Any) -> tuple[str, ...]:
-        kinds = sorted({r.type for plan in _plans(config) for r in plan.resources})
-        return tuple(
-            self.p.arn(
-                "cloudformation", self.region, self.account, f"type/resource/{k.replace('::', '-')}"
-            )
-            for k in kinds
-        )
 
 
 def _on_set(action: str, where: Where, stack: str) -> Call:
@@ -247,27 +226,6 @@ def engine_calls(config: Any) -> dict[str, list[Call]]:
         ]
     return {"deploy": deploy, "status": status, "detect-drift": drift, "delete": delete,
             "test-deploy": test}  # fmt: skip
-
-
-def _principal(config: Any) -> str:
-    return f"arn:{TenantNames.of(config).partition.name}:iam::{config.account_id}:role/operator"
-
-
-def denied_resources(
-    policy: PolicyDocument, config: Any, call: Call, *, mfa: bool = True
-) -> list[str]:
-    principal = _principal(config)
-    context = {"aws:PrincipalArn": principal, "aws:MultiFactorAuthPresent": mfa, **call.context}
-    document = [policy.to_json()]
-    return [
-        resource
-        for resource in call.resources
-        if not evaluate(Request(call.action, resource, context, principal), document).allowed
-    ]
-
-
-def allowed(policy: PolicyDocument, config: Any, call: Call) -> bool:
-    return denied_resources(policy, config, call) == []
 
 
 # -- the engine's calls are the ones proven ---------------------------------------------------

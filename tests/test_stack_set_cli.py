@@ -235,6 +235,16 @@ def bootstrap_elsewhere(url: str, workdir: Path, name: str, account: str) -> Non
     )
 
 
+def deleted_everywhere(url: str, run_sec: Any, accounts: Any, role: str) -> None:
+    """delete through the stack sets succeeds and leaves the tenant's role in none of
+    `accounts`."""
+    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
+    assert deleted.code == 0, deleted.out + deleted.err
+    for account in accounts:
+        iam = client(url, "iam", account)
+        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
 def test_a_sec_tenant_deploys_to_three_accounts_each_instance_naming_its_own(
     cloud: Any, workdir: Path, run_sec: Any
 ) -> None:
@@ -287,11 +297,7 @@ def test_a_sec_tenant_deploys_to_three_accounts_each_instance_naming_its_own(
     assert status.code == 0, status.out + status.err
     for account in accounts:
         assert f"  {account}/us-west-2: CURRENT (SUCCEEDED)" in status.out
-    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
-    assert deleted.code == 0, deleted.out + deleted.err
-    for account in OTHER_ACCOUNTS:
-        iam = client(cloud.url, "iam", account)
-        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    deleted_everywhere(cloud.url, run_sec, OTHER_ACCOUNTS, role)
 
 
 def test_test_deploy_runs_one_canary_then_cleans_up(
@@ -468,11 +474,7 @@ def test_a_sec_tenant_deploys_to_an_ou_through_a_service_managed_set_from_publis
     assert [s["result"] for s in result["cleanup"]["stack_sets"]] == ["deleted"] * len(forms)
     after = cf.list_stack_sets(CallAs="DELEGATED_ADMIN")["Summaries"]
     assert {s["StackSetName"] for s in after if s["Status"] == "ACTIVE"} == live
-    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
-    assert deleted.code == 0, deleted.out + deleted.err
-    for account in members:
-        iam = client(cloud.url, "iam", account)
-        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    deleted_everywhere(cloud.url, run_sec, members, role)
 
 
 def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
@@ -548,11 +550,7 @@ def test_a_sec_tenant_deploys_to_three_accounts_times_two_regions(
     assert "no changes" in again.out
     drift = run_sec("-con", DEV_SEC, "-act", "detect-drift")
     assert drift.code == 0, drift.out + drift.err
-    deleted = run_sec("-con", DEV_SEC, "-act", "delete", "--force")
-    assert deleted.code == 0, deleted.out + deleted.err
-    for account in accounts:
-        iam = client(cloud.url, "iam", account)
-        assert role not in [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    deleted_everywhere(cloud.url, run_sec, accounts, role)
 
 
 def test_a_trust_root_made_before_the_set_spanned_a_region_is_refused_by_name(

@@ -34,6 +34,7 @@ from provisioner.deploy.stack_set_drift import detect_stack_set_drift
 from provisioner.deploy.stack_set_status import stack_set_status
 from provisioner.exit_codes import ExitCode
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
+from provisioner.partition import Partition
 from provisioner.policy.document import PolicyDocument
 from provisioner.policy.evaluation import Request, evaluate
 from provisioner.stack_sets.operator_policy import stack_set_operator_policy
@@ -80,25 +81,25 @@ class Call:
     context: dict[str, Any]
 
 
-class Where:
-    """The ARNs of one config's stack-set world, movable to another account or region."""
+class SetArns:
+    """The ARNs IAM authorizes a stack-set call on, in one account and region (IAM's Service
+    Authorization Reference: `stackset/{name}:{id}`, `stackset-target/{set id}/{target}`,
+    `type/resource/{type}`)."""
 
-    def __init__(self, config: Any, *, account: str | None = None, region: str | None = None):
-        subject = _subject(config)
-        self.subject = subject
-        self.p = subject.partition
-        self.account = account or subject.administration_account
-        self.region = region or subject.home_region
+    p: Partition
+    account: str
+    region: str
 
     def stack_set(self, stack: str) -> str:
         return self.p.arn("cloudformation", self.region, self.account, f"stackset/{stack}:{SET_ID}")
 
-    def targets(self, stack: str, accounts: tuple[str, ...]) -> tuple[str, ...]:
+    def targets(self, stack: str, targets: tuple[str, ...]) -> tuple[str, ...]:
+        """Accounts or OUs."""
         return tuple(
             self.p.arn(
-                "cloudformation", self.region, self.account, f"stackset-target/{stack}:{SET_ID}/{a}"
+                "cloudformation", self.region, self.account, f"stackset-target/{stack}:{SET_ID}/{t}"
             )
-            for a in accounts
+            for t in targets
         )
 
     def types(self, config: Any) -> tuple[str, ...]:
@@ -109,6 +110,17 @@ class Where:
             )
             for k in kinds
         )
+
+
+class Where(SetArns):
+    """The ARNs of one config's stack-set world, movable to another account or region."""
+
+    def __init__(self, config: Any, *, account: str | None = None, region: str | None = None):
+        subject = _subject(config)
+        self.subject = subject
+        self.p = subject.partition
+        self.account = account or subject.administration_account
+        self.region = region or subject.home_region
 
     @property
     def administration_role(self) -> str:
@@ -216,10 +228,13 @@ def _principal(config: Any) -> str:
     return f"arn:{TenantNames.of(config).partition.name}:iam::{config.account_id}:role/operator"
 
 
-def denied_resources(policy: PolicyDocument, config: Any, call: Call) -> list[str]:
-    """The resources of `call` the policy does not allow (with MFA, as a prod operator has)."""
+def denied_resources(
+    policy: PolicyDocument, config: Any, call: Call, *, mfa: bool = True
+) -> list[str]:
+    """The resources of `call` the policy does not allow (by default with MFA, as a prod
+    operator has)."""
     principal = _principal(config)
-    context = {"aws:PrincipalArn": principal, "aws:MultiFactorAuthPresent": True, **call.context}
+    context = {"aws:PrincipalArn": principal, "aws:MultiFactorAuthPresent": mfa, **call.context}
     document = [policy.to_json()]
     return [
         resource
