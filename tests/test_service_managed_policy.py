@@ -24,7 +24,7 @@ import pytest
 from conftest import all_ml_configs, all_sec_configs, govcloud_ml_configs, partition_sec_configs
 from policy_checks import assert_valid_and_scoped
 from provisioner.aws_limits import MANAGED_POLICY_MAX_CHARS
-from provisioner.cli.stack_sets import canary_forms, published_test_suffix, stack_set_forms
+from provisioner.cli.stack_sets import canary_forms, published_test_suffix, set_bodies
 from provisioner.config.deployment import DeploymentConfig
 from provisioner.config.ml import MlConfig
 from provisioner.deploy.gateway import AwsGateway
@@ -32,7 +32,7 @@ from provisioner.deploy.stack_set_apply import deploy_stack_sets
 from provisioner.deploy.stack_set_delete import delete_stack_sets
 from provisioner.deploy.stack_set_drift import detect_stack_set_drift
 from provisioner.deploy.stack_set_status import stack_set_status
-from provisioner.deploy.target import PublishedAt
+from provisioner.deploy.target import PublishedAt, StackTemplate
 from provisioner.exit_codes import ExitCode
 from provisioner.naming.ml import TEST_SUFFIX_PATTERN
 from provisioner.naming.tenant import ML_BOUNDARY, SEC_BOUNDARY, TenantNames
@@ -115,10 +115,12 @@ def _subject(config: Any) -> ServiceManagedSubject:
     if id(config) not in _SUBJECTS:
         live = _plans(config)
         canaries = canary_forms(config.account_id, config.region, live, _canary_plans(config))
-        bodies = stack_set_forms(
-            config.deployment, config.account_id, config.region, live, _regional(config)
+        # The set templates whether or not the section is deployable (an ML starter or
+        # enterprise use case is not, to an OU): the policy is proven for any.
+        stacks = [StackTemplate(p.stack_name, p.render()) for p in live]
+        bodies = set_bodies(
+            config.deployment, config.account_id, config.region, stacks, _regional(config)
         )
-        assert bodies is not None, "the cases' sections are deployable"
         _SUBJECTS[id(config)] = service_managed_subject(config, bodies, canaries)
     return _SUBJECTS[id(config)]
 
@@ -382,12 +384,6 @@ def _refusals(config: Any) -> Iterator[tuple[str, Call]]:
         _on_instances("UpdateStackSet", config, here, test_stack,
                       extra={"cloudformation:TemplateUrl": _url(config, test_stack)}),
     )  # fmt: skip
-    yield (
-        "a canary of another suffix",
-        Call("cloudformation:CreateStackSet", ("*",),
-             {"cloudformation:TemplateUrl": _url(config, test_stack).replace("/templates/",
-                                                                             "/templates/0")}),
-    )  # fmt: skip
     yield "a stack set named like it", _on_set("DeleteStackSet", here, f"{stacks[0]}-x")
     yield "another config's stack set", _on_set("DeleteStackSet", here, "acme-dev-t001-other-stack")
     if config.deployment.call_as != "delegated-admin":
@@ -478,3 +474,46 @@ def test_valid_within_size_and_no_escalation_path(config: Any) -> None:
     assert {m: f for m in methods if (f := CHECKS[m](policy, t, kind))} == {}
     assert _role_writes(policy, t, kind) == []
     assert _policy_versions(policy, t, kind) == []
+
+
+# -- deploy's read-back of a published template -------------------------------------------------
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        ("AccessDenied", "not published at s3://{b}/templates/k.json, or not readable there by "
+                         "these credentials in a bucket of account 111122223333; publish it"),
+        ("NoSuchKey", "not published at s3://{b}/templates/k.json"),
+        (b'{"Resources": {}}', "s3://{b}/templates/k.json does not hold the template this "
+                               "config generates (its content differs); publish it"),
+    ],
+    ids=["unreadable or another account's", "missing", "different"],
+)  # fmt: skip
+def test_a_published_template_deploy_cannot_read_as_reviewed_is_refused(
+    answer: Any, why: str
+) -> None:
+    """S3 answers a key the caller may not list, or a bucket of another owner than expected,
+    with AccessDenied: refused as not published (exit 2), as a missing or different one is."""
+    import io
+
+    from botocore.response import StreamingBody
+    from botocore.stub import Stubber
+
+    from provisioner.errors import InputError
+
+    session = boto3.session.Session(aws_access_key_id="t", aws_secret_access_key="t")
+    gateway = AwsGateway(session, "us-west-2")
+    expected = {"Bucket": BUCKET, "Key": "templates/k.json", "ExpectedBucketOwner": "111122223333"}
+    with Stubber(gateway.client("s3")) as stub:
+        if isinstance(answer, bytes):
+            body = StreamingBody(io.BytesIO(answer), len(answer))
+            stub.add_response("get_object", {"Body": body}, expected)
+        else:
+            stub.add_client_error(
+                "get_object", service_error_code=answer, http_status_code=403 if answer ==
+                "AccessDenied" else 404, expected_params=expected,
+            )  # fmt: skip
+        with pytest.raises(InputError) as refused:
+            gateway.published_template_url(
+                BUCKET, "templates/k.json", '{"Resources": {"A": {}}}', "publish it", "111122223333"
+            )
+    assert why.format(b=BUCKET) in str(refused.value)

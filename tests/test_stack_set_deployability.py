@@ -115,3 +115,15 @@ def test_an_ous_accounts_count_as_several_none_of_them_the_configs() -> None:
         elsewhere = _to_an_ou(grant_on("arn:aws:s3:::shared/*"), accounts) or ""
         assert "which it does not create and whose name holds no account" in elsewhere
     assert _to_an_ou(bucket(f"b-{OWN}-{REGION}")) is None
+
+
+def test_a_network_named_by_id_keeps_the_set_in_the_configs_account() -> None:
+    """The ML enterprise tier's VPC endpoints name the config's VPC, subnets and security
+    group: no other account has them."""
+    endpoint = {"E": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+        "VpcId": "vpc-0a1b2c3d4e5f67890", "SubnetIds": ["subnet-0123456789abcdef0"]}}}  # fmt: skip
+    assert why(endpoint, [OWN], [REGION]) is None
+    refused = why(endpoint, [OWN, OTHER], [REGION]) or ""
+    assert "it names subnet-0123456789abcdef0, the config's account's" in refused
+    assert "Target the config's own account only" in refused
+    assert "it names subnet-0123456789abcdef0" in (_to_an_ou(endpoint) or "")  # an OU: others

@@ -20,7 +20,6 @@ from provisioner.cli.stack_sets import (
     Regional,
     canary_forms,
     planned_templates_of,
-    published_forms,
     published_test_suffix,
     stack_set_deployment,
     stack_set_forms,
@@ -128,24 +127,27 @@ def create_template(inv: Invocation) -> TemplatesWritten:
     )
 
 
-def _service_managed_subject(inv: Invocation, plan: MlPlan) -> ServiceManagedSubject:
+def _service_managed_subject(plan: MlPlan) -> ServiceManagedSubject | None:
     """The service-managed stack-set operator policy's subject: the set templates and the
-    canary's forms it pins."""
+    canary's forms it pins; None when the section cannot be deployed."""
     from provisioner.stack_sets.subjects import service_managed_subject
 
     config = plan.config
     forms = stack_set_forms(
         config.deployment, config.account_id, config.region, [plan.live], _regional(config)
     )
-    return service_managed_subject(config, published_forms(inv, forms), _canaries(plan) or {})
+    if forms is None:
+        return None
+    return service_managed_subject(config, forms, _canaries(plan) or {})
 
 
 def _canaries(plan: MlPlan) -> dict[str, tuple[str, str]] | None:
-    """A service-managed set's canary form (live stack → test stack and its neutral body)."""
+    """A service-managed set's canary form (live stack → test stack and its neutral body),
+    where it names the canary's account (test-deploy runs only then)."""
     config = plan.config
     account, region = config.account_id, config.region
     suffix = published_test_suffix(config.deployment, account, region, [plan.live])
-    if suffix is None:
+    if suffix is None or config.deployment is None or config.deployment.canary_account is None:
         return None
     return canary_forms(account, region, [plan.live], [plan_stack(config, suffix)])
 
@@ -165,7 +167,7 @@ def create_policy(inv: Invocation) -> PoliciesWritten:
         stem,
         config.deployment,
         lambda: ml_subject(config),
-        lambda: _service_managed_subject(inv, plan),
+        lambda: _service_managed_subject(plan),
     )
     optional = (stack_set_policy_stem(stem),)
     return write_policies(inv, policies, config.tier.value, optional)

@@ -30,11 +30,11 @@ from provisioner.deploy.target import PublishedAt, StackTemplate
 from provisioner.errors import InputError
 from provisioner.policy.document import PolicyDocument
 from provisioner.stack_sets.deployability import not_deployable_because, planned_regions
-from provisioner.stack_sets.neutral_template import NotNeutral, neutral_body
+from provisioner.stack_sets.neutral_template import neutral_body
 from provisioner.stack_sets.published import canary_suffix, content_key
 from provisioner.stack_sets.roles import StackSetSubject
 from provisioner.stack_sets.service_managed_policy import ServiceManagedSubject
-from provisioner.stack_sets.spanning_template import NotSpanning, set_template
+from provisioner.stack_sets.spanning_template import set_template
 
 STACK_SET_ACTIONS = ("show-changes", "deploy", "test-deploy", "status", "detect-drift", "delete")
 
@@ -266,27 +266,15 @@ def stack_set_forms(
     regional: Regional,
 ) -> dict[str, str] | None:
     """create-template's stack-set form of each stack (stack → body), for review beside its
-    template; None without the section, or when one template cannot serve every target
-    (validate and the AWS actions say why)."""
+    template; None without the section, or when the section cannot be deployed (validate and
+    the AWS actions say why): nothing is offered for publishing that deploy would refuse."""
     if deployment is None:
         return None
     stacks = [StackTemplate(p.stack_name, p.render()) for p in plans]
-    try:
-        return set_bodies(deployment, account, region, stacks, regional)
-    except (NotNeutral, NotSpanning):
+    templates = planned_templates(deployment, region, stacks, regional)
+    if not_deployable_because(deployment, account, region, templates) is not None:
         return None
-
-
-def published_forms(inv: Invocation, forms: dict[str, str] | None) -> dict[str, str]:
-    """The set templates a service-managed operator policy pins; InputError (exit 2) when the
-    stacks cannot be one template for every target (validate says why)."""
-    if forms is None:
-        raise _refuse(
-            inv,
-            "one template cannot serve every target of the section, so there is no stack-set "
-            "operator policy to write; --action validate says why",
-        )
-    return forms
+    return set_bodies(deployment, account, region, stacks, regional)
 
 
 def canary(
@@ -363,17 +351,21 @@ def stack_set_policies(
     stem: str,
     deployment: DeploymentConfig | None,
     subject: Callable[[], StackSetSubject],
-    service_managed: Callable[[], ServiceManagedSubject],
+    service_managed: Callable[[], ServiceManagedSubject | None],
 ) -> dict[str, PolicyDocument]:
     """create-policy's extra file for a stack set: the operator's policy for deploy, status,
     detect-drift and delete through it (stack_sets/operator_policy.py for a self-managed set,
-    service_managed_policy.py for a service-managed one, pinned to its published templates)."""
+    service_managed_policy.py for a service-managed one, pinned to its published templates;
+    none for a service-managed section that cannot be deployed: there is nothing to pin)."""
     if deployment is None:
         return {}
     if deployment.permission_model is PermissionModel.SERVICE_MANAGED:
         from provisioner.stack_sets.service_managed_policy import service_managed_operator_policy
 
-        return {stack_set_policy_stem(stem): service_managed_operator_policy(service_managed())}
+        made = service_managed()
+        if made is None:
+            return {}
+        return {stack_set_policy_stem(stem): service_managed_operator_policy(made)}
     from provisioner.stack_sets.operator_policy import stack_set_operator_policy
 
     return {stack_set_policy_stem(stem): stack_set_operator_policy(subject())}

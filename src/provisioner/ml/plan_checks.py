@@ -68,13 +68,11 @@ def name_problems(plan: MlPlan) -> list[Problem]:
 
 
 def _why_bucket_holds_the_account(plan: MlPlan, bucket: str, problem: str) -> str:
-    config = plan.config
-    if repr(bucket) not in problem or not bucket.endswith(f"-{config.account_id}"):
+    if repr(bucket) not in problem or plan.config.deployment is None:
         return ""
     return (
-        " (the deployment section reaches accounts other than the config's, so the artifacts "
-        "bucket is named {ml_name}-{account id}, one per account: shorten use_case or "
-        "workload)"
+        " (with a deployment section the artifacts bucket is named {ml_name}-{account id}, one "
+        "per account: shorten use_case or workload)"
     )
 
 

@@ -12,7 +12,8 @@ make right is refused, naming the stack and the resource:
   regions (bucket names are global);
 - a set over several regions without the config's, when the stack makes IAM resources (they
   are made there);
-- a bucket named exactly, not created by the stack, in a set with a target account other
+- a VPC, subnet or security group named by id (the ML enterprise tier's network), or a
+  bucket named exactly, not created by the stack, in a set with a target account other
   than the config's: that account's instance would point at the one bucket of that name,
   another account's (the config's, where the stack alone would have used it);
 - a template that names the config's account or region where no pseudo parameter can stand.
@@ -20,6 +21,7 @@ make right is refused, naming the stack and the resource:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -131,6 +133,11 @@ def _clashes(
                     f"would clash. Target one account and one region"
                 )
     if elsewhere:
+        for network in sorted(_network_ids(resources)):
+            yield (
+                f"it names {network}, the config's account's: no other account has it, so "
+                "its instances would fail. Target the config's own account only"
+            )
         for bucket in sorted(_exact_buckets(resources) - created_buckets):
             if ACCOUNT_ID not in bucket:
                 yield (
@@ -161,6 +168,23 @@ def _text(value: Json) -> str | None:
 def _shown(value: Json) -> str:
     text = _text(value)
     return repr(text if text is not None else value)
+
+
+_NETWORK_ID = re.compile(r"^(vpc|subnet|sg)-[0-9a-f]{8,17}$")
+
+
+def _network_ids(value: Json) -> set[str]:
+    """VPC, subnet and security group ids named literally: they exist in one account."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for inner in value.values():
+            found |= _network_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _network_ids(inner)
+    elif isinstance(value, str) and _NETWORK_ID.match(value):
+        found.add(value)
+    return found
 
 
 def _exact_buckets(value: Json) -> set[str]:

@@ -83,6 +83,9 @@ def spanning_template(planned: Mapping[str, dict[str, Json]], home_region: str) 
     if unknown:
         raise NotSpanning(f"{unknown[0]} is an IAM resource type the spanning form does not know")
     iam = {k for k, r in resources.items() if r.get("Type") in _IAM}
+    # The likeliest reason first: a policy naming its own stack's resources (the ML tiers').
+    for logical_id in sorted(iam):
+        _refuse_regional_references(logical_id, resources[logical_id], iam)
     for logical_id, resource in resources.items():
         for other, region in zip(others, regions, strict=True):
             theirs = other["Resources"][logical_id]
@@ -97,14 +100,7 @@ def spanning_template(planned: Mapping[str, dict[str, Json]], home_region: str) 
             continue
         for other in others:
             _merge_documents(logical_id, resource, other["Resources"][logical_id])
-        for document in _documents(resource):
-            regional = sorted(_references(document) - iam)
-            if regional:
-                raise NotSpanning(
-                    f"{logical_id}'s policy refers to {regional[0]} of its own stack, which each "
-                    "region's instance makes: made in the config's region only, it would reach "
-                    "that region's alone"
-                )
+        _refuse_regional_references(logical_id, resource, iam)  # what the merge brought in
         for document in _documents(resource):
             size = len(json.dumps(document, separators=(",", ":")))
             if size > MANAGED_POLICY_MAX_CHARS:
@@ -113,6 +109,17 @@ def spanning_template(planned: Mapping[str, dict[str, Json]], home_region: str) 
                     f"over IAM's {MANAGED_POLICY_MAX_CHARS:,}: target fewer regions"
                 )
     return made
+
+
+def _refuse_regional_references(logical_id: str, resource: Json, iam: set[str]) -> None:
+    for document in _documents(resource):
+        regional = sorted(_references(document) - iam)
+        if regional:
+            raise NotSpanning(
+                f"{logical_id}'s policy refers to {regional[0]} of its own stack, which each "
+                "region's instance makes: made in the config's region only, it would reach "
+                "that region's alone"
+            )
 
 
 def conditioned(neutral: dict[str, Json], home_region: str) -> dict[str, Json]:
