@@ -416,3 +416,38 @@ def test_cli_refuses_without_a_self_managed_stack_set(
     result = run_ml("-con", ML, "-act", "create-stackset-roles")
     assert result.code == 2 and message in result.err
     assert not (workdir / "templates").exists()
+
+
+@pytest.mark.parametrize("others", [(), ("777766665555",)], ids=["own account only", "two"])
+def test_the_execution_role_names_the_bucket_the_sets_template_makes(
+    others: tuple[str, ...],
+) -> None:
+    """The role's policies are built for `${AWS::AccountId}`; the set's template names the
+    artifacts bucket with the same reference, whatever accounts the section targets."""
+    from provisioner.cli.stack_sets import set_bodies
+    from provisioner.deploy.target import StackTemplate
+
+    config = next(c for c in all_ml_configs() if c.tier.value == "professional")
+    config = config.model_copy(update={"use_case": "fraud"})  # room for the account id
+    deployment = DeploymentConfig.model_validate(
+        {
+            "permission_model": "self-managed",
+            "targets": {"accounts": [config.account_id, *others], "regions": [config.region]},
+        }
+    )
+    config = config.model_copy(update={"deployment": deployment})
+    plan = plan_stack(config)
+    body = set_bodies(config.deployment, config.account_id, config.region,
+                      [StackTemplate(plan.stack_name, plan.render())],
+                      lambda r: [plan_stack(config.model_copy(update={"region": r})).render()],
+                      )[plan.stack_name]  # fmt: skip
+    (bucket,) = [r for r in json.loads(body)["Resources"].values()
+                 if r["Type"] == "AWS::S3::Bucket"]  # fmt: skip
+    # The role's policies are per region: the template's name resolved for the config's.
+    name = bucket["Properties"]["BucketName"]["Fn::Sub"].replace("${AWS::Region}", config.region)
+    assert name.endswith(f"-{ACCOUNT_REFERENCE}")
+    granted = json.dumps(
+        [p.to_json() for p in execution_policies(ml_subject(config), ACCOUNT_REFERENCE)]
+    )
+    assert f"arn:aws:s3:::{name}" in granted
+    assert "-artifacts" not in granted.replace("pipeline-artifacts", "")
