@@ -437,7 +437,7 @@ def test_the_execution_role_names_the_bucket_the_sets_template_makes(
     )
     config = config.model_copy(update={"deployment": deployment})
     plan = plan_stack(config)
-    body = set_bodies(config.deployment, config.account_id, config.region,
+    body = set_bodies(deployment, config.account_id, config.region,
                       [StackTemplate(plan.stack_name, plan.render())],
                       lambda r: [plan_stack(config.model_copy(update={"region": r})).render()],
                       )[plan.stack_name]  # fmt: skip

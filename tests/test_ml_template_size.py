@@ -1,0 +1,53 @@
+"""ml-provisioner's refusal of a template over CloudFormation's 51,200-byte TemplateBody
+(ml/plan_checks.py template_size_problems), at the limit, word for word: the live form and the
+test-deploy form each checked, the bytes over counted. The plans are stand-ins of a given size,
+so the boundary is hit exactly (a real config's size moves by tens of bytes per character)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from conftest import all_ml_configs
+from provisioner.errors import Problem
+from provisioner.ml.plan_checks import template_size_problems
+
+LIMIT = 51_200  # CloudFormation's TemplateBody, from its documented quotas
+
+
+def _plan(live: int, test: int, tags: dict[str, str] | None = None) -> Any:
+    config = all_ml_configs()[0].model_copy(update={"tags": tags or {}})
+
+    def stack(name: str, size: int) -> Any:
+        return SimpleNamespace(stack_name=name, body_bytes=size, resources=())
+
+    return SimpleNamespace(
+        config=config, live=stack("live-stack", live), test_form=stack("test-stack", test)
+    )
+
+
+def _refusal(name: str, size: int) -> str:
+    return (
+        f"the template of stack {name} would be {size:,} bytes, over CloudFormation's "
+        "51,200-byte TemplateBody limit (ml-provisioner deploys without a template bucket); "
+        "shorten the names or use fewer tags"
+    )
+
+
+@pytest.mark.parametrize(
+    ("live", "test", "expected"),
+    [
+        (LIMIT, LIMIT, []),
+        (LIMIT + 1, LIMIT, [Problem("", _refusal("live-stack", LIMIT + 1))]),
+        (LIMIT, LIMIT + 1,
+         [Problem("", _refusal("test-stack in its test-deploy form", LIMIT + 1))]),
+        (LIMIT + 7, LIMIT + 9, [Problem("", _refusal("live-stack", LIMIT + 7))]),
+    ],
+    ids=["both at the limit", "live one over", "test-deploy form one over", "both over"],
+)  # fmt: skip
+def test_a_template_over_template_body_is_refused_word_for_word(
+    live: int, test: int, expected: list[Problem]
+) -> None:
+    assert template_size_problems(_plan(live, test)) == expected
