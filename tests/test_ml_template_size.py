@@ -51,3 +51,20 @@ def test_a_template_over_template_body_is_refused_word_for_word(
     live: int, test: int, expected: list[Problem]
 ) -> None:
     assert template_size_problems(_plan(live, test)) == expected
+
+
+def test_extra_tags_to_blame_are_named_with_the_bytes_to_shed() -> None:
+    """Over the limit with tags, where the stack without them fits: the tags are named, with
+    how many bytes fewer it takes (the size over the limit)."""
+    from provisioner.ml.plan import plan_stack
+
+    plan = _plan(LIMIT + 5, LIMIT, tags={"cost-centre": "x"})
+    untagged = plan_stack(plan.config.model_copy(update={"tags": {}})).body_bytes
+    assert untagged <= LIMIT
+    (problem,) = template_size_problems(plan)
+    assert problem == Problem(
+        "tags",
+        f"{_refusal('live-stack', LIMIT + 5).split(';')[0]}: the 1 extra tags, copied onto each "
+        f"of its 0 tagged resources, add {LIMIT + 5 - untagged:,} bytes; use fewer or shorter "
+        "tags (at least 5 bytes fewer)",
+    )
