@@ -53,18 +53,24 @@ def test_a_template_over_template_body_is_refused_word_for_word(
     assert template_size_problems(_plan(live, test)) == expected
 
 
-def test_extra_tags_to_blame_are_named_with_the_bytes_to_shed() -> None:
+@pytest.mark.parametrize("form", ["live", "test-deploy"])
+def test_extra_tags_to_blame_are_named_with_the_bytes_to_shed(form: str) -> None:
     """Over the limit with tags, where the stack without them fits: the tags are named, with
-    how many bytes fewer it takes (the size over the limit)."""
+    the bytes they add (against the same form planned without them) and how many fewer it
+    takes (the size over the limit)."""
     from provisioner.ml.plan import plan_stack
+    from provisioner.naming.ml import WIDEST_TEST_SUFFIX
 
-    plan = _plan(LIMIT + 5, LIMIT, tags={"cost-centre": "x"})
-    untagged = plan_stack(plan.config.model_copy(update={"tags": {}})).body_bytes
+    live = form == "live"
+    plan = _plan(LIMIT + 5 if live else LIMIT, LIMIT if live else LIMIT + 5, {"cost": "x"})
+    suffix = None if live else WIDEST_TEST_SUFFIX
+    untagged = plan_stack(plan.config.model_copy(update={"tags": {}}), suffix).body_bytes
     assert untagged <= LIMIT
+    name = "live-stack" if live else "test-stack in its test-deploy form"
     (problem,) = template_size_problems(plan)
     assert problem == Problem(
         "tags",
-        f"{_refusal('live-stack', LIMIT + 5).split(';')[0]}: the 1 extra tags, copied onto each "
+        f"{_refusal(name, LIMIT + 5).split(';')[0]}: the 1 extra tags, copied onto each "
         f"of its 0 tagged resources, add {LIMIT + 5 - untagged:,} bytes; use fewer or shorter "
         "tags (at least 5 bytes fewer)",
     )
