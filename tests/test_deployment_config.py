@@ -568,8 +568,9 @@ def test_targets_one_template_cannot_serve_are_refused(
     assert result.code == 2, result.err
     assert (
         f"S3 bucket name 'edge-prod-b001-us-west-2-fraud-detection-realtime-ml-{account.group(1)}'"
-        " is 65 characters; AWS allows at most 63 (with a deployment section the artifacts bucket "
-        "is named {ml_name}-{account id}, one per account: shorten use_case or workload)"
+        " is 65 characters; AWS allows at most 63 (the deployment section reaches accounts other "
+        "than the config's, so the artifacts bucket is named {ml_name}-{account id}, one per "
+        "account: shorten use_case or workload)"
     ) in result.err, result.err
     assert not (workdir / "reports").exists()
 

@@ -422,8 +422,9 @@ def test_cli_refuses_without_a_self_managed_stack_set(
 def test_the_execution_role_names_the_bucket_the_sets_template_makes(
     others: tuple[str, ...],
 ) -> None:
-    """The role's policies are built for `${AWS::AccountId}`; the set's template names the
-    artifacts bucket with the same reference, whatever accounts the section targets."""
+    """The role's policies are built for `${AWS::AccountId}`; they name the artifacts bucket the
+    set's template makes, whatever accounts the section targets (with the account in its name
+    only where the section reaches another)."""
     from provisioner.cli.stack_sets import set_bodies
     from provisioner.deploy.target import StackTemplate
 
@@ -443,11 +444,13 @@ def test_the_execution_role_names_the_bucket_the_sets_template_makes(
                       )[plan.stack_name]  # fmt: skip
     (bucket,) = [r for r in json.loads(body)["Resources"].values()
                  if r["Type"] == "AWS::S3::Bucket"]  # fmt: skip
-    # The role's policies are per region: the template's name resolved for the config's.
+    # The role's policies are per region: the template's name resolved for the config's. It
+    # holds the account only where the section reaches another account.
     name = bucket["Properties"]["BucketName"]["Fn::Sub"].replace("${AWS::Region}", config.region)
-    assert name.endswith(f"-{ACCOUNT_REFERENCE}")
+    assert name.endswith(f"-{ACCOUNT_REFERENCE}" if others else "-fraud-realtime-ml-artifacts")
     granted = json.dumps(
         [p.to_json() for p in execution_policies(ml_subject(config), ACCOUNT_REFERENCE)]
     )
     assert f"arn:aws:s3:::{name}" in granted
-    assert "-artifacts" not in granted.replace("pipeline-artifacts", "")
+    other_form = "-ml-artifacts" if others else f"-ml-{ACCOUNT_REFERENCE}"
+    assert other_form not in granted

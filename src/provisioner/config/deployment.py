@@ -368,6 +368,13 @@ class DeploymentConfig(StrictModel):
             ]
         return []
 
+    def reaches_other_accounts(self, account: str) -> bool:
+        """Whether an instance may be in an account other than `account` (the config's): a
+        service-managed set's always may (its OUs' accounts)."""
+        if self.permission_model is PermissionModel.SERVICE_MANAGED:
+            return True
+        return any(a != account for a in self.targets.accounts or ())
+
     @property
     def region_order(self) -> list[str]:
         """The order CloudFormation deploys in: as configured, else the regions as given."""

@@ -68,11 +68,14 @@ def name_problems(plan: MlPlan) -> list[Problem]:
 
 
 def _why_bucket_holds_the_account(plan: MlPlan, bucket: str, problem: str) -> str:
-    if repr(bucket) not in problem or plan.config.deployment is None:
+    deployment = plan.config.deployment
+    if repr(bucket) not in problem or deployment is None:
+        return ""
+    if not deployment.reaches_other_accounts(plan.config.account_id):
         return ""
     return (
-        " (with a deployment section the artifacts bucket is named {ml_name}-{account id}, one "
-        "per account: shorten use_case or workload)"
+        " (the deployment section reaches accounts other than the config's, so the artifacts "
+        "bucket is named {ml_name}-{account id}, one per account: shorten use_case or workload)"
     )
 
 

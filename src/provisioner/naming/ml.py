@@ -4,9 +4,9 @@
 test-deploy, which stay inside the operator policy's scope: `{ml_name}-{suffix}-...` for names
 scoped by `{ml_name}-*`, `{short}-{suffix}-...` for IAM, `/ml/{ml_name}/{suffix}/...` for SSM
 and logs, and `{ml_name}-{suffix}` for the bucket (its live name `{ml_name}-artifacts` leaves
-no room for a suffix inside S3's 63 characters). A config with a `deployment` section names
-the bucket `{ml_name}-{account id}`: S3 names are global, and each account's instance of the
-stack set makes its own.
+no room for a suffix inside S3's 63 characters). A config whose `deployment` section reaches
+accounts other than its own names the bucket `{ml_name}-{account id}`: S3 names are global,
+and each account's instance of the stack set makes its own.
 """
 
 from __future__ import annotations
@@ -124,11 +124,10 @@ class MlNames:
     def artifacts_bucket(self) -> str:
         if self.suffix:
             return f"{self.ml_name}-{self.suffix}"
-        if self.config.deployment is not None:
-            # S3 names are global: through a stack set, each account's instance has its own
-            # (the account id is ${AWS::AccountId} there). Decided by the section alone, not
-            # by its targets, so the config moved to a target account (the execution role's
-            # policies, stack_sets/roles.py) names the very bucket the set's template makes.
+        deployment = self.config.deployment
+        if deployment is not None and deployment.reaches_other_accounts(self.account):
+            # S3 names are global: through a stack set reaching other accounts, each account's
+            # instance has its own (the account id is ${AWS::AccountId} there).
             return f"{self.ml_name}-{self.account}"
         return f"{self.ml_name}-artifacts"
 

@@ -39,9 +39,16 @@ def ml_subject(config: MlConfig) -> StackSetSubject:
 
     deployment = _self_managed(config.deployment)
     names = MlNames(config)
+    # The artifacts bucket holds the account only if the section reaches other accounts than
+    # the config's (naming/ml.py): decided for the config, not for the account it is moved
+    # to, so the execution role names the bucket the set's template makes.
+    reaches = deployment.reaches_other_accounts(config.account_id)
 
     def scope(account: str, region: str) -> OperatorScope:
-        return operator_scope(config.model_copy(update={"account_id": account, "region": region}))
+        moved = {"account_id": account, "region": region}
+        return operator_scope(
+            config.model_copy(update=moved if reaches else {**moved, "deployment": None})
+        )
 
     return StackSetSubject(
         partition=partition_of(config.region),
