@@ -134,11 +134,11 @@ def test_every_local_action_prints_one_document_its_schema_accepts(
     run = run_ml if prog == ml.PROG else run_sec
     if action == "create-stackset-roles":  # for a config with a self-managed stack set only
         config = workdir / "configs" / example
-        text = config.read_text()
+        written = config.read_text()
         # Its own account: a set reaching another would name the ML artifacts bucket with the
         # account, which the longer examples' names leave no room for (validate says so).
-        own = text.split('account_id: "', 1)[1].split('"', 1)[0]
-        config.write_text(text + SELF_MANAGED_STACK_SET.replace("444455556666", own))
+        own = written.split('account_id: "', 1)[1].split('"', 1)[0]
+        config.write_text(written + SELF_MANAGED_STACK_SET.replace("444455556666", own))
     done = run("--config", example, "--action", action, "--output", "json")
     assert done.code == 0, done.err
     assert done.err == ""  # a local action's document says it all: no progress to show
