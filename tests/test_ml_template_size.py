@@ -74,3 +74,32 @@ def test_extra_tags_to_blame_are_named_with_the_bytes_to_shed(form: str) -> None
         f"of its 0 tagged resources, add {LIMIT + 5 - untagged:,} bytes; use fewer or shorter "
         "tags (at least 5 bytes fewer)",
     )
+
+
+@pytest.mark.parametrize(
+    ("untagged", "blamed"), [(LIMIT, True), (LIMIT + 1, False)], ids=["fits", "over"]
+)
+def test_tags_are_blamed_only_when_the_stack_fits_without_them(
+    monkeypatch: pytest.MonkeyPatch, untagged: int, blamed: bool
+) -> None:
+    """The stack planned without the extra tags decides: at the limit it fits, so the tags
+    are named (and its tagged resources counted); one byte over, the names are to shorten."""
+    import provisioner.ml.plan_checks as checks
+
+    monkeypatch.setattr(checks, "plan_stack", lambda *_: SimpleNamespace(body_bytes=untagged))
+    plan = _plan(LIMIT + 40, LIMIT, {"cost": "x"})
+    tagged, untagged_resource = (
+        SimpleNamespace(properties={"Tags": []}),
+        SimpleNamespace(properties={}),
+    )
+    plan.live.resources = (tagged, untagged_resource, tagged)
+    (problem,) = template_size_problems(plan)
+    if blamed:
+        assert problem == Problem(
+            "tags",
+            f"{_refusal('live-stack', LIMIT + 40).split(';')[0]}: the 1 extra tags, copied onto "
+            f"each of its 2 tagged resources, add {LIMIT + 40 - untagged:,} bytes; use fewer or "
+            "shorter tags (at least 40 bytes fewer)",
+        )
+    else:
+        assert problem == Problem("", _refusal("live-stack", LIMIT + 40))
